@@ -1,0 +1,249 @@
+/**
+ * Encoding and decoding of C `struct sockaddr` values (Linux layout) to and
+ * from Deno's address objects. Internal to this module.
+ *
+ * @module
+ */
+
+import { cString, LINUX } from "./ffi.ts";
+import { ListenFdsError } from "./errors.ts";
+
+/** Room for any `struct sockaddr` (`sizeof(struct sockaddr_storage)`). */
+export const SOCKADDR_STORAGE_SIZE = 128;
+
+/** `sizeof(((struct sockaddr_un *)0)->sun_path)` on Linux. */
+export const SUN_PATH_SIZE = 108;
+
+/** A socket address as this module reports it: one of Deno's own shapes. */
+export type SocketAddress =
+  | Deno.NetAddr
+  | Deno.UnixAddr
+  | { transport: "vsock"; cid: number; port: number };
+
+const decoder = new TextDecoder();
+
+/**
+ * Decodes a `struct sockaddr` into a Deno address.
+ *
+ * @param bytes The buffer the kernel filled.
+ * @param length The length the kernel reported (`socklen_t`).
+ * @param transport The transport to report for inet and unix families.
+ * @returns The address, or `undefined` for an unknown family.
+ */
+export function decodeSockaddr(
+  bytes: Uint8Array,
+  length: number,
+  transport: "tcp" | "udp" | "unix" | "unixpacket",
+): SocketAddress | undefined {
+  if (length < 2) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const family = view.getUint16(0, true);
+  if (family === LINUX.AF_INET) {
+    const port = view.getUint16(2, false);
+    const hostname = Array.from(bytes.subarray(4, 8)).join(".");
+    return {
+      transport: transport === "udp" ? "udp" : "tcp",
+      hostname,
+      port,
+    };
+  }
+  if (family === LINUX.AF_INET6) {
+    const port = view.getUint16(2, false);
+    const groups: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      groups.push(view.getUint16(8 + 2 * i, false).toString(16));
+    }
+    return {
+      transport: transport === "udp" ? "udp" : "tcp",
+      hostname: compressIpv6(groups),
+      port,
+    };
+  }
+  if (family === LINUX.AF_UNIX) {
+    const unixTransport = transport === "unixpacket" ? "unixpacket" : "unix";
+    const raw = bytes.subarray(2, length);
+    if (raw.length === 0) return { transport: unixTransport, path: "" };
+    if (raw[0] === 0) {
+      // Abstract namespace: every byte counts, shown with a leading "@".
+      return {
+        transport: unixTransport,
+        path: `@${decoder.decode(raw.subarray(1))}`,
+      };
+    }
+    const end = raw.indexOf(0);
+    return {
+      transport: unixTransport,
+      path: decoder.decode(end === -1 ? raw : raw.subarray(0, end)),
+    };
+  }
+  if (family === LINUX.AF_VSOCK) {
+    return {
+      transport: "vsock",
+      port: view.getUint32(4, true),
+      cid: view.getUint32(8, true),
+    };
+  }
+  return undefined;
+}
+
+function compressIpv6(groups: string[]): string {
+  // IPv4-mapped addresses read best in dotted form.
+  if (
+    groups.slice(0, 5).every((g) => g === "0") && groups[5] === "ffff"
+  ) {
+    const high = parseInt(groups[6] ?? "0", 16);
+    const low = parseInt(groups[7] ?? "0", 16);
+    return `::ffff:${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+  }
+  let bestStart = -1;
+  let bestLength = 0;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== "0") {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === "0") j++;
+    if (j - i > bestLength && j - i > 1) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  if (bestStart === -1) return groups.join(":");
+  const head = groups.slice(0, bestStart).join(":");
+  const tail = groups.slice(bestStart + bestLength).join(":");
+  return `${head}::${tail}`;
+}
+
+/**
+ * Encodes an IPv4 or IPv6 address and port as a `struct sockaddr_in` or
+ * `struct sockaddr_in6`.
+ *
+ * @param hostname A literal IPv4 or IPv6 address (no names are resolved).
+ * @param port The port.
+ * @returns The bytes, sized exactly for the family.
+ */
+export function encodeInetSockaddr(
+  hostname: string,
+  port: number,
+): Uint8Array {
+  const v4 = parseIpv4(hostname);
+  if (v4) {
+    const bytes = new Uint8Array(16);
+    const view = new DataView(bytes.buffer);
+    view.setUint16(0, LINUX.AF_INET, true);
+    view.setUint16(2, port, false);
+    bytes.set(v4, 4);
+    return bytes;
+  }
+  const v6 = parseIpv6(hostname.replace(/^\[(.*)\]$/, "$1"));
+  if (v6) {
+    const bytes = new Uint8Array(28);
+    const view = new DataView(bytes.buffer);
+    view.setUint16(0, LINUX.AF_INET6, true);
+    view.setUint16(2, port, false);
+    bytes.set(v6, 8);
+    return bytes;
+  }
+  throw new ListenFdsError(
+    `Cannot encode address "${hostname}": not a literal IPv4 or IPv6 address`,
+    { code: "INVALID_ARGUMENT", value: hostname },
+  );
+}
+
+/**
+ * Encodes a Unix socket path as a `struct sockaddr_un`. A leading `@` means
+ * the abstract namespace, as systemd writes it.
+ *
+ * @param path The socket path, or `@name` for an abstract socket.
+ * @returns The bytes and the `socklen_t` to pass with them.
+ */
+export function encodeUnixSockaddr(
+  path: string,
+): { bytes: Uint8Array; length: number } {
+  const abstract = path.startsWith("@");
+  const name = abstract
+    ? new TextEncoder().encode(path.slice(1))
+    : cString(path).subarray(0, -1);
+  if (path.length === 0 || (abstract && name.length === 0)) {
+    throw new ListenFdsError(
+      `Cannot encode Unix socket address "${path}": name is empty`,
+      { code: "INVALID_ARGUMENT", value: path },
+    );
+  }
+  // A path needs room for its terminating NUL, an abstract name for its
+  // leading one.
+  if (name.length + 1 > SUN_PATH_SIZE) {
+    throw new ListenFdsError(
+      `Cannot encode Unix socket address "${path}": longer than ${
+        SUN_PATH_SIZE - 1
+      } bytes`,
+      { code: "INVALID_ARGUMENT", value: path },
+    );
+  }
+  const bytes = new Uint8Array(2 + SUN_PATH_SIZE);
+  new DataView(bytes.buffer).setUint16(0, LINUX.AF_UNIX, true);
+  bytes.set(name, abstract ? 3 : 2);
+  // Abstract names are exactly as long as given; paths include their NUL.
+  const length = 2 + 1 + name.length;
+  return { bytes, length };
+}
+
+/**
+ * Parses a dotted-quad IPv4 address.
+ *
+ * @param text The address.
+ * @returns Its four bytes, or `undefined` when it is not one.
+ */
+export function parseIpv4(text: string): Uint8Array | undefined {
+  const parts = text.split(".");
+  if (parts.length !== 4) return undefined;
+  const bytes = new Uint8Array(4);
+  for (const [i, part] of parts.entries()) {
+    if (!/^(0|[1-9][0-9]{0,2})$/.test(part)) return undefined;
+    const value = Number(part);
+    if (value > 255) return undefined;
+    bytes[i] = value;
+  }
+  return bytes;
+}
+
+/**
+ * Parses an IPv6 address (with `::` and an optional dotted IPv4 tail).
+ *
+ * @param text The address, without brackets or zone.
+ * @returns Its sixteen bytes, or `undefined` when it is not one.
+ */
+export function parseIpv6(text: string): Uint8Array | undefined {
+  if (!/^[0-9a-fA-F:.]+$/.test(text)) return undefined;
+  const halves = text.split("::");
+  if (halves.length > 2) return undefined;
+  const toGroups = (part: string): number[] | undefined => {
+    if (part === "") return [];
+    const out: number[] = [];
+    const pieces = part.split(":");
+    for (const [i, piece] of pieces.entries()) {
+      if (i === pieces.length - 1 && piece.includes(".")) {
+        const v4 = parseIpv4(piece);
+        if (!v4) return undefined;
+        out.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(piece)) {
+        out.push(parseInt(piece, 16));
+      } else {
+        return undefined;
+      }
+    }
+    return out;
+  };
+  const head = toGroups(halves[0]!);
+  const tail = halves.length === 2 ? toGroups(halves[1]!) : [];
+  if (!head || !tail) return undefined;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  const groups = [...head, ...new Array(missing).fill(0), ...tail];
+  const bytes = new Uint8Array(16);
+  const view = new DataView(bytes.buffer);
+  groups.forEach((g, i) => view.setUint16(2 * i, g, false));
+  return bytes;
+}
