@@ -29,6 +29,8 @@ export type ListenFdsErrorCode =
   | "FDNAMES_COUNT_MISMATCH"
   /** An fd in the announced range is not open. */
   | "FD_NOT_OPEN"
+  /** An fd in the announced range was opened by this process, not inherited. */
+  | "FD_NOT_INHERITED"
   /** An fd is not of the type a hand-off asked for. */
   | "WRONG_FD_TYPE"
   /** No untaken fd has the requested name or index. */
@@ -61,15 +63,15 @@ export interface ListenFdsErrorOptions extends ErrorOptions {
   /** The stable code of the failure. */
   code: ListenFdsErrorCode;
   /** The environment variable that was rejected. */
-  variable?: string;
+  variable?: string | undefined;
   /** The rejected value, verbatim. */
-  value?: string;
+  value?: string | undefined;
   /** The file descriptor concerned. */
-  fd?: number;
+  fd?: number | undefined;
   /** The libc function that failed. */
-  syscall?: string;
+  syscall?: string | undefined;
   /** The `errno` the libc function left behind. */
-  errno?: number;
+  errno?: number | undefined;
 }
 
 /**

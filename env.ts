@@ -1,0 +1,371 @@
+/**
+ * Pure parsing and validation of the socket-activation environment:
+ * `LISTEN_FDS`, `LISTEN_PID`, `LISTEN_PIDFDID`, `LISTEN_FDNAMES` and
+ * systemfd's `LISTEN_FDS_FIRST_FD`. No I/O, no FFI, no permissions: give it an
+ * environment record and, to check `LISTEN_PID`, this process's pid.
+ *
+ * The rules follow libsystemd's `sd_listen_fds_with_names()` except where a
+ * stricter reading prevents misreading: numbers must be canonical decimals
+ * (`010` is neither 8 nor 10 but an error), a `LISTEN_PID` for another process
+ * is an error rather than a silent "not activated", and an absent `LISTEN_PID`
+ * skips the check (systemfd `--no-pid`).
+ *
+ * @example Usage
+ * ```ts
+ * import { parseListenEnv } from "@listen-fds/listen-fds/env";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const env = parseListenEnv(
+ *   { LISTEN_FDS: "2", LISTEN_PID: "42", LISTEN_FDNAMES: "http:admin" },
+ *   { pid: 42 },
+ * );
+ * assertEquals(env?.names, ["http", "admin"]);
+ * assertEquals(env?.firstFd, 3);
+ * ```
+ *
+ * @module
+ */
+
+import { ListenFdsError } from "./errors.ts";
+
+export { ListenFdsError } from "./errors.ts";
+export type { ListenFdsErrorCode, ListenFdsErrorOptions } from "./errors.ts";
+
+/** The first passed fd when `LISTEN_FDS_FIRST_FD` is not set (`SD_LISTEN_FDS_START`). */
+export const LISTEN_FDS_START = 3;
+
+/** The largest `LISTEN_FDS` libsystemd accepts: `INT_MAX - 3`. */
+export const LISTEN_FDS_MAX = 2147483644;
+
+/** The name of every fd when `LISTEN_FDNAMES` is not set. */
+export const UNKNOWN_NAME = "unknown";
+
+/** Every environment variable of the protocol, removed after reading. */
+export const LISTEN_VARIABLES: readonly string[] = Object.freeze([
+  "LISTEN_PID",
+  "LISTEN_PIDFDID",
+  "LISTEN_FDS",
+  "LISTEN_FDNAMES",
+  "LISTEN_FDS_FIRST_FD",
+]);
+
+const INT_MAX = 2147483647;
+const U64_MAX = 18446744073709551615n;
+const CANONICAL_DECIMAL = /^(?:0|[1-9][0-9]*)$/;
+
+/** The socket-activation environment, validated. */
+export interface ListenEnv {
+  /** How many fds were passed (`LISTEN_FDS`). */
+  count: number;
+  /** The first passed fd (`LISTEN_FDS_FIRST_FD`, else 3). */
+  firstFd: number;
+  /** One name per fd, in fd order (`"unknown"` when `LISTEN_FDNAMES` is absent). */
+  names: readonly string[];
+  /** `LISTEN_PID`, when present (it matched `pid` if one was given). */
+  pid: number | undefined;
+  /** `LISTEN_PIDFDID`, when present. */
+  pidfdId: bigint | undefined;
+  /**
+   * Whether `LISTEN_PIDFDID` was compared with this process's own pidfd id:
+   * `false` when it is absent or when the own id could not be obtained.
+   */
+  pidfdIdVerified: boolean;
+}
+
+/** Options of {@linkcode parseListenEnv}. */
+export interface ParseListenEnvOptions {
+  /**
+   * This process's pid, compared with `LISTEN_PID`. Without it `LISTEN_PID`
+   * is only checked for syntax.
+   */
+  pid?: number;
+  /**
+   * Returns this process's pidfd inode id, compared with `LISTEN_PIDFDID`, or
+   * `undefined` when it cannot be obtained (then the check is skipped). Only
+   * called when `LISTEN_PIDFDID` is present. Without it `LISTEN_PIDFDID` is
+   * only checked for syntax.
+   */
+  pidfdId?: () => bigint | undefined;
+}
+
+/**
+ * Parses and validates the `LISTEN_*` variables of an environment record.
+ *
+ * Checks run in this order, and the first failure is thrown: `LISTEN_PID`
+ * (syntax, then match with `pid`), `LISTEN_PIDFDID` (syntax, then match),
+ * `LISTEN_FDS`, `LISTEN_FDS_FIRST_FD`, `LISTEN_FDNAMES` (syntax, then count).
+ *
+ * @param env The environment, e.g. `Deno.env.toObject()`.
+ * @param options This process's pid and pidfd id, to check them.
+ * @returns The validated environment, or `undefined` when `LISTEN_FDS` is
+ * absent (the process was not socket-activated).
+ * @throws {ListenFdsError} With the code of the first rule broken, naming the
+ * variable and its value.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseListenEnv } from "@listen-fds/listen-fds/env";
+ * import { assertEquals, assertThrows } from "@std/assert";
+ *
+ * assertEquals(parseListenEnv({}), undefined);
+ * assertEquals(parseListenEnv({ LISTEN_FDS: "1" })?.names, ["unknown"]);
+ * assertThrows(() => parseListenEnv({ LISTEN_FDS: "010" }));
+ * ```
+ */
+export function parseListenEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  options: ParseListenEnvOptions = {},
+): ListenEnv | undefined {
+  const fdsValue = env.LISTEN_FDS;
+  if (fdsValue === undefined) return undefined;
+
+  const pid = parseListenPid(env.LISTEN_PID);
+  if (pid !== undefined && options.pid !== undefined && pid !== options.pid) {
+    throw new ListenFdsError(
+      `Cannot use LISTEN_PID: value is "${env.LISTEN_PID}" but this process is ${options.pid}; ` +
+        `the variables are meant for another process, usually because the service was started through a ` +
+        `wrapper that forks (deno task, a shell, npm's .bin/deno): exec the deno binary directly`,
+      { code: "PID_MISMATCH", variable: "LISTEN_PID", value: env.LISTEN_PID },
+    );
+  }
+
+  const pidfdId = parseListenPidfdId(env.LISTEN_PIDFDID);
+  let pidfdIdVerified = false;
+  if (pidfdId !== undefined && options.pidfdId) {
+    const own = options.pidfdId();
+    if (own !== undefined && own !== pidfdId) {
+      throw new ListenFdsError(
+        `Cannot use LISTEN_PIDFDID: value is "${env.LISTEN_PIDFDID}" but this process's pidfd id is ${own}; ` +
+          `the variables are meant for another process`,
+        {
+          code: "PIDFDID_MISMATCH",
+          variable: "LISTEN_PIDFDID",
+          value: env.LISTEN_PIDFDID,
+        },
+      );
+    }
+    pidfdIdVerified = own !== undefined;
+  }
+
+  const { count, firstFd } = parseListenFdRange(env);
+  const names = parseListenFdNames(env.LISTEN_FDNAMES);
+  if (names !== undefined && names.length !== count) {
+    throw new ListenFdsError(
+      `Cannot use LISTEN_FDNAMES: value is "${env.LISTEN_FDNAMES}" with ${names.length} ${
+        names.length === 1 ? "name" : "names"
+      } but LISTEN_FDS is ${count}`,
+      {
+        code: "FDNAMES_COUNT_MISMATCH",
+        variable: "LISTEN_FDNAMES",
+        value: env.LISTEN_FDNAMES,
+      },
+    );
+  }
+  return {
+    count,
+    firstFd,
+    names: Object.freeze(names ?? new Array(count).fill(UNKNOWN_NAME)),
+    pid,
+    pidfdId,
+    pidfdIdVerified,
+  };
+}
+
+/**
+ * Parses `LISTEN_FDS` and `LISTEN_FDS_FIRST_FD` only: which fds were passed.
+ *
+ * @param env The environment.
+ * @returns The count and the first fd.
+ * @throws {ListenFdsError} `INVALID_LISTEN_FDS` or
+ * `INVALID_LISTEN_FDS_FIRST_FD`.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseListenFdRange } from "@listen-fds/listen-fds/env";
+ * import { assertEquals } from "@std/assert";
+ *
+ * assertEquals(
+ *   parseListenFdRange({ LISTEN_FDS: "2", LISTEN_FDS_FIRST_FD: "7" }),
+ *   { count: 2, firstFd: 7 },
+ * );
+ * ```
+ */
+export function parseListenFdRange(
+  env: Readonly<Record<string, string | undefined>>,
+): { count: number; firstFd: number } {
+  const count = parseDecimal("LISTEN_FDS", env.LISTEN_FDS ?? "", {
+    code: "INVALID_LISTEN_FDS",
+    min: 1,
+    max: LISTEN_FDS_MAX,
+  });
+  const firstValue = env.LISTEN_FDS_FIRST_FD;
+  const firstFd = firstValue === undefined
+    ? LISTEN_FDS_START
+    : parseDecimal("LISTEN_FDS_FIRST_FD", firstValue, {
+      code: "INVALID_LISTEN_FDS_FIRST_FD",
+      min: LISTEN_FDS_START,
+      max: INT_MAX,
+    });
+  const last = firstFd + count - 1;
+  if (last > INT_MAX) {
+    throw new ListenFdsError(
+      `Cannot use LISTEN_FDS: value is "${env.LISTEN_FDS}" but fds from ${firstFd} on would pass ${INT_MAX}`,
+      {
+        code: "INVALID_LISTEN_FDS",
+        variable: "LISTEN_FDS",
+        value: env.LISTEN_FDS,
+      },
+    );
+  }
+  return { count, firstFd };
+}
+
+/**
+ * Parses `LISTEN_PID`: a canonical decimal greater than 0.
+ *
+ * @param value The variable's value.
+ * @returns The pid, or `undefined` when the variable is absent.
+ * @throws {ListenFdsError} `INVALID_LISTEN_PID`.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseListenPid } from "@listen-fds/listen-fds/env";
+ * import { assertEquals, assertThrows } from "@std/assert";
+ *
+ * assertEquals(parseListenPid("1234"), 1234);
+ * assertThrows(() => parseListenPid("0"));
+ * ```
+ */
+export function parseListenPid(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  return parseDecimal("LISTEN_PID", value, {
+    code: "INVALID_LISTEN_PID",
+    min: 1,
+    max: INT_MAX,
+  });
+}
+
+/**
+ * Parses `LISTEN_PIDFDID`: a canonical decimal unsigned 64-bit integer.
+ *
+ * @param value The variable's value.
+ * @returns The id, or `undefined` when the variable is absent.
+ * @throws {ListenFdsError} `INVALID_LISTEN_PIDFDID`.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseListenPidfdId } from "@listen-fds/listen-fds/env";
+ * import { assertEquals } from "@std/assert";
+ *
+ * assertEquals(parseListenPidfdId("18446744073709551615"), 18446744073709551615n);
+ * ```
+ */
+export function parseListenPidfdId(
+  value: string | undefined,
+): bigint | undefined {
+  if (value === undefined) return undefined;
+  if (!CANONICAL_DECIMAL.test(value)) {
+    throw notCanonical("LISTEN_PIDFDID", value, "INVALID_LISTEN_PIDFDID");
+  }
+  const id = BigInt(value);
+  if (id > U64_MAX) {
+    throw new ListenFdsError(
+      `Cannot use LISTEN_PIDFDID: value "${value}" is larger than ${U64_MAX}`,
+      {
+        code: "INVALID_LISTEN_PIDFDID",
+        variable: "LISTEN_PIDFDID",
+        value,
+      },
+    );
+  }
+  return id;
+}
+
+/**
+ * Parses `LISTEN_FDNAMES` as libsystemd does: names separated by `:`, empty
+ * names kept, a backslash makes the next character literal (`a\:b` is the one
+ * name `a:b`), and a trailing lone backslash is an error.
+ *
+ * @param value The variable's value.
+ * @returns The names, or `undefined` when the variable is absent.
+ * @throws {ListenFdsError} `INVALID_LISTEN_FDNAMES`.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseListenFdNames } from "@listen-fds/listen-fds/env";
+ * import { assertEquals } from "@std/assert";
+ *
+ * assertEquals(parseListenFdNames("web::a\\:b"), ["web", "", "a:b"]);
+ * ```
+ */
+export function parseListenFdNames(
+  value: string | undefined,
+): string[] | undefined {
+  if (value === undefined) return undefined;
+  const names: string[] = [];
+  let current = "";
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i]!;
+    if (char === "\\") {
+      if (i + 1 === value.length) {
+        throw new ListenFdsError(
+          `Cannot parse LISTEN_FDNAMES: value "${value}" ends with an escaping backslash`,
+          {
+            code: "INVALID_LISTEN_FDNAMES",
+            variable: "LISTEN_FDNAMES",
+            value,
+          },
+        );
+      }
+      current += value[++i];
+    } else if (char === ":") {
+      names.push(current);
+      current = "";
+    } else {
+      current += char;
+    }
+  }
+  names.push(current);
+  return names;
+}
+
+function parseDecimal(
+  variable: string,
+  value: string,
+  rule: {
+    code:
+      | "INVALID_LISTEN_FDS"
+      | "INVALID_LISTEN_PID"
+      | "INVALID_LISTEN_FDS_FIRST_FD";
+    min: number;
+    max: number;
+  },
+): number {
+  if (!CANONICAL_DECIMAL.test(value)) {
+    throw notCanonical(variable, value, rule.code);
+  }
+  // Compare as text first so that huge values cannot lose precision.
+  const number = value.length > 16 ? Infinity : Number(value);
+  if (number < rule.min || number > rule.max) {
+    throw new ListenFdsError(
+      `Cannot use ${variable}: value "${value}" is out of range ${rule.min} to ${rule.max}`,
+      { code: rule.code, variable, value },
+    );
+  }
+  return number;
+}
+
+function notCanonical(
+  variable: string,
+  value: string,
+  code:
+    | "INVALID_LISTEN_FDS"
+    | "INVALID_LISTEN_PID"
+    | "INVALID_LISTEN_FDS_FIRST_FD"
+    | "INVALID_LISTEN_PIDFDID",
+): ListenFdsError {
+  return new ListenFdsError(
+    `Cannot parse ${variable}: value is "${value}", expected a decimal number without sign, spaces or leading zeros`,
+    { code, variable, value },
+  );
+}

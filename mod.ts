@@ -1,0 +1,480 @@
+/**
+ * Socket activation for Deno: adopt the sockets systemd (or a launcher like
+ * it) passes to a service as fds 3, 4, … and described in `LISTEN_FDS`,
+ * `LISTEN_PID`, `LISTEN_PIDFDID` and `LISTEN_FDNAMES`.
+ *
+ * {@linkcode ListenFds.fromEnv} reads and validates the environment once per
+ * process, makes every received fd close-on-exec and removes the variables,
+ * so children inherit neither. Each fd can then be borrowed, taken once, or
+ * handed to Deno's own networking.
+ *
+ * ```ts ignore
+ * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+ *
+ * const fds = ListenFds.fromEnv();
+ * console.log(fds.length, fds.names); // 1 [ "http" ]
+ * ```
+ *
+ * Permissions: `--allow-env` for the `LISTEN_*` variables and, once the
+ * process was activated, `--allow-ffi` (libc is used to check and adopt the
+ * fds; FFI means full trust).
+ *
+ * @module
+ */
+
+import { parseListenEnv, parseListenFdRange } from "./env.ts";
+import type { ListenEnv } from "./env.ts";
+import { LISTEN_VARIABLES } from "./env.ts";
+import { ListenFdsError } from "./errors.ts";
+import { errno, libc, LINUX, syscallError } from "./ffi.ts";
+import { inspectFd, ownPidfdId } from "./fd_info.ts";
+import type { FdInfo } from "./fd_info.ts";
+
+export { ListenFdsError } from "./errors.ts";
+export type { ListenFdsErrorCode, ListenFdsErrorOptions } from "./errors.ts";
+export {
+  LISTEN_FDS_MAX,
+  LISTEN_FDS_START,
+  LISTEN_VARIABLES,
+  UNKNOWN_NAME,
+} from "./env.ts";
+export type { ListenEnv } from "./env.ts";
+export { inspectFd } from "./fd_info.ts";
+export type {
+  FdInfo,
+  FdKind,
+  SocketAddress,
+  SocketFamily,
+  SocketInfo,
+  SocketType,
+} from "./fd_info.ts";
+
+/** A received fd and its name from `LISTEN_FDNAMES`. */
+export interface ListenFd {
+  /** The file descriptor number. */
+  readonly fd: number;
+  /** Its name (`"unknown"` when `LISTEN_FDNAMES` was not set). */
+  readonly name: string;
+}
+
+/** Options of {@linkcode ListenFds.fromEnv}. */
+export interface FromEnvOptions {
+  /**
+   * Remove the `LISTEN_*` variables from the environment after reading them,
+   * whatever the outcome, so that child processes do not see them.
+   *
+   * @default {true}
+   */
+  unsetEnv?: boolean;
+  /**
+   * Read this record instead of the process environment. The result is then
+   * a private set, not the process-wide one, and the environment is not
+   * modified. Meant for tests and for launchers.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The pid to compare `LISTEN_PID` with.
+   *
+   * @default {Deno.pid}
+   */
+  pid?: number;
+}
+
+/** How `LISTEN_PID` and `LISTEN_PIDFDID` were checked. */
+export interface ListenFdsVerification {
+  /** `"verified"` when `LISTEN_PID` matched, `"absent"` when it was not set. */
+  pid: "verified" | "absent";
+  /**
+   * `"verified"` when `LISTEN_PIDFDID` matched this process's pidfd id,
+   * `"absent"` when it was not set, `"skipped"` when this process's id cannot
+   * be obtained (see {@linkcode ListenFdsVerification.reason}).
+   */
+  pidfdId: "verified" | "absent" | "skipped";
+  /** Why the pidfd id check was skipped. */
+  reason?: string;
+}
+
+let shared: { fds: ListenFds } | { error: unknown } | undefined;
+
+/**
+ * The fds passed to this process by socket activation.
+ *
+ * Create it with {@linkcode ListenFds.fromEnv}. Every fd is borrowed (looked
+ * at, the set keeps it) or taken (ownership moves to the caller, once).
+ * {@linkcode ListenFds.length} and {@linkcode ListenFds.names} do not change
+ * when fds are taken.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+ *
+ * const fds = ListenFds.fromEnv();
+ * for (const { fd, name } of fds.takeByName("http")) {
+ *   console.log(`took fd ${fd} named ${name}`);
+ * }
+ * ```
+ */
+export class ListenFds {
+  #fds: (number | undefined)[];
+  #names: readonly string[];
+  #verification: ListenFdsVerification;
+
+  private constructor(
+    env: ListenEnv | undefined,
+    verification: ListenFdsVerification,
+  ) {
+    this.#fds = env
+      ? Array.from({ length: env.count }, (_, i) => env.firstFd + i)
+      : [];
+    this.#names = env?.names ?? Object.freeze([]);
+    this.#verification = verification;
+  }
+
+  /**
+   * Reads the socket-activation environment and returns the passed fds.
+   *
+   * Without `options.env`, the process environment is read once per process:
+   * every call returns the same set (or throws the same error), so several
+   * modules can share it, and an fd taken through one is gone for all. Later
+   * calls ignore their options.
+   *
+   * What happens, in order:
+   * 1. `LISTEN_FDS` absent: an empty set, not an error.
+   * 2. `LISTEN_PID`, if present, must be this process; `LISTEN_PIDFDID`, if
+   *    present, must be this process's pidfd inode id (skipped where the
+   *    kernel has no pidfs).
+   * 3. `LISTEN_FDS`, `LISTEN_FDS_FIRST_FD` and `LISTEN_FDNAMES` are validated.
+   * 4. Every fd of the range must be open and inherited: an fd that is
+   *    already close-on-exec cannot have come from the service manager (in a
+   *    Deno process, fds 3 to 8 are often the runtime's own).
+   * 5. `FD_CLOEXEC` is set on every fd, so children do not inherit them.
+   * 6. The number of names must match `LISTEN_FDS` (the fds are close-on-exec
+   *    even when it does not).
+   * 7. Unless `unsetEnv` is `false`, all `LISTEN_*` variables are removed,
+   *    whatever the outcome.
+   *
+   * No fd is ever closed by this call.
+   *
+   * @param options What to read and whether to unset it.
+   * @returns The passed fds.
+   * @throws {ListenFdsError} For every malformed variable, another process's
+   * variables, a closed or non-inherited fd, or a missing permission.
+   *
+   * @example Usage
+   * ```ts
+   * import { ListenFds } from "@listen-fds/listen-fds";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const fds = ListenFds.fromEnv({ env: {} });
+   * assertEquals(fds.length, 0);
+   * ```
+   */
+  static fromEnv(options: FromEnvOptions = {}): ListenFds {
+    if (options.env !== undefined) {
+      return ListenFds.#read(options.env, options.pid ?? Deno.pid);
+    }
+    if (shared === undefined) {
+      try {
+        shared = {
+          fds: ListenFds.#read(readProcessEnv(), options.pid ?? Deno.pid),
+        };
+      } catch (error) {
+        shared = { error };
+      } finally {
+        if (options.unsetEnv ?? true) unsetProcessEnv();
+      }
+    }
+    if ("error" in shared) throw shared.error;
+    return shared.fds;
+  }
+
+  static #read(
+    env: Readonly<Record<string, string | undefined>>,
+    pid: number,
+  ): ListenFds {
+    let skipReason: string | undefined;
+    let parsed: ListenEnv | undefined;
+    try {
+      parsed = parseListenEnv(env, {
+        pid,
+        pidfdId: () => {
+          const own = ownPidfdId(pid);
+          skipReason = own.reason;
+          return own.id;
+        },
+      });
+    } catch (error) {
+      if (
+        error instanceof ListenFdsError &&
+        error.code === "FDNAMES_COUNT_MISMATCH"
+      ) {
+        const { firstFd, count } = parseListenFdRange(env);
+        adoptRange(firstFd, count);
+      }
+      throw error;
+    }
+    if (parsed === undefined) {
+      return new ListenFds(undefined, { pid: "absent", pidfdId: "absent" });
+    }
+    adoptRange(parsed.firstFd, parsed.count);
+    const verification: ListenFdsVerification = {
+      pid: parsed.pid === undefined ? "absent" : "verified",
+      pidfdId: parsed.pidfdId === undefined
+        ? "absent"
+        : parsed.pidfdIdVerified
+        ? "verified"
+        : "skipped",
+    };
+    if (skipReason !== undefined) verification.reason = skipReason;
+    return new ListenFds(parsed, verification);
+  }
+
+  /**
+   * The number of fds that were passed; taking fds does not change it.
+   *
+   * @returns `LISTEN_FDS`, or 0 when not activated.
+   *
+   * @example Usage
+   * ```ts ignore
+   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   *
+   * if (ListenFds.fromEnv().length === 0) console.log("not socket-activated");
+   * ```
+   */
+  get length(): number {
+    return this.#fds.length;
+  }
+
+  /**
+   * The name of every passed fd, in fd order.
+   *
+   * @returns The names from `LISTEN_FDNAMES`, or `"unknown"` for each fd.
+   *
+   * @example Usage
+   * ```ts ignore
+   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   *
+   * console.log(ListenFds.fromEnv().names); // [ "http", "admin" ]
+   * ```
+   */
+  get names(): readonly string[] {
+    return this.#names;
+  }
+
+  /**
+   * How the environment was matched to this process.
+   *
+   * @returns The outcome of the `LISTEN_PID` and `LISTEN_PIDFDID` checks.
+   *
+   * @example Usage
+   * ```ts ignore
+   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   *
+   * const { pidfdId, reason } = ListenFds.fromEnv().verification;
+   * if (pidfdId === "skipped") console.warn(`LISTEN_PIDFDID not checked: ${reason}`);
+   * ```
+   */
+  get verification(): ListenFdsVerification {
+    return { ...this.#verification };
+  }
+
+  /**
+   * Looks at an fd without taking it: the set still owns it.
+   *
+   * @param index The position in `LISTEN_FDS` order, from 0.
+   * @returns The fd and its name, or `undefined` when the index is out of
+   * range or the fd was taken.
+   *
+   * @example Usage
+   * ```ts ignore
+   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   *
+   * const first = ListenFds.fromEnv().borrow(0);
+   * ```
+   */
+  borrow(index: number): ListenFd | undefined {
+    const fd = this.#fds[index];
+    return fd === undefined ? undefined : { fd, name: this.#names[index]! };
+  }
+
+  /**
+   * Takes an fd: ownership (and the duty to close it) moves to the caller.
+   * Each fd can be taken once.
+   *
+   * @param index The position in `LISTEN_FDS` order, from 0.
+   * @returns The fd and its name, or `undefined` when the index is out of
+   * range or the fd was taken already.
+   *
+   * @example Usage
+   * ```ts ignore
+   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   *
+   * const fds = ListenFds.fromEnv();
+   * const first = fds.take(0);
+   * fds.take(0); // undefined: taken already
+   * ```
+   */
+  take(index: number): ListenFd | undefined {
+    const borrowed = this.borrow(index);
+    if (borrowed) this.#fds[index] = undefined;
+    return borrowed;
+  }
+
+  /**
+   * Takes every untaken fd with a name.
+   *
+   * @param name The name from `LISTEN_FDNAMES` (`"unknown"` for unnamed fds).
+   * @returns The fds, in fd order; empty when none is left.
+   *
+   * @example Usage
+   * ```ts ignore
+   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   *
+   * const web = ListenFds.fromEnv().takeByName("web");
+   * ```
+   */
+  takeByName(name: string): ListenFd[] {
+    const taken: ListenFd[] = [];
+    this.#names.forEach((candidate, index) => {
+      if (candidate !== name) return;
+      const fd = this.take(index);
+      if (fd) taken.push(fd);
+    });
+    return taken;
+  }
+
+  /**
+   * The index of the first untaken fd with a name.
+   *
+   * @param name The name from `LISTEN_FDNAMES`.
+   * @returns The index, or -1 when no untaken fd has that name.
+   *
+   * @example Usage
+   * ```ts ignore
+   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   *
+   * const fds = ListenFds.fromEnv();
+   * const index = fds.indexOf("http");
+   * ```
+   */
+  indexOf(name: string): number {
+    return this.#names.findIndex((candidate, index) =>
+      candidate === name && this.#fds[index] !== undefined
+    );
+  }
+
+  /**
+   * Inspects an untaken fd (kind, flags, socket family, type, listening state
+   * and addresses) without changing it: the `sd_is_socket()` family.
+   *
+   * @param index The position in `LISTEN_FDS` order, from 0.
+   * @returns What the fd is, or `undefined` when the index is out of range or
+   * the fd was taken.
+   *
+   * @example Usage
+   * ```ts ignore
+   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   *
+   * const info = ListenFds.fromEnv().inspect(0);
+   * console.log(info?.socket?.listening, info?.socket?.address);
+   * ```
+   */
+  inspect(index: number): FdInfo | undefined {
+    const fd = this.#fds[index];
+    return fd === undefined ? undefined : inspectFd(fd);
+  }
+
+  // ---- Hand-off to Deno networking: see the adopt/ directory.
+
+  /**
+   * Resolves a selector to the index of an untaken fd.
+   *
+   * @param selector A name (the first untaken fd with it) or an index.
+   * @param what What the caller is about to do, for the error message.
+   * @returns The index.
+   * @throws {ListenFdsError} `FD_NOT_FOUND` when nothing matches.
+   */
+  #select(selector: string | number, what: string): number {
+    const index = typeof selector === "number"
+      ? selector
+      : this.indexOf(selector);
+    if (index < 0 || this.#fds[index] === undefined) {
+      throw new ListenFdsError(
+        typeof selector === "number"
+          ? `Cannot ${what}: no untaken fd at index ${selector} of ${this.length}`
+          : `Cannot ${what}: no untaken fd named "${selector}" in [${
+            this.#names.map((n) => `"${n}"`).join(", ")
+          }]`,
+        { code: "FD_NOT_FOUND", value: String(selector) },
+      );
+    }
+    return index;
+  }
+}
+
+function readProcessEnv(): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = {};
+  for (const name of LISTEN_VARIABLES) {
+    try {
+      env[name] = Deno.env.get(name);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotCapable) {
+        throw new ListenFdsError(
+          `Cannot read ${name}: run again with --allow-env=${
+            LISTEN_VARIABLES.join(",")
+          }`,
+          { code: "PERMISSION_REQUIRED", variable: name, cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+  return env;
+}
+
+function unsetProcessEnv(): void {
+  for (const name of LISTEN_VARIABLES) {
+    try {
+      Deno.env.delete(name);
+    } catch (error) {
+      // Without write access to the variable there is nothing to remove it
+      // with; reading it already failed loudly.
+      if (!(error instanceof Deno.errors.NotCapable)) throw error;
+    }
+  }
+}
+
+/**
+ * Checks that every fd of the range is open and inherited, then makes them all
+ * close-on-exec. Nothing is changed unless every fd passes.
+ */
+function adoptRange(firstFd: number, count: number): void {
+  const c = libc();
+  const last = firstFd + count - 1;
+  for (let fd = firstFd; fd <= last; fd++) {
+    const flags = c.fcntl(fd, LINUX.F_GETFD, 0);
+    if (flags === -1) {
+      const closed = errno() === LINUX.EBADF;
+      throw syscallError(
+        closed
+          ? `Cannot use fd ${fd} from LISTEN_FDS: it is not open`
+          : `Cannot use fd ${fd} from LISTEN_FDS`,
+        "fcntl",
+        fd,
+        closed ? "FD_NOT_OPEN" : "SYSCALL_FAILED",
+      );
+    }
+    if (flags & LINUX.FD_CLOEXEC) {
+      throw new ListenFdsError(
+        `Cannot use fd ${fd} from LISTEN_FDS: it is close-on-exec, so it was not inherited ` +
+          `from the service manager but opened by this process (often by the Deno runtime)`,
+        { code: "FD_NOT_INHERITED", fd },
+      );
+    }
+  }
+  for (let fd = firstFd; fd <= last; fd++) {
+    if (c.fcntl(fd, LINUX.F_SETFD, LINUX.FD_CLOEXEC) === -1) {
+      throw syscallError(`Cannot make fd ${fd} close-on-exec`, "fcntl", fd);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Shared test helpers: paths, peers, free ports, child processes.
+ *
+ * @module
+ */
+
+import { fromFileUrl, join } from "@std/path";
+
+/** The repository's root directory. */
+export const ROOT: string = fromFileUrl(new URL("..", import.meta.url));
+
+/** The running Deno binary, used to start services under test. */
+export const DENO: string = Deno.execPath();
+
+/** `systemd-socket-activate` from systemd 252 (installed on the machine). */
+export const SOCKET_ACTIVATE_252 = "/usr/bin/systemd-socket-activate";
+
+/** The systemd 262 `systemd-socket-activate` (sets `LISTEN_PIDFDID`). */
+export const SOCKET_ACTIVATE_262: string = join(
+  ROOT,
+  "..",
+  "shared",
+  "peers",
+  "socket-activate-262",
+);
+
+/** The isolated real systemd used by end-to-end tests. */
+export const SD_HARNESS: string = join(
+  ROOT,
+  "..",
+  "shared",
+  "sd-harness",
+  "sd-harness",
+);
+
+/**
+ * Fails the test loudly when a peer program is missing: tests that need a
+ * peer are never skipped.
+ *
+ * @param path The program's path.
+ * @returns The path, when it exists and is executable.
+ */
+export function requirePeer(path: string): string {
+  try {
+    const info = Deno.statSync(path);
+    if (info.isFile && (info.mode ?? 0o111) & 0o111) return path;
+  } catch {
+    // fall through
+  }
+  throw new Error(
+    `Cannot run this test: peer "${path}" is missing; .ci/run installs it`,
+  );
+}
+
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago.
+ *
+ * @returns The port.
+ */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/**
+ * Polls until `check` returns a value other than `undefined`/`false`.
+ *
+ * @param check The condition.
+ * @param options How long to wait and what to say on timeout.
+ * @returns The first truthy value of `check`.
+ */
+export async function waitFor<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  options: { timeout?: number; what?: string } = {},
+): Promise<T> {
+  const deadline = Date.now() + (options.timeout ?? 10_000);
+  while (true) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for ${options.what ?? "condition"}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Connects to a TCP or Unix address, retrying while it is not yet listening,
+ * sends an HTTP/1.0 GET and returns the whole response text.
+ *
+ * @param address Where to connect.
+ * @param path The request path.
+ * @returns The raw response (status line, headers and body).
+ */
+export async function httpGet(
+  address: Deno.ConnectOptions | Deno.UnixConnectOptions,
+  path = "/",
+): Promise<string> {
+  const conn = await Deno.connect(
+    address as Deno.ConnectOptions & Deno.UnixConnectOptions,
+  );
+  try {
+    await conn.write(
+      new TextEncoder().encode(`GET ${path} HTTP/1.0\r\nHost: test\r\n\r\n`),
+    );
+    return await new Response(conn.readable).text();
+  } catch (error) {
+    try {
+      conn.close();
+    } catch {
+      // already closed by the readable stream
+    }
+    throw error;
+  }
+}
+
+/**
+ * The body of an HTTP response text.
+ *
+ * @param response The raw response.
+ * @returns Everything after the blank line.
+ */
+export function bodyOf(response: string): string {
+  const index = response.indexOf("\r\n\r\n");
+  return index === -1 ? "" : response.slice(index + 4);
+}
+
+/**
+ * Lists the open fds of a process from `/proc/<pid>/fd`.
+ *
+ * @param pid The process id (`"self"` for this process).
+ * @returns fd number → link target, e.g. `socket:[1234]`.
+ */
+export function openFds(pid: number | "self"): Map<number, string> {
+  const fds = new Map<number, string>();
+  for (const entry of Deno.readDirSync(`/proc/${pid}/fd`)) {
+    try {
+      fds.set(
+        Number(entry.name),
+        Deno.readLinkSync(`/proc/${pid}/fd/${entry.name}`),
+      );
+    } catch {
+      // the fd closed while we looked (e.g. the directory fd itself)
+    }
+  }
+  return fds;
+}
