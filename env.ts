@@ -59,8 +59,12 @@ export interface ListenEnv {
   count: number;
   /** The first passed fd (`LISTEN_FDS_FIRST_FD`, else 3). */
   firstFd: number;
-  /** One name per fd, in fd order (`"unknown"` when `LISTEN_FDNAMES` is absent). */
-  names: readonly string[];
+  /**
+   * One name per fd, in fd order, from `LISTEN_FDNAMES`; `undefined` when the
+   * variable is absent, and then every fd is named `"unknown"`. (Not filled in
+   * here: `LISTEN_FDS` may announce far more fds than the process has.)
+   */
+  names: readonly string[] | undefined;
   /** `LISTEN_PID`, when present (it matched `pid` if one was given). */
   pid: number | undefined;
   /** `LISTEN_PIDFDID`, when present. */
@@ -108,7 +112,7 @@ export interface ParseListenEnvOptions {
  * import { assertEquals, assertThrows } from "@std/assert";
  *
  * assertEquals(parseListenEnv({}), undefined);
- * assertEquals(parseListenEnv({ LISTEN_FDS: "1" })?.names, ["unknown"]);
+ * assertEquals(parseListenEnv({ LISTEN_FDS: "1" })?.count, 1);
  * assertThrows(() => parseListenEnv({ LISTEN_FDS: "010" }));
  * ```
  */
@@ -164,7 +168,7 @@ export function parseListenEnv(
   return {
     count,
     firstFd,
-    names: Object.freeze(names ?? new Array(count).fill(UNKNOWN_NAME)),
+    names: names && Object.freeze(names),
     pid,
     pidfdId,
     pidfdIdVerified,

@@ -24,7 +24,7 @@
 
 import { parseListenEnv, parseListenFdRange } from "./env.ts";
 import type { ListenEnv } from "./env.ts";
-import { LISTEN_VARIABLES } from "./env.ts";
+import { LISTEN_VARIABLES, UNKNOWN_NAME } from "./env.ts";
 import { ListenFdsError } from "./errors.ts";
 import { errno, libc, LINUX, syscallError } from "./ffi.ts";
 import { inspectFd, ownPidfdId } from "./fd_info.ts";
@@ -126,7 +126,9 @@ export class ListenFds {
     this.#fds = env
       ? Array.from({ length: env.count }, (_, i) => env.firstFd + i)
       : [];
-    this.#names = env?.names ?? Object.freeze([]);
+    this.#names = Object.freeze(
+      env?.names ?? new Array<string>(env?.count ?? 0).fill(UNKNOWN_NAME),
+    );
     this.#verification = verification;
   }
 
