@@ -117,6 +117,8 @@ const SYMBOLS = {
     result: "i64",
     optional: true,
   },
+  /** int clock_gettime(clockid_t clockid, struct timespec *tp) */
+  clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
   /** int kill(pid_t pid, int sig) */
   kill: { parameters: ["i32", "i32"], result: "i32" },
   /** pid_t waitpid(pid_t pid, int *wstatus, int options), off the JS thread */
@@ -382,6 +384,7 @@ const ERRNO_NAMES: Record<string, Record<number, string>> = {
     3: "ESRCH",
     4: "EINTR",
     5: "EIO",
+    7: "E2BIG",
     9: "EBADF",
     10: "ECHILD",
     11: "EAGAIN",
@@ -578,4 +581,11 @@ export const LINUX = {
   WNOHANG: 1,
   SHUT_WR: 1,
   MFD_CLOEXEC: 1,
+  CLOCK_MONOTONIC: 1,
+  SEEK_SET: 0,
+  E2BIG: 7,
+  EINVAL: 22,
+  ENOENT: 2,
+  ENAMETOOLONG: 36,
+  EPROTO: 71,
 } as const;
