@@ -56,7 +56,9 @@ export type ListenFdsErrorCode =
   /** A notification could not be built or sent. */
   | "NOTIFY_FAILED"
   /** An argument has the wrong shape or value. */
-  | "INVALID_ARGUMENT";
+  | "INVALID_ARGUMENT"
+  /** A launcher socket spec (`http::3000`, `unix::/run/x.sock`, …) is malformed. */
+  | "INVALID_SOCKET_SPEC";
 
 /** Details attached to a {@linkcode ListenFdsError}. */
 export interface ListenFdsErrorOptions extends ErrorOptions {

@@ -172,6 +172,15 @@ const SYMBOLS = {
     parameters: ["buffer", "i32"],
     result: "i32",
   },
+  /**
+   * int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *fa,
+   *                                              int from) (glibc 2.34)
+   */
+  posix_spawn_file_actions_addclosefrom_np: {
+    parameters: ["buffer", "i32"],
+    result: "i32",
+    optional: true,
+  },
   /** int posix_spawnattr_init(posix_spawnattr_t *attr) */
   posix_spawnattr_init: { parameters: ["buffer"], result: "i32" },
   /** int posix_spawnattr_destroy(posix_spawnattr_t *attr) */
@@ -588,4 +597,7 @@ export const LINUX = {
   ENOENT: 2,
   ENAMETOOLONG: 36,
   EPROTO: 71,
+  POSIX_SPAWN_SETSIGDEF: 0x04,
+  POSIX_SPAWN_SETSIGMASK: 0x08,
+  SHUT_RDWR: 2,
 } as const;
