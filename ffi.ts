@@ -327,19 +327,32 @@ export function libcCandidates(
  * without a known libc.
  */
 export function libc(): Libc {
-  if (library) return library.symbols;
-  const candidates = libcCandidates();
+  library ??= openLibc(libcCandidates());
+  return library.symbols;
+}
+
+/**
+ * Opens the first candidate C library that loads.
+ *
+ * @param candidates File names to try, in order.
+ * @param os The operating system, for the error message.
+ * @returns The opened library.
+ * @throws {ListenFdsError} As {@linkcode libc}.
+ */
+export function openLibc(
+  candidates: string[],
+  os: string = Deno.build.os,
+): Deno.DynamicLibrary<typeof SYMBOLS> {
   if (candidates.length === 0) {
     throw new ListenFdsError(
-      `Cannot load the C library: operating system "${Deno.build.os}" is not supported`,
+      `Cannot load the C library: operating system "${os}" is not supported`,
       { code: "UNSUPPORTED_PLATFORM" },
     );
   }
   const failures: unknown[] = [];
   for (const path of candidates) {
     try {
-      library = Deno.dlopen(path, SYMBOLS);
-      return library.symbols;
+      return Deno.dlopen(path, SYMBOLS);
     } catch (error) {
       if (error instanceof Deno.errors.NotCapable) {
         throw new ListenFdsError(
