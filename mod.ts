@@ -29,6 +29,27 @@ import { ListenFdsError } from "./errors.ts";
 import { errno, libc, LINUX, syscallError } from "./ffi.ts";
 import { inspectFd, ownPidfdId } from "./fd_info.ts";
 import type { FdInfo } from "./fd_info.ts";
+// Hand-off to Deno networking (adopt/).
+import { adoptListener } from "./adopt/listener.ts";
+import { adoptServe } from "./adopt/serve.ts";
+import { adoptDatagram } from "./adopt/datagram.ts";
+import { adoptConn } from "./adopt/conn.ts";
+import { adoptFile } from "./adopt/file.ts";
+import type {
+  FdSelector,
+  HandOffOptions,
+  ListenOrBindOptions,
+  ServeOrBindOptions,
+} from "./adopt/options.ts";
+export type {
+  AdoptServeOptions,
+  FdSelector,
+  HandOffOptions,
+  HandOffVia,
+  ListenOrBindOptions,
+  ServeOrBindOptions,
+} from "./adopt/options.ts";
+export { adoptInetdConn } from "./adopt/conn.ts";
 
 export { ListenFdsError } from "./errors.ts";
 export type { ListenFdsErrorCode, ListenFdsErrorOptions } from "./errors.ts";
@@ -386,7 +407,202 @@ export class ListenFds {
     return fd === undefined ? undefined : inspectFd(fd);
   }
 
-  // ---- Hand-off to Deno networking: see the adopt/ directory.
+  // ---- Hand-off to Deno networking (owned by the adopt/ code; see
+  // adopt/epoll.ts for how an fd is taken over inside Deno's reactor). Each
+  // method checks the fd's type first, and marks it taken only on success.
+
+  /**
+   * Hands an activated listening TCP (IPv4/IPv6) or Unix stream socket to
+   * Deno as a {@linkcode Deno.Listener}: `accept()`, async iteration,
+   * `close()`, `ref()`/`unref()`, `addr` (the activated address), and
+   * ordinary {@linkcode Deno.Conn}s.
+   *
+   * @param selector The fd's name (first untaken fd with it) or index.
+   * @param options `via`: `"auto"` (default), `"adopt"` or `"node"`.
+   * @returns The listener.
+   * @throws {ListenFdsError} `FD_NOT_FOUND`, `WRONG_FD_TYPE` (the fd stays
+   * untaken), `ADOPTION_FAILED`, `PERMISSION_REQUIRED`.
+   *
+   * @example Usage
+   * ```ts ignore
+   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   *
+   * const listener = ListenFds.fromEnv().takeListener("echo");
+   * for await (const conn of listener) conn.readable.pipeTo(conn.writable);
+   * ```
+   */
+  takeListener(
+    selector: string | number,
+    options: HandOffOptions = {},
+  ): Deno.Listener {
+    const index = this.#select(selector, "take a listener");
+    const listener = adoptListener(this.#fds[index]!, options);
+    this.take(index);
+    return listener;
+  }
+
+  /**
+   * Listens on the activated socket chosen by `options.name`/`options.index`
+   * or, when there is none (development without systemd), binds the address
+   * in the ordinary {@linkcode Deno.listen} options itself.
+   *
+   * @param options The selector, `via`, and `Deno.listen()` options.
+   * @returns The listener.
+   * @throws {ListenFdsError} As {@linkcode ListenFds.takeListener}.
+   *
+   * @example Usage
+   * ```ts ignore
+   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   *
+   * const listener = ListenFds.fromEnv().listen({ name: "echo", port: 7000 });
+   * ```
+   */
+  listen(options: ListenOrBindOptions): Deno.Listener {
+    const index = this.#activated(options);
+    if (index !== undefined) return this.takeListener(index, options);
+    const { name: _name, index: _index, via: _via, ...bind } = options;
+    return Deno.listen(bind as Deno.ListenOptions & { transport?: "tcp" });
+  }
+
+  /**
+   * Serves HTTP with {@linkcode Deno.serve}'s behaviour on the activated
+   * socket chosen by `options.name`/`options.index` (at native speed) or,
+   * when there is none, on the `port`/`hostname`/`path` of the options.
+   * `onListen` gets the real address; `onError`, `signal`, `cert`/`key`,
+   * `finished` and `shutdown()` work as with `Deno.serve`.
+   *
+   * @param options The selector, `via`, and `Deno.serve()` options.
+   * @param handler The handler, unless `options.handler` is given.
+   * @returns The server.
+   * @throws {ListenFdsError} `INVALID_ARGUMENT` without a handler, and as
+   * {@linkcode ListenFds.takeListener}.
+   *
+   * @example Usage
+   * ```ts ignore
+   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   *
+   * ListenFds.fromEnv().serve({
+   *   name: "http",
+   *   port: 8000,
+   *   handler: () => new Response("hello\n"),
+   * });
+   * ```
+   */
+  serve(
+    options: ServeOrBindOptions,
+    handler?: Deno.ServeHandler,
+  ): Deno.HttpServer {
+    const serveHandler = handler ?? options.handler;
+    if (serveHandler === undefined) {
+      throw new ListenFdsError("Cannot serve HTTP: no handler was given", {
+        code: "INVALID_ARGUMENT",
+      });
+    }
+    const index = this.#activated(options);
+    if (index === undefined) {
+      const { name: _name, index: _index, via: _via, ...bind } = options;
+      return Deno.serve(
+        { ...bind, handler: serveHandler } as
+          & Deno.ServeTcpOptions
+          & Deno.ServeInit<Deno.NetAddr>,
+      );
+    }
+    const server = adoptServe(
+      this.#fds[this.#select(index, "serve HTTP")]!,
+      { ...options, handler: serveHandler },
+    );
+    this.take(index);
+    return server;
+  }
+
+  /**
+   * Hands an activated UDP or Unix datagram socket to Deno as a
+   * {@linkcode Deno.DatagramConn} (needs `--unstable-net`).
+   *
+   * @param selector The fd's name or index.
+   * @returns The datagram socket; `addr` is the activated address.
+   * @throws {ListenFdsError} `FD_NOT_FOUND`, `WRONG_FD_TYPE`,
+   * `UNSTABLE_API_REQUIRED`, `ADOPTION_FAILED`, `PERMISSION_REQUIRED`.
+   *
+   * @example Usage
+   * ```ts ignore
+   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   *
+   * const socket = ListenFds.fromEnv().takeDatagram("dns");
+   * for await (const [data, from] of socket) await socket.send(data, from);
+   * ```
+   */
+  takeDatagram(selector: string | number): Deno.DatagramConn {
+    const index = this.#select(selector, "take a datagram socket");
+    const conn = adoptDatagram(this.#fds[index]!);
+    this.take(index);
+    return conn;
+  }
+
+  /**
+   * Hands an activated connected stream socket (`Accept=yes`: one
+   * connection per service instance, usually named `"connection"`) to Deno
+   * as a {@linkcode Deno.Conn} with its real local and peer addresses.
+   *
+   * @param selector The fd's name or index.
+   * @returns The connection.
+   * @throws {ListenFdsError} `FD_NOT_FOUND`, `WRONG_FD_TYPE`,
+   * `ADOPTION_FAILED`, `PERMISSION_REQUIRED`.
+   *
+   * @example Usage
+   * ```ts ignore
+   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   *
+   * const conn = await ListenFds.fromEnv().takeConn("connection");
+   * await conn.readable.pipeTo(conn.writable);
+   * ```
+   */
+  async takeConn(selector: string | number): Promise<Deno.Conn> {
+    const index = this.#select(selector, "take a connection");
+    const fd = this.#fds[index]!;
+    this.#fds[index] = undefined; // reserved while the placeholder connects
+    try {
+      return await adoptConn(fd);
+    } catch (error) {
+      this.#fds[index] = fd;
+      throw error;
+    }
+  }
+
+  /**
+   * Hands an activated FIFO, regular file or character device
+   * (`ListenFIFO=`, `ListenSpecial=`) to Deno as a {@linkcode Deno.FsFile}
+   * opened for the fd's access mode.
+   *
+   * @param selector The fd's name or index.
+   * @returns The file.
+   * @throws {ListenFdsError} `FD_NOT_FOUND`, `WRONG_FD_TYPE`,
+   * `ADOPTION_FAILED`, `PERMISSION_REQUIRED`.
+   *
+   * @example Usage
+   * ```ts ignore
+   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   *
+   * const fifo = ListenFds.fromEnv().takeFile("control");
+   * for await (const chunk of fifo.readable) console.log(chunk.length);
+   * ```
+   */
+  takeFile(selector: string | number): Deno.FsFile {
+    const index = this.#select(selector, "take a file");
+    const file = adoptFile(this.#fds[index]!);
+    this.take(index);
+    return file;
+  }
+
+  /** The untaken fd a fallback-capable call should use, if any. */
+  #activated(selector: FdSelector): number | undefined {
+    const index = selector.name !== undefined
+      ? this.indexOf(selector.name)
+      : selector.index ?? this.#fds.findIndex((fd) => fd !== undefined);
+    return index >= 0 && this.#fds[index] !== undefined ? index : undefined;
+  }
+
+  // ---- End of the hand-off section.
 
   /**
    * Resolves a selector to the index of an untaken fd.

@@ -1,0 +1,199 @@
+/**
+ * Hands an activated connected stream socket to Deno as a genuine
+ * {@linkcode Deno.Conn}: `Accept=yes` services (one connection per instance,
+ * on fd 3) and inetd-style services (`StandardInput=socket`, the connection on
+ * fds 0 and 1). A placeholder connection over loopback (or a private Unix
+ * path) is made and the activated socket takes its place in Deno's reactor
+ * (see `epoll.ts`).
+ *
+ * @module
+ */
+
+import { ListenFdsError } from "../errors.ts";
+import { cString, libc, LINUX, syscallError } from "../ffi.ts";
+import { socketAddress, statFd } from "../fd_info.ts";
+import { readFdLink } from "./proc.ts";
+import type { FdInfo } from "../fd_info.ts";
+import { findPlaceholder, takeOver } from "./epoll.ts";
+import {
+  describeMismatch,
+  PLACEHOLDER_HOSTNAME,
+  placeholderMatcher,
+  privateSocketPath,
+  requireFd,
+  setAddress,
+  withPermission,
+} from "./placeholder.ts";
+
+function requireConnectedStream(fd: number, action: string): FdInfo {
+  return requireFd(fd, action, (info) => {
+    const socket = info.socket;
+    if (!socket) return describeMismatch(info);
+    if (socket.type !== "stream") return `socket type is "${socket.type}"`;
+    if (!["inet", "inet6", "unix"].includes(socket.family)) {
+      return `socket family is "${socket.family}"`;
+    }
+    if (socket.listening) return "the socket is listening, not connected";
+    return undefined;
+  });
+}
+
+/**
+ * Hands a connected TCP or Unix stream socket to Deno's networking.
+ *
+ * @param fd A connected stream socket (checked first; untouched when the
+ * type is wrong).
+ * @returns The connection, with the activated socket's local and peer
+ * addresses.
+ * @throws {ListenFdsError} `WRONG_FD_TYPE`, `ADOPTION_FAILED`,
+ * `PERMISSION_REQUIRED`.
+ */
+export async function adoptConn(fd: number): Promise<Deno.Conn> {
+  const action = `take fd ${fd} as a connection`;
+  const info = requireConnectedStream(fd, action);
+  return await adoptConnected(fd, info, action, true);
+}
+
+/**
+ * Hands the inetd-style connection on fds 0 and 1 (`StandardInput=socket`)
+ * to Deno's networking. Fds 0 and 1 are then pointed at `/dev/null`, so that
+ * closing the connection really closes it.
+ *
+ * @returns The connection.
+ * @throws {ListenFdsError} `WRONG_FD_TYPE` when fd 0 is not a connected
+ * stream socket, `ADOPTION_FAILED`, `PERMISSION_REQUIRED`.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { adoptInetdConn } from "jsr:@listen-fds/listen-fds";
+ *
+ * // A service with StandardInput=socket (no LISTEN_* variables).
+ * const conn = await adoptInetdConn();
+ * await conn.readable.pipeTo(conn.writable);
+ * ```
+ */
+export async function adoptInetdConn(): Promise<Deno.Conn> {
+  const action = "take the inetd connection on fd 0";
+  const info = requireConnectedStream(0, action);
+  return await adoptConnected(0, info, action, false);
+}
+
+async function adoptConnected(
+  fd: number,
+  info: FdInfo,
+  action: string,
+  closeSource: boolean,
+): Promise<Deno.Conn> {
+  const local = info.socket!.address;
+  const peer = info.socket!.peer;
+  const unix = info.socket!.family === "unix";
+  const socketPath = unix ? privateSocketPath(action) : undefined;
+  try {
+    const listener = withPermission(
+      action,
+      unix
+        ? `read, write and net access to "${socketPath!.path}"`
+        : `--allow-net=${PLACEHOLDER_HOSTNAME}`,
+      () =>
+        socketPath
+          ? Deno.listen({ transport: "unix", path: socketPath.path })
+          : Deno.listen({ hostname: PLACEHOLDER_HOSTNAME, port: 0 }),
+    );
+    let conn: Deno.Conn;
+    let other: Deno.Conn;
+    try {
+      [conn, other] = await Promise.all([
+        Deno.connect(
+          listener.addr as Deno.ConnectOptions & Deno.UnixConnectOptions,
+        ),
+        listener.accept(),
+      ]);
+    } finally {
+      listener.close();
+    }
+    other.close();
+    try {
+      const placeholder = findPlaceholder(
+        unix
+          ? unixClientMatcher(socketPath!.path)
+          : placeholderMatcher(conn.localAddr, conn.remoteAddr),
+        fd,
+        action,
+      );
+      takeOver(fd, placeholder, {
+        registered: true,
+        nonBlocking: true,
+        action,
+        closeSource,
+      });
+    } catch (error) {
+      conn.close();
+      throw error;
+    }
+    if (!closeSource) replaceInetdFds(fd);
+    setAddress(conn, "localAddr", local);
+    setAddress(
+      conn,
+      "remoteAddr",
+      peer ?? { transport: "unix", path: "" },
+    );
+    return conn;
+  } finally {
+    socketPath?.remove();
+  }
+}
+
+/** Recognises the client end of a Unix placeholder connection. */
+function unixClientMatcher(path: string): (fd: number) => boolean {
+  return (fd) => {
+    if (!readFdLink(fd)?.startsWith("socket:[")) return false;
+    const peer = socketAddress(fd, "getpeername", "unix");
+    const local = socketAddress(fd, "getsockname", "unix");
+    return peer !== undefined && "path" in peer && peer.path === path &&
+      !(local !== undefined && "path" in local && local.path === path);
+  };
+}
+
+/** Points fd 0 (and fd 1 when it is the same socket) at `/dev/null`. */
+function replaceInetdFds(fd: number): void {
+  const c = libc();
+  const inode = statFd(fd).inode;
+  const sameSocket = (n: number): boolean => {
+    try {
+      return statFd(n).inode === inode;
+    } catch {
+      return false;
+    }
+  };
+  const targets = [0, 1].filter(sameSocket);
+  const devNull = c.open(
+    cString("/dev/null"),
+    LINUX.O_RDWR | LINUX.O_CLOEXEC,
+    0,
+  );
+  if (devNull === -1) {
+    throw syscallError("Cannot point fds 0 and 1 at /dev/null", "open");
+  }
+  try {
+    for (const target of targets) {
+      if (c.dup2(devNull, target) === -1) {
+        throw syscallError(
+          `Cannot point fd ${target} at /dev/null`,
+          "dup2",
+          target,
+        );
+      }
+    }
+  } finally {
+    c.close(devNull);
+  }
+  if (targets.length === 0) {
+    throw new ListenFdsError(
+      "Cannot release fd 0: it changed during the takeover",
+      {
+        code: "ADOPTION_FAILED",
+        fd: 0,
+      },
+    );
+  }
+}

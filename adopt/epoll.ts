@@ -1,0 +1,227 @@
+/**
+ * The takeover at the heart of every hand-off: an activated fd replaces the
+ * fd of a placeholder that Deno created itself (a listener, datagram socket,
+ * connection or file), inside Deno's own reactor.
+ *
+ * Steps, all synchronous libc calls:
+ * 1. find the placeholder's fd (the caller matches it by address) and its
+ *    inode, and the line `tfd: <fd> … ino: <inode>` of its registration in the
+ *    runtime's epoll instance(s), read from `/proc/self/fdinfo/<epfd>`;
+ * 2. make the activated fd non-blocking (Deno's reactor expects it; a blocking
+ *    listener hangs the runtime in `accept4`);
+ * 3. `dup3(activated, placeholder, O_CLOEXEC)`: the placeholder's file is
+ *    closed, which removes its registration;
+ * 4. `epoll_ctl(EPOLL_CTL_ADD)` with the same events and data;
+ * 5. verify that each registration now names the activated socket's inode,
+ *    then close the activated fd's original number.
+ *
+ * Any mismatch before step 3 leaves everything untouched; after step 3 the
+ * registrations added are removed again and the activated fd stays open, so
+ * the caller can close the placeholder resource and fall back.
+ *
+ * Internal to the hand-off code in `adopt/`.
+ *
+ * @module
+ */
+
+import { ListenFdsError } from "../errors.ts";
+import { errno, errnoName, libc, LINUX } from "../ffi.ts";
+import { statFd } from "../fd_info.ts";
+import { listOpenFds, readEpollTargets, readFdLink } from "./proc.ts";
+import type { EpollTarget } from "./proc.ts";
+
+/** Hooks for tests of the failure paths; never set in production. */
+export const testHooks: {
+  /** Makes the post-takeover verification fail. */
+  failVerification: boolean;
+} = { failVerification: false };
+
+/** A registration of the placeholder in one epoll fd. */
+interface Registration extends EpollTarget {
+  /** The epoll fd whose fdinfo showed it. */
+  epfd: number;
+}
+
+/** What {@linkcode takeOver} should do. */
+export interface TakeOverOptions {
+  /**
+   * Whether the placeholder is registered in Deno's reactor (sockets are;
+   * files are not).
+   */
+  registered: boolean;
+  /** Set `O_NONBLOCK` on the activated fd (sockets), or clear it (files). */
+  nonBlocking: boolean;
+  /** What is being done, for error messages: `take fd 3 as a listener`. */
+  action: string;
+  /**
+   * Close the activated fd's original number afterwards.
+   *
+   * @default {true}
+   */
+  closeSource?: boolean;
+}
+
+/**
+ * Finds the one open fd, other than `exclude`, that satisfies `predicate`.
+ *
+ * @param predicate Decides whether an fd is the placeholder.
+ * @param exclude The activated fd, never a candidate.
+ * @param action What is being done, for error messages.
+ * @returns The placeholder's fd and inode.
+ * @throws {ListenFdsError} `ADOPTION_FAILED` unless exactly one fd matches.
+ */
+export function findPlaceholder(
+  predicate: (fd: number) => boolean,
+  exclude: number,
+  action: string,
+): { fd: number; inode: bigint } {
+  const found = listOpenFds().filter((fd) =>
+    fd > 2 && fd !== exclude && predicate(fd)
+  );
+  if (found.length !== 1) {
+    throw new ListenFdsError(
+      `Cannot ${action}: found ${found.length} fds matching the placeholder, expected 1`,
+      { code: "ADOPTION_FAILED", fd: exclude },
+    );
+  }
+  const fd = found[0]!;
+  return { fd, inode: statFd(fd).inode };
+}
+
+/** Every fd that refers to an epoll instance. */
+function epollFds(): number[] {
+  return listOpenFds().filter((fd) =>
+    readFdLink(fd) === "anon_inode:[eventpoll]"
+  );
+}
+
+function registrationsOf(fd: number, inode: bigint): Registration[] {
+  const found: Registration[] = [];
+  for (const epfd of epollFds()) {
+    for (const target of readEpollTargets(epfd)) {
+      if (target.fd === fd && target.inode === inode) {
+        found.push({ ...target, epfd });
+      }
+    }
+  }
+  return found;
+}
+
+/** The byte layout of `struct epoll_event` (packed on x86-64 only). */
+function epollEvent(events: number, data: bigint): Uint8Array {
+  const packed = Deno.build.arch === "x86_64";
+  const bytes = new Uint8Array(packed ? 12 : 16);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, events, true);
+  view.setBigUint64(packed ? 4 : 8, data, true);
+  return bytes;
+}
+
+function setNonBlocking(fd: number, on: boolean, action: string): void {
+  const c = libc();
+  const flags = c.fcntl(fd, LINUX.F_GETFL, 0);
+  if (flags === -1) throw adoptionError(action, "fcntl", fd);
+  const wanted = on ? flags | LINUX.O_NONBLOCK : flags & ~LINUX.O_NONBLOCK;
+  if (wanted !== flags && c.fcntl(fd, LINUX.F_SETFL, wanted) === -1) {
+    throw adoptionError(action, "fcntl", fd);
+  }
+}
+
+function adoptionError(
+  action: string,
+  syscall: string,
+  fd: number,
+): ListenFdsError {
+  const value = errno();
+  return new ListenFdsError(
+    `Cannot ${action}: ${syscall} failed with ${errnoName(value)}`,
+    { code: "ADOPTION_FAILED", syscall, errno: value, fd },
+  );
+}
+
+/**
+ * Moves `source` into the fd slot of the placeholder `target`, inside Deno's
+ * reactor, and closes `source`'s original number.
+ *
+ * @param source The activated fd (validated by the caller).
+ * @param target The placeholder, from {@linkcode findPlaceholder}.
+ * @param options Registration and blocking mode.
+ * @throws {ListenFdsError} `ADOPTION_FAILED` when the placeholder's
+ * registration cannot be found or the result cannot be verified; `source` is
+ * then still open and unchanged, apart from its `O_NONBLOCK` flag.
+ */
+export function takeOver(
+  source: number,
+  target: { fd: number; inode: bigint },
+  options: TakeOverOptions,
+): void {
+  const c = libc();
+  const { action } = options;
+  const before = options.registered
+    ? registrationsOf(target.fd, target.inode)
+    : [];
+  if (options.registered && before.length === 0) {
+    throw new ListenFdsError(
+      `Cannot ${action}: the placeholder fd ${target.fd} is not registered in any epoll instance`,
+      { code: "ADOPTION_FAILED", fd: source },
+    );
+  }
+  const sourceInode = statFd(source).inode;
+  setNonBlocking(source, options.nonBlocking, action);
+  const dup3 = c.dup3;
+  const duplicated = dup3
+    ? dup3(source, target.fd, LINUX.O_CLOEXEC)
+    : c.dup2(source, target.fd);
+  if (duplicated === -1) {
+    throw adoptionError(action, dup3 ? "dup3" : "dup2", source);
+  }
+  if (!dup3) c.fcntl(target.fd, LINUX.F_SETFD, LINUX.FD_CLOEXEC);
+
+  const added: Registration[] = [];
+  const undo = (): void => {
+    for (const registration of added) {
+      c.epoll_ctl?.(
+        registration.epfd,
+        LINUX.EPOLL_CTL_DEL,
+        target.fd,
+        epollEvent(0, 0n),
+      );
+    }
+  };
+  for (const registration of before) {
+    // Two fds may refer to one epoll instance: add once per instance.
+    const present = readEpollTargets(registration.epfd).some((t) =>
+      t.fd === target.fd && t.inode === sourceInode
+    );
+    if (present) continue;
+    const result = c.epoll_ctl?.(
+      registration.epfd,
+      LINUX.EPOLL_CTL_ADD,
+      target.fd,
+      epollEvent(registration.events, registration.data),
+    ) ?? -1;
+    if (result === -1) {
+      const error = adoptionError(action, "epoll_ctl", source);
+      undo();
+      throw error;
+    }
+    added.push(registration);
+  }
+
+  const verified = !testHooks.failVerification &&
+    statFd(target.fd).inode === sourceInode &&
+    before.every((registration) =>
+      readEpollTargets(registration.epfd).some((t) =>
+        t.fd === target.fd && t.inode === sourceInode &&
+        t.events === registration.events && t.data === registration.data
+      )
+    );
+  if (!verified) {
+    undo();
+    throw new ListenFdsError(
+      `Cannot ${action}: the runtime's registration of fd ${target.fd} does not show inode ${sourceInode} after the takeover`,
+      { code: "ADOPTION_FAILED", fd: source },
+    );
+  }
+  if (options.closeSource ?? true) c.close(source);
+}
