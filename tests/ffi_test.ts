@@ -18,6 +18,10 @@ import {
 } from "../ffi.ts";
 import { DENO, ROOT } from "./_helpers.ts";
 
+// Opened once for the whole file: it stays open by design, which the
+// resource sanitizer of some Deno versions would report inside a test.
+libc();
+
 /** Runs a snippet in a fresh Deno with the given flags and env. */
 async function run(
   code: string,

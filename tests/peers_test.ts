@@ -59,8 +59,7 @@ async function activate(
       // already exited (the peer execs the service, which ends by itself)
     }
     await child.status;
-    stderr.releaseLock();
-    await child.stderr.cancel().catch(() => {});
+    await stderr.cancel();
   }
 }
 
