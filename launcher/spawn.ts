@@ -1,0 +1,284 @@
+/**
+ * Starting a child with `posix_spawn()` so that chosen fds land at 3, 4, …
+ * (`Deno.Command` cannot pass extra fds), and reaping it with `waitpid()`.
+ *
+ * The child is started through a tiny `/bin/sh` trampoline that sets
+ * `LISTEN_PID` to its own pid (`$$`, kept by `exec`) and reads
+ * `LISTEN_PIDFDID` — computed by the launcher from `pidfd_open(child)` right
+ * after the spawn — from a pipe the launcher holds, through
+ * `/proc/<launcher>/fd/<n>`, so that no extra fd is ever inherited.
+ *
+ * @module
+ */
+
+import { cString, errnoError, libc, LINUX, syscallError } from "../ffi.ts";
+import { ownPidfdId } from "../fd_info.ts";
+import { ListenFdsError } from "../errors.ts";
+
+/** How a child ended. */
+export interface ExitStatus {
+  /** The exit code, when it exited. */
+  code: number | undefined;
+  /** The signal number, when a signal killed it. */
+  signal: number | undefined;
+}
+
+/** A running child. */
+export interface SpawnedChild {
+  /** Its pid (also `LISTEN_PID`: the trampoline execs the command). */
+  pid: number;
+  /** The pidfd inode id passed as `LISTEN_PIDFDID`, if any. */
+  pidfdId: bigint | undefined;
+  /** Settles when the child has ended and was reaped. */
+  exited: Promise<ExitStatus>;
+}
+
+/** Options of {@linkcode spawnChild}. */
+export interface SpawnOptions {
+  /**
+   * Launcher fds to pass as 3, 4, …; none may be below `3 + fds.length`
+   * (see `moveFdAbove`).
+   */
+  fds: readonly number[];
+  /** The child's whole environment, without `LISTEN_PID`/`LISTEN_PIDFDID`. */
+  env: Readonly<Record<string, string>>;
+  /** Set `LISTEN_PID` (and `LISTEN_PIDFDID` where the kernel has pidfs). */
+  setPid: boolean;
+}
+
+/** Linux signal numbers the launcher sends or forwards. */
+export const SIGNALS = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGKILL: 9,
+  SIGTERM: 15,
+} as const;
+
+const SHELL = "/bin/sh";
+const TRAMPOLINE = [
+  'if [ "$1" = pid ]; then LISTEN_PID=$$; export LISTEN_PID; fi',
+  'if [ -n "$2" ]; then',
+  '  IFS= read -r LISTEN_PIDFDID < "$2"',
+  '  if [ -n "$LISTEN_PIDFDID" ]; then export LISTEN_PIDFDID;',
+  "  else unset LISTEN_PIDFDID; fi",
+  "fi",
+  "shift 2",
+  'exec "$@"',
+].join("\n");
+
+let pidfdSupport: boolean | undefined;
+
+function pidfdIdsSupported(): boolean {
+  pidfdSupport ??= ownPidfdId(Deno.pid).id !== undefined;
+  return pidfdSupport;
+}
+
+/**
+ * Starts `command` with `options.fds` at 3, 4, …, every other fd above 2
+ * closed, default signal dispositions and an empty signal mask.
+ *
+ * @param command The program (looked up in `PATH`) and its arguments.
+ * @param options The fds, the environment and whether to set `LISTEN_PID`.
+ * @returns The child.
+ * @throws {ListenFdsError} `SYSCALL_FAILED` when `posix_spawn()` fails.
+ */
+export function spawnChild(
+  command: readonly string[],
+  options: SpawnOptions,
+): SpawnedChild {
+  const c = libc();
+  const { fds } = options;
+  for (const fd of fds) {
+    if (fd < 3 + fds.length) {
+      throw new ListenFdsError(
+        `Cannot pass fd ${fd}: it is inside the child's range 3 to ${
+          2 + fds.length
+        }`,
+        { code: "INVALID_ARGUMENT", fd },
+      );
+    }
+  }
+  let pipe: [number, number] | undefined;
+  if (options.setPid && pidfdIdsSupported() && c.pipe2) {
+    const ends = new Int32Array(2);
+    if (c.pipe2(new Uint8Array(ends.buffer), LINUX.O_CLOEXEC) === -1) {
+      throw syscallError("Cannot create the LISTEN_PIDFDID pipe", "pipe2");
+    }
+    pipe = [ends[0]!, ends[1]!];
+  }
+  const argv = [
+    SHELL,
+    "-c",
+    TRAMPOLINE,
+    "launch",
+    options.setPid ? "pid" : "no-pid",
+    pipe ? `/proc/${Deno.pid}/fd/${pipe[0]}` : "",
+    ...command,
+  ];
+  const envp = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);
+  let pid: number;
+  try {
+    pid = posixSpawn(SHELL, argv, envp, fds);
+  } catch (error) {
+    if (pipe) {
+      c.close(pipe[0]);
+      c.close(pipe[1]);
+    }
+    throw error;
+  }
+  let pidfdId: bigint | undefined;
+  if (pipe) {
+    pidfdId = ownPidfdId(pid).id;
+    const line = cString(`${pidfdId ?? ""}\n`).subarray(0, -1);
+    c.write(pipe[1], line, BigInt(line.length));
+    c.close(pipe[1]);
+  }
+  const readEnd = pipe?.[0];
+  const exited = waitForExit(pid).finally(() => {
+    if (readEnd !== undefined) c.close(readEnd);
+  });
+  return { pid, pidfdId, exited };
+}
+
+/**
+ * Sends a signal to a process.
+ *
+ * @param pid The process.
+ * @param signal The signal number.
+ * @returns `true` when it was sent, `false` when the process is gone.
+ */
+export function sendSignal(pid: number, signal: number): boolean {
+  return libc().kill(pid, signal) === 0;
+}
+
+/**
+ * The exit code a shell would report: the code, or 128 + the signal.
+ *
+ * @param status How the child ended.
+ * @returns The code.
+ */
+export function exitCode(status: ExitStatus): number {
+  return status.code ?? 128 + (status.signal ?? 0);
+}
+
+function cStrings(strings: readonly string[]): {
+  pointers: Uint8Array;
+  keep: Uint8Array[];
+} {
+  const keep = strings.map((s) => cString(s));
+  const pointers = new BigUint64Array(strings.length + 1);
+  keep.forEach((bytes, i) => {
+    pointers[i] = BigInt(
+      Deno.UnsafePointer.value(Deno.UnsafePointer.of(bytes)),
+    );
+  });
+  return { pointers: new Uint8Array(pointers.buffer), keep };
+}
+
+function check(result: number, what: string, call: string): void {
+  if (result !== 0) throw errnoError(what, call, result);
+}
+
+function posixSpawn(
+  path: string,
+  argv: readonly string[],
+  envp: readonly string[],
+  fds: readonly number[],
+): number {
+  const c = libc();
+  const what = `Cannot start "${argv[6] ?? path}"`;
+  // Larger than glibc's and musl's posix_spawn_file_actions_t/posix_spawnattr_t.
+  const actions = new Uint8Array(256);
+  const attr = new Uint8Array(1024);
+  check(
+    c.posix_spawn_file_actions_init(actions),
+    what,
+    "posix_spawn_file_actions_init",
+  );
+  try {
+    check(c.posix_spawnattr_init(attr), what, "posix_spawnattr_init");
+    try {
+      fds.forEach((fd, i) => {
+        // Source and target always differ, so dup2() clears FD_CLOEXEC.
+        check(
+          c.posix_spawn_file_actions_adddup2(actions, fd, 3 + i),
+          what,
+          "posix_spawn_file_actions_adddup2",
+        );
+      });
+      if (c.posix_spawn_file_actions_addclosefrom_np) {
+        check(
+          c.posix_spawn_file_actions_addclosefrom_np(actions, 3 + fds.length),
+          what,
+          "posix_spawn_file_actions_addclosefrom_np",
+        );
+      }
+      const all = new Uint8Array(128);
+      all.fill(0xff, 0, 8);
+      const none = new Uint8Array(128);
+      check(
+        c.posix_spawnattr_setsigdefault(attr, all),
+        what,
+        "posix_spawnattr_setsigdefault",
+      );
+      check(
+        c.posix_spawnattr_setsigmask(attr, none),
+        what,
+        "posix_spawnattr_setsigmask",
+      );
+      check(
+        c.posix_spawnattr_setflags(
+          attr,
+          LINUX.POSIX_SPAWN_SETSIGDEF | LINUX.POSIX_SPAWN_SETSIGMASK,
+        ),
+        what,
+        "posix_spawnattr_setflags",
+      );
+      const pid = new Int32Array(1);
+      const args = cStrings(argv);
+      const env = cStrings(envp);
+      const result = c.posix_spawn(
+        new Uint8Array(pid.buffer),
+        cString(path),
+        actions,
+        attr,
+        args.pointers,
+        env.pointers,
+      );
+      // Keep the strings reachable until posix_spawn() has returned.
+      if (args.keep.length + env.keep.length < 0) {
+        throw new Error("unreachable");
+      }
+      check(result, what, "posix_spawn");
+      return pid[0]!;
+    } finally {
+      c.posix_spawnattr_destroy(attr);
+    }
+  } finally {
+    c.posix_spawn_file_actions_destroy(actions);
+  }
+}
+
+async function waitForExit(pid: number): Promise<ExitStatus> {
+  const c = libc();
+  const status = new Int32Array(1);
+  const buffer = new Uint8Array(status.buffer);
+  while (true) {
+    // errno of the worker thread is out of reach: on -1 (EINTR there), ask
+    // again without blocking to tell "still running" from a real failure.
+    if (await c.waitpid(pid, buffer, 0) === pid) break;
+    const again = await c.waitpid(pid, buffer, LINUX.WNOHANG);
+    if (again === pid) break;
+    if (again === -1) {
+      throw new ListenFdsError(`Cannot wait for child ${pid}: waitpid failed`, {
+        code: "SYSCALL_FAILED",
+        syscall: "waitpid",
+      });
+    }
+  }
+  const raw = status[0]!;
+  const signal = raw & 0x7f;
+  return signal === 0
+    ? { code: (raw >> 8) & 0xff, signal: undefined }
+    : { code: undefined, signal };
+}
