@@ -19,14 +19,14 @@ fds.serve({
   name: "http",
   hostname: "127.0.0.1",
   port: 8000,
-  onListen(addr) {
+  onListen(addr): void {
     console.error(
       `pid ${Deno.pid} serving on ${JSON.stringify(addr)} (${
         activated ? "socket-activated" : "bound itself"
       })`,
     );
   },
-  handler(request) {
+  handler(request): Response {
     requests++;
     return Response.json({
       pid: Deno.pid,
