@@ -30,6 +30,8 @@ interface Report {
   // deno-lint-ignore no-explicit-any
   fds?: any[];
   sameSet?: boolean;
+  openFdsBefore?: number;
+  openFdsAfter?: number;
   takenOnce?: number;
   takenAgain?: unknown;
   error?: {
@@ -218,6 +220,8 @@ Deno.test("ListenFds.fromEnv() verifies LISTEN_PIDFDID", async () => {
   });
   assertEquals(report.error, undefined);
   assertEquals(report.verification, { pid: "verified", pidfdId: "verified" });
+  // The pidfd opened for the check is closed again: no fd leaks.
+  assertEquals(report.openFdsAfter, report.openFdsBefore);
 });
 
 Deno.test("ListenFds.fromEnv() rejects another process's LISTEN_PIDFDID", async () => {

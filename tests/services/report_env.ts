@@ -28,8 +28,11 @@ const announced = Math.min(Number(Deno.env.get("LISTEN_FDS") ?? 0) || 0, 16);
 const range = Array.from({ length: announced }, (_, i) => first + i);
 report.before = range.map(fdFlags);
 
+const openFdCount = (): number => [...Deno.readDirSync("/proc/self/fd")].length;
+report.openFdsBefore = openFdCount();
 try {
   const fds = ListenFds.fromEnv(keepEnv ? { unsetEnv: false } : {});
+  report.openFdsAfter = openFdCount();
   report.length = fds.length;
   report.names = fds.names;
   report.verification = fds.verification;
