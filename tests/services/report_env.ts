@@ -28,7 +28,13 @@ const announced = Math.min(Number(Deno.env.get("LISTEN_FDS") ?? 0) || 0, 16);
 const range = Array.from({ length: announced }, (_, i) => first + i);
 report.before = range.map(fdFlags);
 
-const openFdCount = (): number => [...Deno.readDirSync("/proc/self/fd")].length;
+function openFdCount(): number | null {
+  try {
+    return [...Deno.readDirSync("/proc/self/fd")].length;
+  } catch {
+    return null; // no --allow-all
+  }
+}
 report.openFdsBefore = openFdCount();
 try {
   const fds = ListenFds.fromEnv(keepEnv ? { unsetEnv: false } : {});
