@@ -17,7 +17,11 @@ function specError(spec: string, reason: string): void {
   assertEquals(error.message, `Cannot parse socket spec "${spec}": ${reason}`);
 }
 
-function argsError(args: string[], message: string, code = "INVALID_ARGUMENT") {
+function argsError(
+  args: string[],
+  message: string,
+  code = "INVALID_ARGUMENT",
+): void {
   const error = assertThrows(() => parseLaunchArgs(args), ListenFdsError);
   assertEquals(error.code, code);
   assertEquals(error.message, message);

@@ -1,0 +1,259 @@
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertObjectMatch,
+  assertStringIncludes,
+} from "@std/assert";
+import { join } from "@std/path";
+import { DENO, freePort, openFds, ROOT, waitFor } from "./_helpers.ts";
+import { reportedPort, startLauncher } from "./services/launcher_harness.ts";
+import { cString, libc, LINUX } from "../ffi.ts";
+import { launch } from "../launch.ts";
+import type { LaunchedSocket } from "../launch.ts";
+
+const DUMP = join(ROOT, "tests", "services", "launcher_dump.ts");
+
+Deno.test("launch passes TCP v4/v6, Unix and UDP sockets at fds 3.. with the variables systemd sets", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "api.sock");
+  try {
+    const launcher = startLauncher([
+      "-s",
+      "web=http::0",
+      "-s",
+      "tcp::[::1]:0",
+      "-s",
+      `api=unix::${path}`,
+      "-s",
+      "dns=udp::0",
+      "-E",
+      "LAUNCH_TEST_EXTRA=yes",
+      "--",
+      DENO,
+      "run",
+      "-A",
+      DUMP,
+    ], {
+      // Stale variables of the launcher's own environment are replaced.
+      LISTEN_PID: "1",
+      LISTEN_FDS: "9",
+      LISTEN_FDS_FIRST_FD: "12",
+      LISTEN_PIDFDID: "5",
+    });
+    const status = await launcher.status();
+    assertEquals(status.code, 0, launcher.stderr.join("\n"));
+    const report = JSON.parse(launcher.stdout.at(-1)!);
+    const ports = await Promise.all(
+      [3, 4, 6].map((fd) => reportedPort(launcher, fd)),
+    );
+    assertEquals(report.env, {
+      LISTEN_FDS: "4",
+      LISTEN_PID: String(report.pid),
+      LISTEN_PIDFDID: report.pidfdId,
+      LISTEN_FDNAMES: "web:unknown:api:dns",
+      LAUNCH_TEST_EXTRA: "yes",
+    });
+    assert(report.pidfdId !== undefined, "this kernel has pidfs");
+    assertEquals(report.before.map((fd: { socket: unknown }) => fd.socket), [
+      {
+        family: "inet",
+        type: "stream",
+        listening: true,
+        address: { transport: "tcp", hostname: "127.0.0.1", port: ports[0] },
+      },
+      {
+        family: "inet6",
+        type: "stream",
+        listening: true,
+        address: { transport: "tcp", hostname: "::1", port: ports[1] },
+      },
+      {
+        family: "unix",
+        type: "stream",
+        listening: true,
+        address: { transport: "unix", path },
+      },
+      {
+        family: "inet",
+        type: "dgram",
+        listening: false,
+        address: { transport: "udp", hostname: "127.0.0.1", port: ports[2] },
+      },
+    ]);
+    for (const fd of report.before) assertEquals(fd.closeOnExec, false);
+    // ListenFds.fromEnv() accepts it: the pid and pidfd id checks pass.
+    assertEquals(report.length, 4);
+    assertEquals(report.names, ["web", "unknown", "api", "dns"]);
+    assertEquals(report.verification, { pid: "verified", pidfdId: "verified" });
+    assertEquals(report.after, [true, true, true, true]);
+    assertMatch(
+      launcher.stderr[0]!,
+      /^launch: http:\/\/127\.0\.0\.1:\d+\/ -> fd 3 \(web\)$/,
+    );
+    assertStringIncludes(
+      launcher.stderr.join("\n"),
+      `launch: unix ${path} -> fd 5 (api)`,
+    );
+    // The launcher removed the socket file it created.
+    assertEquals(await Deno.lstat(path).catch(() => undefined), undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("launch leaks no other fd into the child and forwards SIGTERM", async () => {
+  // An inheritable fd in the launcher must not reach the child.
+  const leaked = libc().open(cString("/dev/null"), LINUX.O_RDONLY, 0);
+  assert(leaked > 2);
+  let launcher;
+  try {
+    launcher = startLauncher([
+      "-s",
+      "tcp::0",
+      "-s",
+      "udp::[::1]:0",
+      "--",
+      "sh",
+      "-c",
+      "echo child $$; exec sleep 30",
+    ]);
+  } finally {
+    libc().close(leaked);
+  }
+  const pid = Number((await launcher.line("stdout", /^child (\d+)$/))[1]);
+  // Wait for the exec into sleep (the trampoline's pid is kept).
+  await waitFor(async () =>
+    (await Deno.readTextFile(`/proc/${pid}/comm`)).trim() === "sleep"
+  );
+  const fds = openFds(pid);
+  assertEquals([...fds.keys()].sort((a, b) => a - b), [0, 1, 2, 3, 4]);
+  assertMatch(fds.get(3)!, /^socket:\[\d+\]$/);
+  assertMatch(fds.get(4)!, /^socket:\[\d+\]$/);
+  for (const fd of [3, 4]) {
+    const info = await Deno.readTextFile(`/proc/${pid}/fdinfo/${fd}`);
+    const flags = parseInt(/^flags:\s*([0-7]+)/m.exec(info)![1]!, 8);
+    assertEquals(flags & LINUX.O_CLOEXEC, 0, `fd ${fd} is not close-on-exec`);
+  }
+  const environ = Object.fromEntries(
+    (await Deno.readTextFile(`/proc/${pid}/environ`)).split("\0")
+      .filter((entry) => entry.includes("="))
+      .map((
+        entry,
+      ) => [
+        entry.slice(0, entry.indexOf("=")),
+        entry.slice(entry.indexOf("=") + 1),
+      ]),
+  );
+  assertEquals(environ.LISTEN_FDS, "2");
+  assertEquals(environ.LISTEN_PID, String(pid));
+  assertMatch(environ.LISTEN_PIDFDID ?? "", /^\d+$/);
+  assertEquals(environ.LISTEN_FDNAMES, undefined);
+  launcher.process.kill("SIGTERM");
+  const status = await launcher.status();
+  assertEquals(status.code, 128 + 15, "exit code of a child killed by SIGTERM");
+  assertEquals(
+    await Deno.stat(`/proc/${pid}`).catch(() => undefined),
+    undefined,
+  );
+});
+
+Deno.test("launch --no-pid omits LISTEN_PID and LISTEN_PIDFDID, and exits with the child's code", async () => {
+  const launcher = startLauncher([
+    "--no-pid",
+    "--fdname",
+    "a",
+    "-s",
+    "0",
+    "--",
+    "sh",
+    "-c",
+    'echo "${LISTEN_PID-unset} ${LISTEN_PIDFDID-unset} $LISTEN_FDS $LISTEN_FDNAMES"; exit 7',
+  ]);
+  const status = await launcher.status();
+  assertEquals(status.code, 7);
+  assertEquals(launcher.stdout, ["unset unset 1 a"]);
+});
+
+Deno.test("launch -E passes the launcher's own value or a given one", async () => {
+  const launcher = startLauncher([
+    "-q",
+    "-s",
+    "0",
+    "-E",
+    "LAUNCH_A",
+    "-E",
+    "LAUNCH_B=two",
+    "-E",
+    "LAUNCH_MISSING",
+    "--",
+    "sh",
+    "-c",
+    'echo "$LAUNCH_A $LAUNCH_B ${LAUNCH_MISSING-unset}"',
+  ], { LAUNCH_A: "one" });
+  const status = await launcher.status();
+  assertEquals(status.code, 0);
+  assertEquals(launcher.stdout, ["one two unset"]);
+  assertEquals(launcher.stderr, [], "-q prints nothing");
+});
+
+Deno.test("launch --help prints the grammar and a bad spec exits 2 naming it", async () => {
+  const help = startLauncher(["--help"]);
+  assertEquals((await help.status()).code, 0);
+  assertStringIncludes(
+    help.stdout.join("\n"),
+    "Socket spec: [NAME=][TYPE::]VALUE",
+  );
+  const bad = startLauncher(["-s", "http::99999", "--", "true"]);
+  assertEquals((await bad.status()).code, 2);
+  assertEquals(bad.stderr, [
+    'launch: Cannot parse socket spec "http::99999": port 99999 is out of range (0 to 65535)',
+    "Run with --help for the usage.",
+  ]);
+});
+
+Deno.test("launch exits 1 with the failing call when a port is taken", async () => {
+  const port = freePort();
+  const taken = Deno.listen({ hostname: "127.0.0.1", port });
+  try {
+    const launcher = startLauncher(["-s", `tcp::${port}`, "--", "true"]);
+    assertEquals((await launcher.status()).code, 1);
+    assertEquals(launcher.stderr, [
+      `launch: Cannot bind socket "tcp::${port}": bind failed with EADDRINUSE (Address already in use)`,
+    ]);
+  } finally {
+    taken.close();
+  }
+});
+
+Deno.test("launch() reports the bound sockets and stops its child on abort", async () => {
+  const controller = new AbortController();
+  const lines: string[] = [];
+  let sockets: readonly LaunchedSocket[] = [];
+  const code = launch(["-s", "api=http::0", "--", "sleep", "30"], {
+    signal: controller.signal,
+    forwardSignals: false,
+    log: (line) => lines.push(line),
+    onListen: (bound) => {
+      sockets = bound;
+    },
+  });
+  await waitFor(() =>
+    lines.some((line) => line.startsWith("launch: started pid"))
+  );
+  assertEquals(sockets.length, 1);
+  assertObjectMatch(sockets[0]!, {
+    fd: 3,
+    name: "api",
+    spec: "api=http::0",
+    address: { transport: "tcp", hostname: "127.0.0.1" },
+  });
+  const port = (sockets[0]!.address as Deno.NetAddr).port;
+  assert(port > 0);
+  // The socket listens in the launcher: a connection is queued.
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  conn.close();
+  controller.abort();
+  assertEquals(await code, 128 + 15);
+  assertEquals(lines[0], `launch: http://127.0.0.1:${port}/ -> fd 3 (api)`);
+});
