@@ -27,7 +27,7 @@ Deno.bench({
   name: "ListenFds.fromEnv() with 16 fds",
   group: "fromEnv",
   baseline: true,
-  fn(b) {
+  fn(b): void {
     // Undo the previous iteration's FD_CLOEXEC, outside the measurement.
     for (let i = 0; i < COUNT; i++) c.fcntl(FIRST + i, LINUX.F_SETFD, 0);
     b.start();
@@ -40,7 +40,7 @@ Deno.bench({
 Deno.bench({
   name: "parseListenEnv() with 16 names (no FFI)",
   group: "fromEnv",
-  fn() {
+  fn(): void {
     parseListenEnv(env, { pid: Deno.pid });
   },
 });
