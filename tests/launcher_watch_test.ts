@@ -1,0 +1,108 @@
+import { assertEquals, assertGreaterOrEqual } from "@std/assert";
+import { join } from "@std/path";
+import { DENO, ROOT, waitFor } from "./_helpers.ts";
+import { reportedPort, startLauncher } from "./services/launcher_harness.ts";
+
+const HTTP = join(ROOT, "tests", "services", "launcher_http.ts");
+const WORKERS = 8;
+const RESTARTS = 5;
+const PER_PHASE = 300;
+const MIN_REQUESTS = 2000;
+
+/** One HTTP/1.1 request on a fresh connection; returns the serving pid. */
+async function request(port: number): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    await conn.write(
+      new TextEncoder().encode(
+        "GET / HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
+      ),
+    );
+  } catch (error) {
+    conn.close();
+    throw error;
+  }
+  const text = await new Response(conn.readable).text();
+  if (!text.startsWith("HTTP/1.1 200 ")) {
+    throw new Error(`unexpected response ${JSON.stringify(text.slice(0, 40))}`);
+  }
+  return text.slice(text.indexOf("\r\n\r\n") + 4).trim();
+}
+
+Deno.test("launch --watch restarts the child 5 times while a client sees 0 failed requests", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = join(dir, "watched.txt");
+  await Deno.writeTextFile(file, "0");
+  const launcher = startLauncher([
+    "-s",
+    "http::0",
+    "-w",
+    dir,
+    "--debounce",
+    "50",
+    "--",
+    DENO,
+    "run",
+    "-A",
+    HTTP,
+  ]);
+  let ok = 0;
+  let failed = 0;
+  const failures: string[] = [];
+  const servedBy = new Map<string, number>();
+  let stop = false;
+  let workers: Promise<void>[] = [];
+  let code: number | null = null;
+  try {
+    const port = await reportedPort(launcher, 3);
+    workers = Array.from({ length: WORKERS }, async () => {
+      while (!stop) {
+        try {
+          const pid = await request(port);
+          ok++;
+          servedBy.set(pid, (servedBy.get(pid) ?? 0) + 1);
+        } catch (error) {
+          failed++;
+          failures.push(String(error));
+        }
+      }
+    });
+    for (let restart = 1; restart <= RESTARTS; restart++) {
+      const target = ok + PER_PHASE;
+      await waitFor(() => ok >= target, { what: `${target} requests` });
+      const children = servedBy.size;
+      await Deno.writeTextFile(file, String(restart));
+      await waitFor(() => servedBy.size > children, {
+        timeout: 30_000,
+        what: `a response from the child of restart ${restart}`,
+      });
+    }
+    const target = Math.max(MIN_REQUESTS, ok + PER_PHASE);
+    await waitFor(() => ok >= target, { what: `${target} requests` });
+  } finally {
+    stop = true;
+    await Promise.all(workers);
+    launcher.process.kill("SIGTERM");
+    code = (await launcher.status()).code;
+    await Deno.remove(dir, { recursive: true });
+  }
+  assertEquals(failed, 0, `failures: ${failures.slice(0, 5).join("; ")}`);
+  assertGreaterOrEqual(ok, MIN_REQUESTS);
+  assertEquals(
+    servedBy.size,
+    RESTARTS + 1,
+    "one child per restart, plus the first",
+  );
+  assertEquals(
+    launcher.stderr.filter((line) => line.startsWith("launch: restarting"))
+      .length,
+    RESTARTS,
+  );
+  assertEquals(
+    launcher.stderr.filter((line) => line.startsWith("launch: started pid"))
+      .length,
+    RESTARTS + 1,
+  );
+  // The last child shut down gracefully on the forwarded SIGTERM.
+  assertEquals(code, 0);
+});
