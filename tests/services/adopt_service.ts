@@ -34,8 +34,14 @@ if (Deno.args.includes("--fail-verification")) {
   testHooks.failVerification = true;
 }
 
+const reportFile = Deno.env.get("ADOPT_REPORT");
+
 function report(event: string, data: Record<string, unknown> = {}): void {
-  console.error(JSON.stringify({ event, ...data }));
+  const line = JSON.stringify({ event, ...data });
+  console.error(line);
+  if (reportFile) {
+    Deno.writeTextFileSync(reportFile, `${line}\n`, { append: true });
+  }
 }
 
 function snapshot(): Map<number, string> {
@@ -158,7 +164,16 @@ try {
       break;
     }
     case "conn": {
-      await echoOnce(await fds.takeConn(0));
+      const conn = await fds.takeConn(0);
+      // systemd (not systemd-socket-activate) describes the peer in the env.
+      const remote = Deno.env.get("REMOTE_ADDR");
+      if (remote) {
+        report("remote", {
+          env: `${remote}:${Deno.env.get("REMOTE_PORT")}`,
+          conn: show(conn.remoteAddr).replace(/^tcp:/, ""),
+        });
+      }
+      await echoOnce(conn);
       break;
     }
     case "inetd": {
