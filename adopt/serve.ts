@@ -7,6 +7,7 @@
  * @module
  */
 
+import { ListenFdsError } from "../errors.ts";
 import type { FdInfo } from "../fd_info.ts";
 import { findPlaceholder, takeOver } from "./epoll.ts";
 import { chooseVia, requireListeningStream } from "./listener.ts";
@@ -97,6 +98,8 @@ function serveNatively(
   options: AdoptServeOptions & { handler: Deno.ServeHandler },
   action: string,
 ): Deno.HttpServer {
+  // Only behaviour options reach the placeholder: the address options (the
+  // development fallback of ListenFds.serve()) must not bind anything.
   const {
     via: _via,
     onListen: _onListen,
@@ -104,11 +107,36 @@ function serveNatively(
     cert,
     key,
     ...rest
-  } = options;
+  } = options as
+    & AdoptServeOptions
+    & { handler: Deno.ServeHandler }
+    & Record<
+      string,
+      unknown
+    >;
+  for (
+    const field of [
+      "port",
+      "hostname",
+      "path",
+      "transport",
+      "reusePort",
+      "tcpBacklog",
+      "name",
+      "index",
+      "cid",
+    ]
+  ) delete rest[field];
   const tlsOptions = cert !== undefined && key !== undefined
     ? { cert, key }
     : {};
   if ("path" in address) {
+    if (cert !== undefined || key !== undefined) {
+      throw new ListenFdsError(
+        `Cannot ${action}: TLS (cert and key) is not supported on a Unix socket`,
+        { code: "INVALID_ARGUMENT", fd },
+      );
+    }
     const socketPath = privateSocketPath(action);
     try {
       const server = withPermission(

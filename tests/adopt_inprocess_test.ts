@@ -309,3 +309,48 @@ Deno.test("adoptFile() rejects a socket and leaves it open", () => {
     closeIfOpen(fd);
   }
 });
+
+Deno.test("adoptServe() binds none of the fallback address options", async () => {
+  const dir = await Deno.makeTempDir();
+  const fd = libcSocket("inet", "stream");
+  const { port } = inspectFd(fd).socket!.address as Deno.NetAddr;
+  const server = adoptServe(
+    fd,
+    {
+      via: "adopt",
+      path: `${dir}/dev.sock`,
+      onListen: () => {},
+      handler: () => new Response("activated"),
+    } as Parameters<typeof adoptServe>[1],
+  );
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/`);
+    assertEquals(await response.text(), "activated");
+    assertEquals(await Array.fromAsync(Deno.readDir(dir)), []);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("adoptServe() refuses TLS on a Unix socket and leaves the fd open", async () => {
+  const dir = await Deno.makeTempDir();
+  const fd = libcSocket("unix", "stream", `${dir}/s.sock`);
+  try {
+    const error = assertThrows(
+      () =>
+        adoptServe(fd, {
+          via: "adopt",
+          cert: "x",
+          key: "y",
+          handler: () => new Response(""),
+        }),
+      ListenFdsError,
+    );
+    assertEquals(error.code, "INVALID_ARGUMENT");
+    assert(isFdOpen(fd));
+  } finally {
+    closeIfOpen(fd);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
