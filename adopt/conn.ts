@@ -22,6 +22,7 @@ import {
   privateSocketPath,
   requireFd,
   setAddress,
+  UNIX_PLACEHOLDER_PERMISSIONS,
   withPermission,
 } from "./placeholder.ts";
 
@@ -92,7 +93,7 @@ async function adoptConnected(
     const listener = withPermission(
       action,
       unix
-        ? `read, write and net access to "${socketPath!.path}"`
+        ? UNIX_PLACEHOLDER_PERMISSIONS
         : `--allow-net=${PLACEHOLDER_HOSTNAME}`,
       () =>
         socketPath

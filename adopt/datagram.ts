@@ -16,6 +16,7 @@ import {
   privateSocketPath,
   requireFd,
   setAddress,
+  UNIX_PLACEHOLDER_PERMISSIONS,
   withPermission,
 } from "./placeholder.ts";
 
@@ -64,7 +65,7 @@ export function adoptDatagram(fd: number): Deno.DatagramConn {
     try {
       conn = withPermission(
         action,
-        `read, write and net access to "${socketPath.path}"`,
+        UNIX_PLACEHOLDER_PERMISSIONS,
         () =>
           listenDatagram({ transport: "unixpacket", path: socketPath.path }),
       );

@@ -20,6 +20,7 @@ import {
   privateSocketPath,
   requireFd,
   setAddress,
+  UNIX_PLACEHOLDER_PERMISSIONS,
   withPermission,
 } from "./placeholder.ts";
 
@@ -125,7 +126,7 @@ function adoptNatively(
     try {
       const listener = withPermission(
         action,
-        `read, write and net access to "${socketPath.path}"`,
+        UNIX_PLACEHOLDER_PERMISSIONS,
         () => Deno.listen({ transport: "unix", path: socketPath.path }),
       );
       return finish(fd, listener, address, action);

@@ -16,6 +16,10 @@ import { readFdLink } from "./proc.ts";
 /** The loopback address TCP and UDP placeholders bind to (port 0). */
 export const PLACEHOLDER_HOSTNAME = "127.0.0.1";
 
+/** What a Unix placeholder needs, for `PERMISSION_REQUIRED` messages. */
+export const UNIX_PLACEHOLDER_PERMISSIONS =
+  '--allow-read and --allow-write on the temporary directory and, from Deno 2.9, an unscoped --allow-net (or use via: "node")';
+
 /** How a hand-off gets the fd into Deno's networking. */
 export type HandOffVia = "auto" | "adopt" | "node";
 

@@ -18,6 +18,7 @@ import {
   placeholderMatcher,
   privateSocketPath,
   setAddress,
+  UNIX_PLACEHOLDER_PERMISSIONS,
   withPermission,
 } from "./placeholder.ts";
 
@@ -141,7 +142,7 @@ function serveNatively(
     try {
       const server = withPermission(
         action,
-        `read, write and net access to "${socketPath.path}"`,
+        UNIX_PLACEHOLDER_PERMISSIONS,
         () =>
           Deno.serve(
             {
