@@ -354,3 +354,43 @@ Deno.test("adoptServe() refuses TLS on a Unix socket and leaves the fd open", as
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("adoptDatagram() hands a Unix datagram socket to Deno", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/d.sock`;
+  const fd = libcSocket("unix", "dgram", path);
+  const socket = adoptDatagram(fd);
+  const peer = Deno.listenDatagram({
+    transport: "unixpacket",
+    path: `${dir}/peer.sock`,
+  });
+  try {
+    assertEquals(socket.addr, { transport: "unixpacket", path });
+    await peer.send(encoder.encode("unix dgram"), socket.addr);
+    const [data, from] = await socket.receive();
+    assertEquals(decoder.decode(data), "unix dgram");
+    assertEquals((from as Deno.UnixAddr).path, `${dir}/peer.sock`);
+  } finally {
+    peer.close();
+    socket.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("adoptFile() hands a read-only regular file to Deno", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/data.txt`;
+  await Deno.writeTextFile(path, "file data");
+  const fd = libc().open(
+    new TextEncoder().encode(`${path}\0`),
+    LINUX.O_RDONLY,
+    0,
+  );
+  assert(fd >= 0);
+  const file = adoptFile(fd);
+  try {
+    assertEquals(await new Response(file.readable).text(), "file data");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
