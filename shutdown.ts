@@ -1,0 +1,202 @@
+/**
+ * Graceful shutdown for a systemd service: on `SIGTERM`, tell the service
+ * manager `STOPPING=1`, stop accepting, let in-flight requests finish within a
+ * bound, then exit. With socket activation the listening socket stays open in
+ * systemd meanwhile, so connections made during a restart wait in its queue
+ * for the next process instead of being refused.
+ *
+ * Permissions: `--allow-env=NOTIFY_SOCKET` and `--allow-ffi` for the
+ * notification (nothing is sent without `NOTIFY_SOCKET`).
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { handleShutdown, notifyReady } from "jsr:@listen-fds/listen-fds";
+ *
+ * const server = Deno.serve({ port: 8000 }, () => new Response("hi"));
+ * handleShutdown(server, { timeout: 10_000 });
+ * notifyReady();
+ * ```
+ *
+ * @module
+ */
+
+import { ListenFdsError } from "./errors.ts";
+import { notifyStopping } from "./notify.ts";
+import type { NotifyOptions } from "./notify.ts";
+
+/**
+ * Something that can stop serving: `Deno.HttpServer` (`shutdown()`), or a
+ * `node:http`/`node:net` server or `Deno.Listener` (`close()`; a callback, if
+ * it takes one, is awaited).
+ */
+export type Stoppable =
+  | { shutdown(): Promise<void> }
+  | { close(callback?: (error?: Error) => void): unknown };
+
+/** How a shutdown ended. */
+export type ShutdownOutcome = "graceful" | "timeout";
+
+/** Options of {@linkcode handleShutdown}. */
+export interface HandleShutdownOptions {
+  /**
+   * The signals that start the shutdown.
+   *
+   * @default {["SIGTERM", "SIGINT"]}
+   */
+  signals?: readonly Deno.Signal[];
+  /**
+   * How long in-flight requests may take, in milliseconds. Keep it below the
+   * unit's `TimeoutStopSec=` (90 s by default).
+   *
+   * @default {10000}
+   */
+  timeout?: number;
+  /**
+   * Exit the process when the shutdown is over: with code 0 when it was
+   * graceful, 1 on timeout. With `false`, only the returned promise tells.
+   *
+   * @default {true}
+   */
+  exit?: boolean;
+  /**
+   * Options for the `STOPPING=1` notification, or `false` to send none.
+   *
+   * @default {{}}
+   */
+  notify?: NotifyOptions | false;
+  /** Called once the server is stopped (or the timeout hit), before exiting. */
+  onShutdown?: (outcome: ShutdownOutcome) => void | Promise<void>;
+}
+
+/** The installed handler; see {@linkcode handleShutdown}. */
+export interface ShutdownHandler extends Disposable {
+  /**
+   * Runs the shutdown now, as if a signal arrived; later calls return the same
+   * promise.
+   *
+   * @returns How the shutdown ended.
+   */
+  shutdown(): Promise<ShutdownOutcome>;
+  /** Removes the signal listeners (a shutdown in progress goes on). */
+  remove(): void;
+}
+
+/**
+ * Installs a graceful shutdown: when one of `signals` arrives, sends
+ * `STOPPING=1`, calls the servers' `shutdown()` (or `close()`), waits for them
+ * to finish up to `timeout`, and exits.
+ *
+ * @param servers One server or several, stopped together.
+ * @param options Signals, time bound, exit behaviour.
+ * @returns The handler; dispose of it to remove the signal listeners.
+ * @throws {ListenFdsError} `INVALID_ARGUMENT` for a server without
+ * `shutdown()` or `close()`, or a bad timeout.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { handleShutdown, ListenFds } from "jsr:@listen-fds/listen-fds";
+ * import { createServer } from "node:http";
+ *
+ * const [web] = ListenFds.fromEnv().takeByName("web");
+ * const server = createServer((_req, res) => res.end("hi")).listen({ fd: web!.fd });
+ * handleShutdown(server);
+ * ```
+ */
+export function handleShutdown(
+  servers: Stoppable | readonly Stoppable[],
+  options: HandleShutdownOptions = {},
+): ShutdownHandler {
+  const list: readonly Stoppable[] = Array.isArray(servers)
+    ? servers
+    : [servers as Stoppable];
+  for (const server of list) {
+    if (
+      typeof (server as { shutdown?: unknown }).shutdown !== "function" &&
+      typeof (server as { close?: unknown }).close !== "function"
+    ) {
+      throw new ListenFdsError(
+        "Cannot handle shutdown: the server has neither shutdown() nor close()",
+        { code: "INVALID_ARGUMENT" },
+      );
+    }
+  }
+  const timeout = options.timeout ?? 10_000;
+  if (!(Number.isFinite(timeout) && timeout >= 0)) {
+    throw new ListenFdsError(
+      `Cannot handle shutdown: timeout ${timeout} ms is not a finite non-negative number`,
+      { code: "INVALID_ARGUMENT", value: String(timeout) },
+    );
+  }
+  const signals = options.signals ?? ["SIGTERM", "SIGINT"];
+  let running: Promise<ShutdownOutcome> | undefined;
+
+  const run = async (): Promise<ShutdownOutcome> => {
+    if (options.notify !== false) {
+      try {
+        notifyStopping(options.notify ?? {});
+      } catch {
+        // Stopping matters more than telling systemd about it.
+      }
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<ShutdownOutcome>((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), timeout);
+    });
+    const stopped = Promise.all(list.map(stop)).then(
+      (): ShutdownOutcome => "graceful",
+      (): ShutdownOutcome => "graceful",
+    );
+    const outcome = await Promise.race([stopped, expired]);
+    clearTimeout(timer);
+    if (outcome === "timeout") {
+      for (const server of list) {
+        (server as { closeAllConnections?: () => void })
+          .closeAllConnections?.();
+      }
+    }
+    await options.onShutdown?.(outcome);
+    if (options.exit ?? true) Deno.exit(outcome === "graceful" ? 0 : 1);
+    return outcome;
+  };
+  const shutdown = (): Promise<ShutdownOutcome> => {
+    running ??= run();
+    return running;
+  };
+  const onSignal = (): void => {
+    remove();
+    shutdown();
+  };
+  const remove = (): void => {
+    for (const signal of signals) {
+      try {
+        Deno.removeSignalListener(signal, onSignal);
+      } catch {
+        // not installed
+      }
+    }
+  };
+  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+  return { shutdown, remove, [Symbol.dispose]: remove };
+}
+
+function stop(server: Stoppable): Promise<void> {
+  if (typeof (server as { shutdown?: unknown }).shutdown === "function") {
+    return (server as { shutdown(): Promise<void> }).shutdown();
+  }
+  const closable = server as {
+    close(callback?: (error?: Error) => void): unknown;
+    closeIdleConnections?: () => void;
+  };
+  return new Promise<void>((resolve, reject) => {
+    let result: unknown;
+    if (closable.close.length >= 1) {
+      // node:http/node:net: the callback fires once every connection ended.
+      result = closable.close((error) => error ? reject(error) : resolve());
+      closable.closeIdleConnections?.();
+    } else {
+      result = closable.close();
+      if (!(result instanceof Promise)) resolve();
+    }
+    if (result instanceof Promise) result.then(() => resolve(), reject);
+  });
+}

@@ -1,0 +1,159 @@
+/**
+ * End-to-end tests of sd_notify, the watchdog and the fd store under a real
+ * systemd 252 (`sd-harness`, needs root).
+ *
+ * @module
+ */
+
+import {
+  assert,
+  assertEquals,
+  assertGreater,
+  assertGreaterOrEqual,
+  assertNotEquals,
+  assertStringIncludes,
+} from "@std/assert";
+import { denoService, Harness } from "./_harness.ts";
+import { waitFor } from "./_helpers.ts";
+import { runRestartDemo } from "../bench/restart_demo.ts";
+
+const SERVICE = "tests/services/notify_service.ts";
+
+async function events(
+  path: string,
+): Promise<Record<string, unknown>[]> {
+  try {
+    return (await Deno.readTextFile(path)).split("\n").filter(Boolean).map(
+      (line) => JSON.parse(line),
+    );
+  } catch {
+    return [];
+  }
+}
+
+Deno.test("notifyReady() makes a Type=notify unit active only once it is sent", async () => {
+  await using h = await Harness.up({
+    name: "nready",
+    units: {
+      "nready.service": denoService(SERVICE, {
+        type: "notify",
+        args: ["ready-on-trigger"],
+        env: {
+          NOTIFY_OBS: "/sdh/obs/ready.jsonl",
+          NOTIFY_TRIGGER: "/sdh/obs/go",
+        },
+      }),
+    },
+  });
+  await h.ctl("start", "--no-block", "nready.service");
+  await waitFor(
+    async () =>
+      (await events(h.obs("ready.jsonl"))).some((e) => e.event === "started"),
+    { what: "the service to start", timeout: 20_000 },
+  );
+  // Started, but no READY=1 yet: still activating.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assertEquals(await h.show("nready.service", "ActiveState"), "activating");
+  assertEquals(await h.show("nready.service", "SubState"), "start");
+  await Deno.writeTextFile(h.obs("go"), "");
+  await waitFor(
+    async () => (await h.show("nready.service", "ActiveState")) === "active",
+    { what: "the unit to become active" },
+  );
+  const ready = (await events(h.obs("ready.jsonl"))).find((e) =>
+    e.event === "ready"
+  );
+  assertEquals(
+    String(ready?.pid),
+    await h.show("nready.service", "MainPID"),
+  );
+  // STOPPING=1 from handleShutdown() and a clean exit.
+  await h.ctl("stop", "nready.service");
+  assertEquals(await h.show("nready.service", "Result"), "success");
+});
+
+Deno.test("startWatchdog() keeps a WatchdogSec= unit alive; without it systemd restarts the unit", async () => {
+  const unit = (mode: string): string =>
+    denoService(SERVICE, {
+      type: "notify",
+      args: [mode],
+      env: { NOTIFY_OBS: `/sdh/obs/${mode}.jsonl` },
+      service: ["WatchdogSec=1", "Restart=on-failure", "RestartSec=100ms"],
+    });
+  await using h = await Harness.up({
+    name: "nwatch",
+    units: {
+      "fed.service": unit("watchdog"),
+      "starved.service": unit("no-watchdog"),
+    },
+  });
+  await h.ctl("start", "fed.service", "starved.service");
+  const fedPid = await h.show("fed.service", "MainPID");
+  const starvedPid = await h.show("starved.service", "MainPID");
+  // Three watchdog periods.
+  await new Promise((resolve) => setTimeout(resolve, 3500));
+  assertEquals(await h.show("fed.service", "MainPID"), fedPid);
+  assertEquals(await h.show("fed.service", "NRestarts"), "0");
+  assertEquals(await h.show("fed.service", "ActiveState"), "active");
+  const fed = (await events(h.obs("watchdog.jsonl")))[0];
+  assertEquals(fed?.interval, 1000);
+  assertEquals(fed?.running, true);
+
+  assertGreaterOrEqual(Number(await h.show("starved.service", "NRestarts")), 1);
+  assertNotEquals(await h.show("starved.service", "MainPID"), starvedPid);
+  // The manager's console log says why.
+  assertStringIncludes(await h.logs(), "starved.service: Watchdog timeout");
+  assertEquals(
+    (await h.logs()).includes("fed.service: Watchdog timeout"),
+    false,
+  );
+  const starved = await events(h.obs("no-watchdog.jsonl"));
+  assertGreaterOrEqual(new Set(starved.map((e) => e.pid)).size, 2);
+  assertEquals(starved[0]?.interval, 1000);
+});
+
+Deno.test("storeFds() keeps a memfd across systemctl restart and it comes back named", async () => {
+  await using h = await Harness.up({
+    name: "nstore",
+    units: {
+      "nstore.service": denoService(SERVICE, {
+        type: "notify",
+        args: ["fdstore"],
+        env: { NOTIFY_OBS: "/sdh/obs/store.jsonl" },
+        service: ["FileDescriptorStoreMax=4"],
+      }),
+    },
+  });
+  await h.ctl("start", "nstore.service");
+  assertEquals(await h.show("nstore.service", "NFileDescriptorStore"), "1");
+  await h.ctl("restart", "nstore.service");
+  await h.ctl("restart", "nstore.service");
+  const seen = await events(h.obs("store.jsonl"));
+  assertEquals(seen.length, 3);
+  assertEquals(seen[0]?.names, []);
+  assertEquals(seen[0]?.restored, undefined);
+  // Each start got exactly one fd named "state", holding the previous pid.
+  assertEquals(seen[1]?.names, ["state"]);
+  assertEquals(seen[1]?.restored, `pid=${seen[0]?.pid}`);
+  assertEquals(seen[2]?.names, ["state"]);
+  assertEquals(seen[2]?.restored, `pid=${seen[1]?.pid}`);
+  assertEquals(await h.show("nstore.service", "NFileDescriptorStore"), "1");
+  assertEquals(
+    await h.show("nstore.service", "StatusText"),
+    `restored pid=${seen[1]?.pid}`,
+  );
+  // systemctl stop empties the store (systemd 252).
+  await h.ctl("stop", "nstore.service");
+  await h.ctl("start", "nstore.service");
+  const after = await events(h.obs("store.jsonl"));
+  assertEquals(after.at(-1)?.names, []);
+});
+
+Deno.test("a socket-activated Type=notify HTTP service restarted 5 times under load loses 0 requests", async () => {
+  const result = await runRestartDemo({ restarts: 5, via: "node" });
+  assertEquals(result.restarts, 5);
+  assertGreater(result.requests, 1000);
+  assertEquals(result.failures, 0, result.errors.slice(0, 5).join("\n"));
+  assertGreaterOrEqual(result.servedBy.size, 6);
+  assert(result.requestsDuringRestarts > 0);
+});
