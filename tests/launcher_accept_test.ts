@@ -18,6 +18,7 @@ Deno.test("launch --accept runs one child per connection with it at fd 3, as sys
     DENO,
     "run",
     "-A",
+    "--no-lock",
     DUMP,
     "--reply",
   ]);

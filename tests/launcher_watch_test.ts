@@ -44,6 +44,7 @@ Deno.test("launch --watch restarts the child 5 times while a client sees 0 faile
     DENO,
     "run",
     "-A",
+    "--no-lock",
     HTTP,
   ]);
   let ok = 0;

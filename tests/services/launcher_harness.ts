@@ -55,7 +55,7 @@ export function startLauncher(
   env: Record<string, string> = {},
 ): LauncherProcess {
   const process = new Deno.Command(DENO, {
-    args: ["run", "-A", LAUNCH, ...args],
+    args: ["run", "-A", "--no-lock", LAUNCH, ...args],
     env: { NO_COLOR: "1", ...env },
     stdin: "null",
     stdout: "piped",
