@@ -127,6 +127,20 @@ export async function launch(
     else console.log(USAGE);
     return 0;
   }
+  for (const path of config.watch) {
+    try {
+      await Deno.stat(path);
+    } catch (error) {
+      throw new ListenFdsError(
+        `Cannot watch "${path}": ${
+          error instanceof Deno.errors.NotFound
+            ? "no such file or directory"
+            : String(error)
+        }`,
+        { code: "INVALID_ARGUMENT", value: path, cause: error },
+      );
+    }
+  }
   const env = childEnv(config, options.env ?? Deno.env.toObject());
   const sockets = bindSockets(config.sockets, {
     backlog: config.backlog,

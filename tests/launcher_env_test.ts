@@ -262,3 +262,19 @@ Deno.test("launch() reports the bound sockets and stops its child on abort", asy
   assertEquals(await code, 128 + 15);
   assertEquals(lines[0], `launch: http://127.0.0.1:${port}/ -> fd 3 (api)`);
 });
+
+Deno.test("launch rejects a --watch path that does not exist before binding anything", async () => {
+  const launcher = startLauncher([
+    "-s",
+    "0",
+    "-w",
+    "/nonexistent/x",
+    "--",
+    "true",
+  ]);
+  assertEquals((await launcher.status()).code, 2);
+  assertEquals(launcher.stderr, [
+    'launch: Cannot watch "/nonexistent/x": no such file or directory',
+    "Run with --help for the usage.",
+  ]);
+});
