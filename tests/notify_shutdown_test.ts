@@ -1,0 +1,150 @@
+import {
+  assertEquals,
+  assertInstanceOf,
+  assertObjectMatch,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ListenFdsError } from "../errors.ts";
+import { handleShutdown } from "../shutdown.ts";
+import { NotifyReceiver } from "./_notify_receiver.ts";
+
+function receiver(): NotifyReceiver {
+  return NotifyReceiver.bind(`@listen-fds-shutdown-${crypto.randomUUID()}`);
+}
+
+Deno.test("handleShutdown() on SIGTERM sends STOPPING=1, waits for shutdown() and reports graceful", async () => {
+  using r = receiver();
+  const calls: string[] = [];
+  let release = (): void => {};
+  const server = {
+    shutdown: (): Promise<void> => {
+      calls.push("shutdown");
+      return new Promise<void>((resolve) => release = resolve);
+    },
+  };
+  const outcomes: string[] = [];
+  using handler = handleShutdown(server, {
+    exit: false,
+    signals: ["SIGUSR2"],
+    notify: { env: { NOTIFY_SOCKET: r.address } },
+    onShutdown: (outcome) => {
+      outcomes.push(outcome);
+    },
+  });
+  Deno.kill(Deno.pid, "SIGUSR2");
+  assertEquals((await r.receive()).text, "STOPPING=1");
+  assertEquals(calls, ["shutdown"]);
+  assertEquals(outcomes, []); // still waiting for in-flight requests
+  release();
+  assertEquals(await handler.shutdown(), "graceful");
+  assertEquals(outcomes, ["graceful"]);
+  assertEquals(calls, ["shutdown"]); // once only
+});
+
+Deno.test("handleShutdown() gives up after the timeout", async () => {
+  const server = { shutdown: () => new Promise<void>(() => {}) };
+  using handler = handleShutdown(server, {
+    exit: false,
+    signals: [],
+    notify: false,
+    timeout: 50,
+  });
+  assertEquals(await handler.shutdown(), "timeout");
+});
+
+Deno.test("handleShutdown() closes a node:http server and lets the in-flight request finish", async () => {
+  let respond = (): void => {};
+  const server = createServer((_req, res) => {
+    respond = () => res.end("done");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  using handler = handleShutdown(server, {
+    exit: false,
+    signals: [],
+    notify: false,
+    timeout: 5000,
+  });
+  const response = fetch(`http://127.0.0.1:${port}/`);
+  while (true) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    if (respond.name === "respond") break;
+  }
+  const outcome = handler.shutdown();
+  // New connections are refused while the in-flight one finishes.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  let refused = false;
+  try {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    conn.close();
+  } catch {
+    refused = true;
+  }
+  assertEquals(refused, true);
+  respond();
+  assertEquals(await (await response).text(), "done");
+  assertEquals(await outcome, "graceful");
+});
+
+Deno.test("handleShutdown() stops a Deno.serve() server with shutdown()", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen(): void {} },
+    () => new Response("ok"),
+  );
+  using handler = handleShutdown(server, {
+    exit: false,
+    signals: [],
+    notify: false,
+  });
+  assertEquals(await handler.shutdown(), "graceful");
+  await server.finished;
+});
+
+Deno.test("handleShutdown() exits the process: 0 when graceful", async () => {
+  const script = `
+    import { handleShutdown } from ${
+    JSON.stringify(new URL("../shutdown.ts", import.meta.url).href)
+  };
+    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen(): void {} }, () => new Response("ok"));
+    handleShutdown(server, { onShutdown: (o) => console.log("outcome", o) });
+    console.log("listening");
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-lock", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("listening")) text += (await reader.read()).value ?? "";
+  child.kill("SIGTERM");
+  while (true) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  const status = await child.status;
+  await child.stderr.cancel();
+  assertStringIncludes(text, "outcome graceful");
+  assertEquals(status.code, 0);
+});
+
+Deno.test("handleShutdown() rejects something it cannot stop and a bad timeout", () => {
+  const error = assertThrows(() =>
+    handleShutdown({} as unknown as { close(): void })
+  );
+  assertInstanceOf(error, ListenFdsError);
+  assertEquals(
+    error.message,
+    "Cannot handle shutdown: the server has neither shutdown() nor close()",
+  );
+  assertObjectMatch(
+    assertThrows(() =>
+      handleShutdown({ close(): void {} }, { timeout: -1, signals: [] })
+    ) as ListenFdsError,
+    { code: "INVALID_ARGUMENT" },
+  );
+});
