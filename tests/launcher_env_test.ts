@@ -107,7 +107,7 @@ Deno.test("launch passes TCP v4/v6, Unix and UDP sockets at fds 3.. with the var
   }
 });
 
-Deno.test("launch leaks no other fd into the child and forwards SIGTERM", async () => {
+Deno.test("launch leaks no other fd or ignored signal into the child and forwards SIGTERM", async () => {
   // An inheritable fd in the launcher must not reach the child.
   const leaked = libc().open(cString("/dev/null"), LINUX.O_RDONLY, 0);
   assert(leaked > 2);
@@ -154,6 +154,10 @@ Deno.test("launch leaks no other fd into the child and forwards SIGTERM", async 
   assertEquals(environ.LISTEN_PID, String(pid));
   assertMatch(environ.LISTEN_PIDFDID ?? "", /^\d+$/);
   assertEquals(environ.LISTEN_FDNAMES, undefined);
+  // Default dispositions (Deno ignores SIGPIPE) and an empty signal mask.
+  const procStatus = await Deno.readTextFile(`/proc/${pid}/status`);
+  assertMatch(procStatus, /^SigIgn:\s*0+$/m);
+  assertMatch(procStatus, /^SigBlk:\s*0+$/m);
   launcher.process.kill("SIGTERM");
   const status = await launcher.status();
   assertEquals(status.code, 128 + 15, "exit code of a child killed by SIGTERM");
