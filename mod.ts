@@ -70,6 +70,49 @@ export type {
   SocketType,
 } from "./fd_info.ts";
 
+// ---- Talking back to systemd: sd_notify, watchdog, fd store, shutdown.
+export {
+  monotonicMicroseconds,
+  notify,
+  NOTIFY_MAX_FDS,
+  NOTIFY_SOCKET,
+  notifyErrno,
+  notifyExtendTimeout,
+  notifyMainPid,
+  notifyReady,
+  notifyReloading,
+  notifyStatus,
+  notifyStopping,
+} from "./notify.ts";
+export type { NotifyOptions, NotifyState } from "./notify.ts";
+export {
+  notifyWatchdog,
+  startWatchdog,
+  triggerWatchdog,
+  watchdogInterval,
+} from "./watchdog.ts";
+export type {
+  StartWatchdogOptions,
+  Watchdog,
+  WatchdogIntervalOptions,
+} from "./watchdog.ts";
+export {
+  closeFd,
+  createMemfd,
+  FDNAME_MAX,
+  readMemfd,
+  removeStoredFds,
+  storeFds,
+} from "./fd_store.ts";
+export type { StoreFdsOptions } from "./fd_store.ts";
+export { handleShutdown } from "./shutdown.ts";
+export type {
+  HandleShutdownOptions,
+  ShutdownHandler,
+  ShutdownOutcome,
+  Stoppable,
+} from "./shutdown.ts";
+
 /** A received fd and its name from `LISTEN_FDNAMES`. */
 export interface ListenFd {
   /** The file descriptor number. */
