@@ -142,13 +142,26 @@ export class Harness implements AsyncDisposable {
   }
 
   /**
-   * Runs `systemctl` inside and throws when it fails.
+   * Runs `systemctl` inside and throws when it fails, with the end of the
+   * console log in the message.
    *
    * @param args The `systemctl` arguments, e.g. `"restart", "x.service"`.
    * @returns Its standard output.
    */
-  ctl(...args: string[]): Promise<string> {
-    return this.#check(["ctl", ...args]);
+  async ctl(...args: string[]): Promise<string> {
+    const output = await this.run(["ctl", ...args]);
+    if (output.code !== 0) {
+      const log = (await this.logs()).trim().split("\n").slice(-40);
+      throw new Error(
+        `systemctl ${
+          args.join(" ")
+        } failed with code ${output.code} in sd-harness ${this.name}:\n` +
+          `${output.stdout}\n${output.stderr}\n--- console log (last 40 lines):\n${
+            log.join("\n")
+          }`,
+      );
+    }
+    return output.stdout;
   }
 
   /**

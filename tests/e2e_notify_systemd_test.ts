@@ -14,7 +14,7 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { denoService, Harness } from "./_harness.ts";
-import { waitFor } from "./_helpers.ts";
+import { bodyOf, freePort, httpGet, waitFor } from "./_helpers.ts";
 import { runRestartDemo } from "../bench/restart_demo.ts";
 
 const SERVICE = "tests/services/notify_service.ts";
@@ -112,35 +112,48 @@ Deno.test("startWatchdog() keeps a WatchdogSec= unit alive; without it systemd r
   assertEquals(starved[0]?.interval, 1000);
 });
 
-Deno.test("storeFds() keeps a memfd across systemctl restart and it comes back named", async () => {
+Deno.test("storeFds() keeps a memfd and a self-made listener across systemctl restart; they come back named", async () => {
+  const port = freePort();
   await using h = await Harness.up({
     name: "nstore",
     units: {
       "nstore.service": denoService(SERVICE, {
         type: "notify",
         args: ["fdstore"],
-        env: { NOTIFY_OBS: "/sdh/obs/store.jsonl" },
+        env: { NOTIFY_OBS: "/sdh/obs/store.jsonl", OWN_PORT: String(port) },
         service: ["FileDescriptorStoreMax=4"],
       }),
     },
   });
   await h.ctl("start", "nstore.service");
-  assertEquals(await h.show("nstore.service", "NFileDescriptorStore"), "1");
+  assertEquals(await h.show("nstore.service", "NFileDescriptorStore"), "2");
+  // Nobody serves the stored listener now: this request waits in its backlog.
+  const early = httpGet({ hostname: "127.0.0.1", port });
+  await new Promise((resolve) => setTimeout(resolve, 200));
   await h.ctl("restart", "nstore.service");
   await h.ctl("restart", "nstore.service");
   const seen = await events(h.obs("store.jsonl"));
   assertEquals(seen.length, 3);
   assertEquals(seen[0]?.names, []);
   assertEquals(seen[0]?.restored, undefined);
-  // Each start got exactly one fd named "state", holding the previous pid.
-  assertEquals(seen[1]?.names, ["state"]);
-  assertEquals(seen[1]?.restored, `pid=${seen[0]?.pid}`);
-  assertEquals(seen[2]?.names, ["state"]);
-  assertEquals(seen[2]?.restored, `pid=${seen[1]?.pid}`);
-  assertEquals(await h.show("nstore.service", "NFileDescriptorStore"), "1");
+  // Each later start got exactly one fd named "state" holding the previous
+  // pid, and the listener named "own".
+  for (const i of [1, 2]) {
+    assertEquals([...(seen[i]?.names as string[])].sort(), ["own", "state"]);
+    assertEquals(seen[i]?.restored, `pid=${seen[i - 1]?.pid}`);
+    assertEquals(seen[i]?.serving, true);
+  }
+  assertEquals(await h.show("nstore.service", "NFileDescriptorStore"), "2");
   assertEquals(
     await h.show("nstore.service", "StatusText"),
     `restored pid=${seen[1]?.pid}`,
+  );
+  // The request made before any process served the listener was answered by
+  // the second start; a new one by the third.
+  assertEquals(bodyOf(await early), String(seen[1]?.pid));
+  assertEquals(
+    bodyOf(await httpGet({ hostname: "127.0.0.1", port })),
+    String(seen[2]?.pid),
   );
   // systemctl stop empties the store (systemd 252).
   await h.ctl("stop", "nstore.service");

@@ -8,7 +8,9 @@
  * - `watchdog`: feeds the watchdog with `startWatchdog()`.
  * - `no-watchdog`: reports ready, then never pings.
  * - `fdstore`: reads the memfd named "state" back from the fd store, if any,
- *   and stores a new one holding this pid.
+ *   and stores a new one holding this pid; with `$OWN_PORT`, also binds a TCP
+ *   listener itself on the first start, stores it as "own", and serves it
+ *   with `ListenFds.serve()` on every later start.
  *
  * @module
  */
@@ -24,9 +26,28 @@ import {
   storeFds,
 } from "../../fd_store.ts";
 import { handleShutdown } from "../../shutdown.ts";
+import { errno, libc, LINUX } from "../../ffi.ts";
+import { encodeInetSockaddr } from "../../sockaddr.ts";
 
 const mode = Deno.args[0];
 const obs = Deno.env.get("NOTIFY_OBS");
+
+function bindTcpListener(port: number): number {
+  const c = libc();
+  const fd = c.socket(LINUX.AF_INET, LINUX.SOCK_STREAM | LINUX.SOCK_CLOEXEC, 0);
+  const address = encodeInetSockaddr("127.0.0.1", port);
+  // Closed connections of an earlier run may still be in TIME_WAIT.
+  const one = new Int32Array([1]);
+  if (
+    fd === -1 ||
+    c.setsockopt(fd, LINUX.SOL_SOCKET, LINUX.SO_REUSEADDR, one, 4) === -1 ||
+    c.bind(fd, address, address.length) === -1 ||
+    c.listen(fd, 128) === -1
+  ) {
+    throw new Error(`Cannot listen on 127.0.0.1:${port}: errno ${errno()}`);
+  }
+  return fd;
+}
 
 function report(event: Record<string, unknown>): void {
   if (obs) {
@@ -86,9 +107,28 @@ switch (mode) {
     if (previous) removeStoredFds("state");
     storeFds([fd], { name: "state" });
     closeFd(fd);
+    // A listener the service made itself (not a socket unit): created and
+    // stored on the first start, served by every later one. Connections made
+    // meanwhile wait in its backlog, which systemd keeps open.
+    const ownPort = Number(Deno.env.get("OWN_PORT"));
+    let serving = false;
+    if (ownPort) {
+      if (fds.indexOf("own") === -1) {
+        const own = bindTcpListener(ownPort);
+        storeFds([own], { name: "own" });
+        closeFd(own);
+      } else {
+        const server = fds.serve({
+          name: "own",
+          handler: () => new Response(`${Deno.pid}`),
+        });
+        handleShutdown(server, { timeout: 1000 });
+        serving = true;
+      }
+    }
     notifyStatus(restored ? `restored ${restored}` : "fresh start");
     notifyReady();
-    report({ event: "ready", names: fds.names, restored });
+    report({ event: "ready", names: fds.names, restored, serving });
     break;
   }
   default:
