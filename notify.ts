@@ -603,8 +603,15 @@ function address(buffer: Uint8Array): bigint {
 }
 
 /**
- * Builds a `struct msghdr` (56 bytes) with one `iovec` and, when fds are
- * given, one `SCM_RIGHTS` control message.
+ * Builds a `struct msghdr` (56 bytes, 64-bit Linux) with one `iovec` and,
+ * when fds are given, one `SCM_RIGHTS` control message. Internal.
+ *
+ * @param payload The datagram's bytes.
+ * @param fds The fds to attach.
+ * @param name The destination `struct sockaddr`, if any.
+ * @param nameLength Its `socklen_t`, `name.length` by default.
+ * @returns The header and the buffers it points into (keep them alive until
+ * the call returns).
  */
 export function buildMsghdr(
   payload: Uint8Array,
