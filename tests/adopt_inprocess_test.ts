@@ -15,7 +15,7 @@ import {
   assertThrows,
 } from "@std/assert";
 import { ListenFdsError } from "../errors.ts";
-import { libc, LINUX } from "../ffi.ts";
+import { bindLibc, libc, LINUX } from "../ffi.ts";
 import { inspectFd, isFdOpen } from "../fd_info.ts";
 import { encodeInetSockaddr, encodeUnixSockaddr } from "../sockaddr.ts";
 import { adoptListener } from "../adopt/listener.ts";
@@ -28,7 +28,7 @@ import { parseEpollTargets, readProcFile } from "../adopt/proc.ts";
 
 // Load libc before any test: Deno 2.0.6's sanitizer counts the library as a
 // resource leaked by the first test that happens to open it.
-libc();
+bindLibc();
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -1,10 +1,10 @@
 import { assertEquals } from "@std/assert";
 import { inspectFd } from "../mod.ts";
-import { cString, libc, LINUX } from "../ffi.ts";
+import { bindLibc, cString, libc, LINUX } from "../ffi.ts";
 
-// Opened once for the whole file: it stays open by design, which the
+// Bound once for the whole file: the library stays open by design, which the
 // resource sanitizer of some Deno versions would report inside a test.
-libc();
+bindLibc();
 
 /** Opens a file descriptor through libc (Deno keeps its own fds private). */
 function openFd(path: string, flags: number): number {

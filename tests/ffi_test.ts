@@ -8,19 +8,20 @@ import {
 import { ListenFdsError } from "../errors.ts";
 import { join } from "@std/path";
 import {
+  bindLibc,
   errnoName,
+  findLibc,
   libc,
   LIBC_PATH_VARIABLE,
   libcCandidates,
   LINUX,
-  openLibc,
   syscallError,
 } from "../ffi.ts";
 import { DENO, ROOT } from "./_helpers.ts";
 
-// Opened once for the whole file: it stays open by design, which the
+// Bound once for the whole file: the library stays open by design, which the
 // resource sanitizer of some Deno versions would report inside a test.
-libc();
+bindLibc();
 
 /** Runs a snippet in a fresh Deno with the given flags and env. */
 async function run(
@@ -94,9 +95,9 @@ Deno.test("libc() falls back to the next candidate after a broken override", asy
   assertEquals(output.trim(), "function");
 });
 
-Deno.test("openLibc() reports LIBC_UNAVAILABLE when no candidate loads", () => {
+Deno.test("findLibc() reports LIBC_UNAVAILABLE when no candidate loads", () => {
   const error = assertThrows(
-    () => openLibc(["/nonexistent/libc.so", "libnothere.so.9"]),
+    () => findLibc(["/nonexistent/libc.so", "libnothere.so.9"]),
     ListenFdsError,
     `Cannot load the C library: tried "/nonexistent/libc.so", "libnothere.so.9"; set ${LIBC_PATH_VARIABLE} to its path`,
   );
@@ -105,9 +106,9 @@ Deno.test("openLibc() reports LIBC_UNAVAILABLE when no candidate loads", () => {
   assertEquals((error.cause as AggregateError).errors.length, 2);
 });
 
-Deno.test("openLibc() reports an unsupported operating system", () => {
+Deno.test("findLibc() reports an unsupported operating system", () => {
   const error = assertThrows(
-    () => openLibc([], "plan9"),
+    () => findLibc([], "plan9"),
     ListenFdsError,
     'Cannot load the C library: operating system "plan9" is not supported',
   );
@@ -126,6 +127,19 @@ Deno.test("syscallError() reads errno and names it", () => {
     error.message,
     "Cannot check fd 654: fcntl failed with EBADF (Bad file descriptor)",
   );
+});
+
+Deno.test("libc() binds each function on first use", async () => {
+  const output = await run(
+    `const { libc } = await ${FFI};
+     const c = libc();
+     const lazy = Object.getOwnPropertyDescriptor(c, "fcntl")?.get !== undefined;
+     c.fcntl(0, 1, 0);
+     const bound = Object.getOwnPropertyDescriptor(c, "fcntl")?.value !== undefined;
+     console.log(lazy, bound, c === libc(), c.__error === null);`,
+    ["--allow-ffi", "--allow-env", "--allow-read"],
+  );
+  assertEquals(output.trim(), "true true true true");
 });
 
 Deno.test("errnoName() names known values and numbers unknown ones", () => {

@@ -4,11 +4,11 @@
  */
 import { assertEquals, assertStrictEquals, assertThrows } from "@std/assert";
 import { inspectFd, ListenFds, ListenFdsError } from "../mod.ts";
-import { libc, LINUX } from "../ffi.ts";
+import { bindLibc, libc, LINUX } from "../ffi.ts";
 
-// Opened once for the whole file: it stays open by design, which the
+// Bound once for the whole file: the library stays open by design, which the
 // resource sanitizer of some Deno versions would report inside a test.
-libc();
+bindLibc();
 
 let nextFd = 700;
 

@@ -47,9 +47,17 @@ async function activate(
     }
     await trigger();
     let text = "";
-    for await (const chunk of lines) {
-      text += chunk;
-      if (text.includes("\n")) break;
+    const deadline = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    try {
+      for await (const chunk of lines) {
+        text += chunk;
+        if (text.includes("\n")) break;
+      }
+    } finally {
+      clearTimeout(deadline);
+    }
+    if (!text.includes("\n")) {
+      throw new Error(`the service printed no report within 20 s: ${text}`);
     }
     return JSON.parse(text);
   } finally {
