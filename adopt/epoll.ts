@@ -225,3 +225,62 @@ export function takeOver(
   }
   if (options.closeSource ?? true) c.close(source);
 }
+
+/**
+ * Makes Deno's reactor stop accepting on an adopted listener without closing
+ * or shutting down the socket, which other processes share (the service
+ * manager, the next instance): connections keep queueing in its backlog.
+ *
+ * The listener's registrations are removed from every epoll instance
+ * (`EPOLL_CTL_DEL`), then its fd slot gets a private listening Unix socket
+ * (autobound abstract name, empty backlog) with `dup3`, so an accept the
+ * runtime has under way gets `EAGAIN` and waits for an event that never
+ * comes. The runtime closes the slot when the server or listener is closed.
+ * The order matters: epoll registrations belong to the open file, so the
+ * shared socket's entry must go while the fd still names it.
+ *
+ * @param fd The fd the adopted listener lives in (the placeholder's number).
+ * @param inode The adopted socket's inode, to check the slot still holds it.
+ * @returns Whether the listener was detached; `false` when the slot no longer
+ * holds the socket or a syscall failed (the caller closes as usual then).
+ */
+export function detachListener(fd: number, inode: bigint): boolean {
+  let current: bigint;
+  try {
+    current = statFd(fd).inode;
+  } catch {
+    return false;
+  }
+  if (current !== inode) return false;
+  const c = libc();
+  if (!c.epoll_ctl) return false;
+  for (const registration of registrationsOf(fd, inode)) {
+    // Two fds of one epoll instance show the same entry; the second DEL fails
+    // with ENOENT.
+    c.epoll_ctl(registration.epfd, LINUX.EPOLL_CTL_DEL, fd, epollEvent(0, 0n));
+  }
+  if (registrationsOf(fd, inode).length > 0) return false;
+  const dummy = c.socket(
+    LINUX.AF_UNIX,
+    LINUX.SOCK_STREAM | LINUX.SOCK_NONBLOCK | LINUX.SOCK_CLOEXEC,
+    0,
+  );
+  if (dummy === -1) return false;
+  try {
+    // A sockaddr_un holding only the family: the kernel picks an abstract
+    // name (autobind), so no file and no TCP port is created.
+    const family = new Uint8Array(2);
+    new DataView(family.buffer).setUint16(0, LINUX.AF_UNIX, true);
+    if (c.bind(dummy, family, family.length) === -1) return false;
+    if (c.listen(dummy, 0) === -1) return false;
+    const dup3 = c.dup3;
+    const duplicated = dup3
+      ? dup3(dummy, fd, LINUX.O_CLOEXEC)
+      : c.dup2(dummy, fd);
+    if (duplicated === -1) return false;
+    if (!dup3) c.fcntl(fd, LINUX.F_SETFD, LINUX.FD_CLOEXEC);
+    return true;
+  } finally {
+    c.close(dummy);
+  }
+}

@@ -9,7 +9,8 @@
 
 import { ListenFdsError } from "../errors.ts";
 import type { FdInfo } from "../fd_info.ts";
-import { findPlaceholder, takeOver } from "./epoll.ts";
+import { statFd } from "../fd_info.ts";
+import { detachListener, findPlaceholder, takeOver } from "./epoll.ts";
 import { chooseVia, requireListeningStream } from "./listener.ts";
 import { nodeServe } from "./node.ts";
 import {
@@ -33,8 +34,21 @@ export interface AdoptServeOptions extends HandOffOptions {
   onListen?: ((localAddr: Deno.NetAddr | Deno.UnixAddr) => void) | undefined;
   /** Turns a handler error into a response. */
   onError?: ((error: unknown) => Response | Promise<Response>) | undefined;
-  /** Shuts the server down when aborted. */
+  /** Shuts the server down (draining first, see `drainTimeout`) when aborted. */
   signal?: AbortSignal | undefined;
+  /**
+   * The most time `shutdown()` (or `signal`) spends draining before the
+   * server closes, in milliseconds. Draining stops accepting without closing
+   * the shared socket (new connections wait in its backlog for the next
+   * instance), answers responses with `Connection: close`, and lasts until no
+   * request has started for 100 ms: requests already sent on connections the
+   * server accepted are answered instead of dropped. `0` closes at once, as
+   * `Deno.serve` does. Only the native (`via: "adopt"`) path drains; the
+   * `node:` path's `close()` already answers what it accepted.
+   *
+   * @default {1000}
+   */
+  drainTimeout?: number | undefined;
   /** TLS certificate chain (PEM); serve HTTPS with `key`. */
   cert?: string | undefined;
   /** TLS private key (PEM). */
@@ -93,6 +107,121 @@ export function adoptServe(
   return server;
 }
 
+/** Milliseconds without a new request that end a drain. */
+const QUIET_MS = 100;
+/** How often a drain looks at the request count, in milliseconds. */
+const POLL_MS = 10;
+
+/** What a draining server needs to know about its requests. */
+interface DrainState {
+  /** Requests started so far (only compared, never reset). */
+  requests: number;
+  /** Set once `shutdown()` began: responses then close their connection. */
+  draining: boolean;
+}
+
+/**
+ * Wraps a handler to count requests: one increment per request, plus a flag
+ * test; responses get `Connection: close` only once draining began.
+ */
+function countingHandler(
+  handler: Deno.ServeHandler,
+  state: DrainState,
+): Deno.ServeHandler {
+  return (request, info) => {
+    state.requests++;
+    if (!state.draining) return handler(request, info);
+    const response = handler(request, info);
+    return response instanceof Promise
+      ? response.then(closeAfter)
+      : closeAfter(response);
+  };
+}
+
+/**
+ * Asks the client to close the connection after this response, so its next
+ * request opens a new connection, which waits in the shared backlog for the
+ * next instance instead of racing the shutdown on an idle keep-alive one.
+ */
+function closeAfter(response: Response): Response {
+  // A protocol upgrade (WebSocket) keeps its connection.
+  if (!(response instanceof Response) || response.status === 101) {
+    return response;
+  }
+  try {
+    response.headers.set("connection", "close");
+    return response;
+  } catch {
+    // Immutable headers (Response.redirect(), a fetch() response): copy.
+    const headers = new Headers(response.headers);
+    headers.set("connection", "close");
+    return new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    });
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Stops accepting on the shared socket, then waits until no request has
+ * started for {@linkcode QUIET_MS} (requests already sent on accepted
+ * connections get in), at most `timeout`.
+ */
+async function drain(
+  listener: { fd: number; inode: bigint },
+  state: DrainState,
+  timeout: number,
+): Promise<void> {
+  state.draining = true;
+  if (!detachListener(listener.fd, listener.inode)) return;
+  const start = performance.now();
+  let seen = state.requests;
+  let quietSince = start;
+  while (true) {
+    await delay(POLL_MS);
+    const now = performance.now();
+    if (state.requests !== seen) {
+      seen = state.requests;
+      quietSince = now;
+    }
+    if (now - quietSince >= QUIET_MS || now - start >= timeout) return;
+  }
+}
+
+/**
+ * Makes `shutdown()` (and `signal`) drain first, then run `Deno.serve`'s own
+ * graceful shutdown, which waits for the requests in flight.
+ */
+function drainOnShutdown(
+  server: Deno.HttpServer,
+  listener: { fd: number; inode: bigint },
+  options: { state: DrainState; timeout: number; signal?: AbortSignal },
+): void {
+  const close = server.shutdown.bind(server);
+  let stopping: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    stopping ??= drain(listener, options.state, options.timeout).then(
+      close,
+      close,
+    );
+    return stopping;
+  };
+  Object.defineProperty(server, "shutdown", {
+    value: shutdown,
+    enumerable: true,
+    configurable: true,
+    writable: true,
+  });
+  const signal = options.signal;
+  if (signal?.aborted) void shutdown();
+  else signal?.addEventListener("abort", () => void shutdown(), { once: true });
+}
+
 function serveNatively(
   fd: number,
   address: Deno.NetAddr | Deno.UnixAddr,
@@ -104,9 +233,11 @@ function serveNatively(
   const {
     via: _via,
     onListen: _onListen,
-    handler,
+    handler: userHandler,
     cert,
     key,
+    drainTimeout = 1000,
+    signal,
     ...rest
   } = options as
     & AdoptServeOptions
@@ -115,6 +246,12 @@ function serveNatively(
       string,
       unknown
     >;
+  if (!(Number.isFinite(drainTimeout) && drainTimeout >= 0)) {
+    throw new ListenFdsError(
+      `Cannot ${action}: drainTimeout ${drainTimeout} ms is not a finite non-negative number`,
+      { code: "INVALID_ARGUMENT", fd, value: String(drainTimeout) },
+    );
+  }
   for (
     const field of [
       "port",
@@ -128,6 +265,17 @@ function serveNatively(
       "cid",
     ]
   ) delete rest[field];
+  // drainTimeout 0: Deno.serve's own behaviour, signal included.
+  const state: DrainState | undefined = drainTimeout > 0
+    ? { requests: 0, draining: false }
+    : undefined;
+  if (!state && signal !== undefined) rest.signal = signal;
+  const handler = state ? countingHandler(userHandler, state) : userHandler;
+  const finishing = {
+    address,
+    action,
+    drain: state && { state, timeout: drainTimeout, signal },
+  };
   const tlsOptions = cert !== undefined && key !== undefined
     ? { cert, key }
     : {};
@@ -161,7 +309,7 @@ function serveNatively(
             } as Deno.ServeUnixOptions & Deno.ServeInit<Deno.UnixAddr>,
           ),
       );
-      return finish(fd, server, address, action);
+      return finish(fd, server, finishing);
     } finally {
       socketPath.remove();
     }
@@ -181,26 +329,42 @@ function serveNatively(
         } as Deno.ServeTcpOptions & Deno.ServeInit<Deno.NetAddr>,
       ),
   );
-  return finish(fd, server, address, action);
+  return finish(fd, server, finishing);
 }
 
 function finish(
   fd: number,
   server: Deno.HttpServer,
-  address: Deno.Addr,
-  action: string,
+  options: {
+    address: Deno.Addr;
+    action: string;
+    drain:
+      | { state: DrainState; timeout: number; signal: AbortSignal | undefined }
+      | undefined;
+  },
 ): Deno.HttpServer {
+  const { action } = options;
+  let listener: { fd: number; inode: bigint };
   try {
     const placeholder = findPlaceholder(
       placeholderMatcher(server.addr),
       fd,
       action,
     );
+    listener = { fd: placeholder.fd, inode: statFd(fd).inode };
     takeOver(fd, placeholder, { registered: true, nonBlocking: true, action });
   } catch (error) {
     void server.shutdown();
     throw error;
   }
-  setAddress(server, "addr", address);
+  setAddress(server, "addr", options.address);
+  if (options.drain) {
+    const { signal, ...drain } = options.drain;
+    drainOnShutdown(
+      server,
+      listener,
+      signal === undefined ? drain : { ...drain, signal },
+    );
+  }
   return server;
 }

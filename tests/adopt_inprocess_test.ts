@@ -10,7 +10,9 @@ import {
   assert,
   assertEquals,
   assertFalse,
+  assertGreater,
   assertInstanceOf,
+  assertMatch,
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
@@ -24,7 +26,7 @@ import { adoptDatagram } from "../adopt/datagram.ts";
 import { adoptFile } from "../adopt/file.ts";
 import { testHooks } from "../adopt/epoll.ts";
 import { nodeFdSupported } from "../adopt/placeholder.ts";
-import { parseEpollTargets, readProcFile } from "../adopt/proc.ts";
+import { listOpenFds, parseEpollTargets, readProcFile } from "../adopt/proc.ts";
 
 // Load libc before any test: Deno 2.0.6's sanitizer counts the library as a
 // resource leaked by the first test that happens to open it.
@@ -392,5 +394,184 @@ Deno.test("adoptFile() hands a read-only regular file to Deno", async () => {
     assertEquals(await new Response(file.readable).text(), "file data");
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A second fd for a listening socket, as the service manager keeps one. */
+function duplicate(fd: number): number {
+  const copy = libc().fcntl(fd, LINUX.F_DUPFD_CLOEXEC, 0);
+  assert(copy >= 0, "fcntl(F_DUPFD_CLOEXEC) failed");
+  return copy;
+}
+
+/** Sends one request on a connection and reads until the server closes it. */
+async function exchange(conn: Deno.Conn, close: boolean): Promise<string> {
+  try {
+    await conn.write(
+      encoder.encode(
+        `GET / HTTP/1.1\r\nHost: test\r\n${
+          close ? "Connection: close\r\n" : ""
+        }\r\n`,
+      ),
+    );
+    return await new Response(conn.readable).text();
+  } catch (error) {
+    try {
+      conn.close();
+    } catch {
+      // closed by the readable stream
+    }
+    throw error;
+  }
+}
+
+Deno.test("adoptServe() shutdown() answers the connections it accepted and leaves new ones queued for the next server", async () => {
+  const fdsBefore = listOpenFds();
+  const fd = libcSocket("inet", "stream");
+  const spare = duplicate(fd);
+  const { port } = inspectFd(fd).socket!.address as Deno.NetAddr;
+  const connect = (): Promise<Deno.TcpConn> =>
+    Deno.connect({ hostname: "127.0.0.1", port });
+  const first = adoptServe(fd, {
+    via: "adopt",
+    onListen: () => {},
+    handler: () => new Response("first"),
+  });
+  let second: Deno.HttpServer | undefined;
+  try {
+    // Accepted by the first server, but their requests come only once
+    // shutdown() began: Deno.serve alone closes such connections unanswered.
+    const early = await Promise.all(Array.from({ length: 8 }, connect));
+    await delay(100);
+    const stopping = first.shutdown();
+    await delay(20);
+    const earlyReplies = early.map((conn) => exchange(conn, false));
+    // Made while it drains: they wait in the backlog of the shared socket.
+    const late = await Promise.all(Array.from({ length: 8 }, connect));
+    const lateReplies = late.map((conn) => exchange(conn, true));
+    await stopping;
+    await first.finished;
+    for (const reply of await Promise.all(earlyReplies)) {
+      assertMatch(reply, /^HTTP\/1\.1 200 /);
+      // Keep-alive clients are told to reconnect (to the next server).
+      assertMatch(reply, /^connection: close\r$/im);
+      assert(reply.endsWith("\r\n\r\nfirst"), reply);
+    }
+    second = adoptServe(spare, {
+      via: "adopt",
+      onListen: () => {},
+      handler: () => new Response("second"),
+    });
+    for (const reply of await Promise.all(lateReplies)) {
+      assertMatch(reply, /^HTTP\/1\.1 200 /);
+      assert(reply.endsWith("\r\n\r\nsecond"), reply);
+    }
+  } finally {
+    await first.shutdown();
+    await second?.shutdown();
+    closeIfOpen(spare);
+  }
+  // Every fd of the two servers is closed, the placeholders' slots included.
+  assertEquals(listOpenFds(), fdsBefore);
+});
+
+Deno.test("adoptServe() servers replacing each other on one socket under load lose no request", async () => {
+  const fd = libcSocket("inet", "stream");
+  libc().listen(fd, 1024);
+  const { port } = inspectFd(fd).socket!.address as Deno.NetAddr;
+  const servedBy = new Map<string, number>();
+  const failures: string[] = [];
+  let stop = false;
+  const workers = Array.from({ length: 4 }, async () => {
+    while (!stop) {
+      try {
+        const reply = await exchange(
+          await Deno.connect({ hostname: "127.0.0.1", port }),
+          true,
+        );
+        assertMatch(reply, /^HTTP\/1\.1 200 /);
+        const body = reply.slice(reply.indexOf("\r\n\r\n") + 4);
+        servedBy.set(body, (servedBy.get(body) ?? 0) + 1);
+      } catch (error) {
+        failures.push(String(error));
+      }
+    }
+  });
+  let server: Deno.HttpServer | undefined;
+  try {
+    for (let i = 0; i < 4; i++) {
+      // The last server takes the original fd; the others a copy of it.
+      server = adoptServe(i === 3 ? fd : duplicate(fd), {
+        via: "adopt",
+        onListen: () => {},
+        handler: () => new Response(String(i)),
+      });
+      await delay(250);
+      if (i === 3) {
+        // The socket closes with the last server: stop the clients first.
+        stop = true;
+        await Promise.all(workers);
+      }
+      await server.shutdown();
+      // The next instance starts a little later; meanwhile clients queue.
+      await delay(50);
+    }
+  } finally {
+    stop = true;
+    await server?.shutdown();
+    await Promise.all(workers);
+    closeIfOpen(fd);
+  }
+  assertEquals(failures.length, 0, failures.slice(0, 3).join("\n"));
+  assertEquals([...servedBy.keys()].sort(), ["0", "1", "2", "3"]);
+  for (const count of servedBy.values()) assertGreater(count, 10);
+});
+
+Deno.test("adoptServe() drains when its signal is aborted", async () => {
+  const fd = libcSocket("inet", "stream");
+  const spare = duplicate(fd);
+  const { port } = inspectFd(fd).socket!.address as Deno.NetAddr;
+  const controller = new AbortController();
+  const server = adoptServe(fd, {
+    via: "adopt",
+    signal: controller.signal,
+    onListen: () => {},
+    handler: () => new Response("answered"),
+  });
+  try {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    await delay(100);
+    controller.abort();
+    await delay(20);
+    const reply = await exchange(conn, false);
+    assert(reply.endsWith("\r\n\r\nanswered"), reply);
+    await server.finished;
+  } finally {
+    await server.shutdown();
+    closeIfOpen(spare);
+  }
+});
+
+Deno.test("adoptServe() rejects a negative drainTimeout and leaves the fd open", () => {
+  const fd = libcSocket("inet", "stream");
+  try {
+    const error = assertThrows(
+      () =>
+        adoptServe(fd, {
+          via: "adopt",
+          drainTimeout: -1,
+          handler: () => new Response(""),
+        }),
+      ListenFdsError,
+      `Cannot serve HTTP on fd ${fd}: drainTimeout -1 ms is not a finite non-negative number`,
+    );
+    assertEquals(error.code, "INVALID_ARGUMENT");
+    assert(isFdOpen(fd));
+  } finally {
+    closeIfOpen(fd);
   }
 });
