@@ -29,81 +29,101 @@ async function request(port: number): Promise<string> {
   return text.slice(text.indexOf("\r\n\r\n") + 4).trim();
 }
 
-Deno.test("launch --watch restarts the child 5 times while a client sees 0 failed requests", async () => {
-  const dir = await Deno.makeTempDir();
-  const file = join(dir, "watched.txt");
-  await Deno.writeTextFile(file, "0");
-  const launcher = startLauncher([
-    "-s",
-    "http::0",
-    "-w",
-    dir,
-    "--debounce",
-    "50",
-    "--",
-    DENO,
-    "run",
-    "-A",
-    "--no-lock",
-    HTTP,
-  ]);
-  let ok = 0;
-  let failed = 0;
-  const failures: string[] = [];
-  const servedBy = new Map<string, number>();
-  let stop = false;
-  let workers: Promise<void>[] = [];
-  let code: number | null = null;
-  try {
-    const port = await reportedPort(launcher, 3);
-    workers = Array.from({ length: WORKERS }, async () => {
-      while (!stop) {
-        try {
-          const pid = await request(port);
-          ok++;
-          servedBy.set(pid, (servedBy.get(pid) ?? 0) + 1);
-        } catch (error) {
-          failed++;
-          failures.push(String(error));
+/** The child's server: see tests/services/launcher_http.ts. */
+const CHILDREN = [
+  { flag: [], what: "a ListenFds.serve()" },
+  { flag: ["--listener"], what: "an adopted Deno.Listener" },
+  { flag: ["--node"], what: "a node:http", minDeno: [2, 8] },
+];
+
+function denoAtLeast([major, minor]: number[]): boolean {
+  const [have = 0, haveMinor = 0] = Deno.version.deno.split(".").map(Number);
+  return have > major! || (have === major && haveMinor >= minor!);
+}
+
+for (const child of CHILDREN) {
+  Deno.test({
+    name:
+      `launch --watch restarts ${child.what} child 5 times while a client sees 0 failed requests`,
+    // node:http cannot listen on an fd before Deno 2.8.
+    ignore: child.minDeno !== undefined && !denoAtLeast(child.minDeno),
+  }, async () => {
+    const dir = await Deno.makeTempDir();
+    const file = join(dir, "watched.txt");
+    await Deno.writeTextFile(file, "0");
+    const launcher = startLauncher([
+      "-s",
+      "http::0",
+      "-w",
+      dir,
+      "--debounce",
+      "50",
+      "--",
+      DENO,
+      "run",
+      "-A",
+      "--no-lock",
+      HTTP,
+      ...child.flag,
+    ]);
+    let ok = 0;
+    let failed = 0;
+    const failures: string[] = [];
+    const servedBy = new Map<string, number>();
+    let stop = false;
+    let workers: Promise<void>[] = [];
+    let code: number | null = null;
+    try {
+      const port = await reportedPort(launcher, 3);
+      workers = Array.from({ length: WORKERS }, async () => {
+        while (!stop) {
+          try {
+            const pid = await request(port);
+            ok++;
+            servedBy.set(pid, (servedBy.get(pid) ?? 0) + 1);
+          } catch (error) {
+            failed++;
+            failures.push(String(error));
+          }
         }
-      }
-    });
-    for (let restart = 1; restart <= RESTARTS; restart++) {
-      const target = ok + PER_PHASE;
-      await waitFor(() => ok >= target, { what: `${target} requests` });
-      const children = servedBy.size;
-      await Deno.writeTextFile(file, String(restart));
-      await waitFor(() => servedBy.size > children, {
-        timeout: 30_000,
-        what: `a response from the child of restart ${restart}`,
       });
+      for (let restart = 1; restart <= RESTARTS; restart++) {
+        const target = ok + PER_PHASE;
+        await waitFor(() => ok >= target, { what: `${target} requests` });
+        const children = servedBy.size;
+        await Deno.writeTextFile(file, String(restart));
+        await waitFor(() => servedBy.size > children, {
+          timeout: 30_000,
+          what: `a response from the child of restart ${restart}`,
+        });
+      }
+      const target = Math.max(MIN_REQUESTS, ok + PER_PHASE);
+      await waitFor(() => ok >= target, { what: `${target} requests` });
+    } finally {
+      stop = true;
+      await Promise.all(workers);
+      launcher.process.kill("SIGTERM");
+      code = (await launcher.status()).code;
+      await Deno.remove(dir, { recursive: true });
     }
-    const target = Math.max(MIN_REQUESTS, ok + PER_PHASE);
-    await waitFor(() => ok >= target, { what: `${target} requests` });
-  } finally {
-    stop = true;
-    await Promise.all(workers);
-    launcher.process.kill("SIGTERM");
-    code = (await launcher.status()).code;
-    await Deno.remove(dir, { recursive: true });
-  }
-  assertEquals(failed, 0, `failures: ${failures.slice(0, 5).join("; ")}`);
-  assertGreaterOrEqual(ok, MIN_REQUESTS);
-  assertEquals(
-    servedBy.size,
-    RESTARTS + 1,
-    "one child per restart, plus the first",
-  );
-  assertEquals(
-    launcher.stderr.filter((line) => line.startsWith("launch: restarting"))
-      .length,
-    RESTARTS,
-  );
-  assertEquals(
-    launcher.stderr.filter((line) => line.startsWith("launch: started pid"))
-      .length,
-    RESTARTS + 1,
-  );
-  // The last child shut down gracefully on the forwarded SIGTERM.
-  assertEquals(code, 0);
-});
+    assertEquals(failed, 0, `failures: ${failures.slice(0, 5).join("; ")}`);
+    assertGreaterOrEqual(ok, MIN_REQUESTS);
+    assertEquals(
+      servedBy.size,
+      RESTARTS + 1,
+      "one child per restart, plus the first",
+    );
+    assertEquals(
+      launcher.stderr.filter((line) => line.startsWith("launch: restarting"))
+        .length,
+      RESTARTS,
+    );
+    assertEquals(
+      launcher.stderr.filter((line) => line.startsWith("launch: started pid"))
+        .length,
+      RESTARTS + 1,
+    );
+    // The last child shut down gracefully on the forwarded SIGTERM.
+    assertEquals(code, 0);
+  });
+}
