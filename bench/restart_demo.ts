@@ -6,9 +6,13 @@
  * how many requests were made and how many failed.
  *
  * ```sh
- * deno task demo:restart                       # 5 restarts, node:http hand-off
+ * deno task demo:restart                      # 5 restarts: native, then node:http
  * deno task demo:restart --restarts 10 --via adopt --workers 16
+ * deno task demo:restart --via adopt --drain-timeout 0   # without draining
  * ```
+ *
+ * `adopt` is `ListenFds.serve()`'s default: `Deno.serve` on the activated
+ * socket, which drains on shutdown; `node` is the `node:http` hand-off.
  *
  * @module
  */
@@ -20,12 +24,17 @@ import { freePort } from "../tests/_helpers.ts";
 export interface RestartDemoOptions {
   /** How many times to restart the service. @default {5} */
   restarts?: number;
-  /** `ListenFds.serve()`'s `via`. @default {"node"} */
+  /** `ListenFds.serve()`'s `via`. @default {"adopt"} */
   via?: "node" | "adopt";
   /** Concurrent clients. @default {8} */
   workers?: number;
   /** Pause between restarts, in milliseconds. @default {400} */
   pause?: number;
+  /**
+   * The service's `drainTimeout` (native path); `0` measures `Deno.serve`'s
+   * shutdown without draining. @default {1000}
+   */
+  drainTimeout?: number;
 }
 
 /** What {@linkcode runRestartDemo} observed. */
@@ -128,7 +137,10 @@ export async function runRestartDemo(
       ].join("\n"),
       "demo.service": denoService("tests/services/notify_http_service.ts", {
         type: "notify",
-        env: { SERVE_VIA: options.via ?? "node" },
+        env: {
+          SERVE_VIA: options.via ?? "adopt",
+          DRAIN_TIMEOUT: String(options.drainTimeout ?? 1000),
+        },
         // 1 start + 5 restarts within 10 s exceeds the default start limit.
         unit: ["StartLimitIntervalSec=0"],
         service: ["TimeoutStopSec=20"],
@@ -195,29 +207,36 @@ function flag(name: string): string | undefined {
 }
 
 if (import.meta.main) {
-  const via = (flag("via") ?? "node") as "node" | "adopt";
-  const result = await runRestartDemo({
-    restarts: Number(flag("restarts") ?? 5),
-    via,
-    workers: Number(flag("workers") ?? 8),
-  });
-  console.log(
-    `restart demo (systemd 252 in sd-harness, Type=notify, serve via ${via}):`,
-  );
-  console.log(
-    `  restarts: ${result.restarts} (median systemctl restart ${result.restartMedianMs} ms)`,
-  );
-  console.log(
-    `  requests: ${result.requests} in ${
-      result.seconds.toFixed(1)
-    } s, ${result.requestsDuringRestarts} completed during restarts`,
-  );
-  console.log(`  failures: ${result.failures}`);
-  console.log(
-    `  served by ${result.servedBy.size} pids: ${
-      [...result.servedBy.values()].join(" ")
-    }`,
-  );
-  for (const error of result.errors.slice(0, 5)) console.log(`  ! ${error}`);
-  if (result.failures > 0) Deno.exitCode = 1;
+  const chosen = flag("via") as "node" | "adopt" | undefined;
+  for (const via of chosen ? [chosen] : ["adopt", "node"] as const) {
+    const result = await runRestartDemo({
+      restarts: Number(flag("restarts") ?? 5),
+      via,
+      workers: Number(flag("workers") ?? 8),
+      drainTimeout: Number(flag("drain-timeout") ?? 1000),
+    });
+    console.log(
+      `restart demo (systemd 252 in sd-harness, Type=notify, serve via ${via}${
+        via === "adopt" && flag("drain-timeout")
+          ? `, drainTimeout ${flag("drain-timeout")} ms`
+          : ""
+      }):`,
+    );
+    console.log(
+      `  restarts: ${result.restarts} (median systemctl restart ${result.restartMedianMs} ms)`,
+    );
+    console.log(
+      `  requests: ${result.requests} in ${
+        result.seconds.toFixed(1)
+      } s, ${result.requestsDuringRestarts} completed during restarts`,
+    );
+    console.log(`  failures: ${result.failures}`);
+    console.log(
+      `  served by ${result.servedBy.size} pids: ${
+        [...result.servedBy.values()].join(" ")
+      }`,
+    );
+    for (const error of result.errors.slice(0, 5)) console.log(`  ! ${error}`);
+    if (result.failures > 0) Deno.exitCode = 1;
+  }
 }

@@ -162,11 +162,13 @@ Deno.test("storeFds() keeps a memfd and a self-made listener across systemctl re
   assertEquals(after.at(-1)?.names, []);
 });
 
-Deno.test("a socket-activated Type=notify HTTP service restarted 5 times under load loses 0 requests", async () => {
-  const result = await runRestartDemo({ restarts: 5, via: "node" });
-  assertEquals(result.restarts, 5);
-  assertGreater(result.requests, 1000);
-  assertEquals(result.failures, 0, result.errors.slice(0, 5).join("\n"));
-  assertGreaterOrEqual(result.servedBy.size, 6);
-  assert(result.requestsDuringRestarts > 0);
-});
+for (const via of ["adopt", "node"] as const) {
+  Deno.test(`a socket-activated Type=notify HTTP service (serve() via ${via}) restarted 5 times under load loses 0 requests`, async () => {
+    const result = await runRestartDemo({ restarts: 5, via });
+    assertEquals(result.restarts, 5);
+    assertGreater(result.requests, 1000);
+    assertEquals(result.failures, 0, result.errors.slice(0, 5).join("\n"));
+    assertGreaterOrEqual(result.servedBy.size, 6);
+    assert(result.requestsDuringRestarts > 0);
+  });
+}
