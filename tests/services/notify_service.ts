@@ -75,23 +75,23 @@ switch (mode) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     }
-    notifyReady();
     report({ event: "ready" });
+    notifyReady();
     break;
   }
   case "watchdog": {
     const watchdog = startWatchdog();
-    notifyReady();
     report({
       event: "ready",
       interval: watchdog.interval,
       running: watchdog.running,
     });
+    notifyReady();
     break;
   }
   case "no-watchdog": {
-    notifyReady();
     report({ event: "ready", interval: watchdogInterval() });
+    notifyReady();
     break;
   }
   case "fdstore": {
@@ -126,9 +126,11 @@ switch (mode) {
         serving = true;
       }
     }
+    // Written before READY=1: `systemctl restart` returns on READY=1, and the
+    // test reads this right after.
+    report({ event: "ready", names: fds.names, restored, serving });
     notifyStatus(restored ? `restored ${restored}` : "fresh start");
     notifyReady();
-    report({ event: "ready", names: fds.names, restored, serving });
     break;
   }
   default:
