@@ -8,11 +8,10 @@
  */
 
 import { ListenFdsError } from "../errors.ts";
-import { findPlaceholder, takeOver } from "./epoll.ts";
 import {
+  adoptIntoPlaceholder,
   describeMismatch,
   PLACEHOLDER_HOSTNAME,
-  placeholderMatcher,
   privateSocketPath,
   requireFd,
   setAddress,
@@ -69,7 +68,7 @@ export function adoptDatagram(fd: number): Deno.DatagramConn {
         () =>
           listenDatagram({ transport: "unixpacket", path: socketPath.path }),
       );
-      adoptInto(fd, conn, action);
+      adoptIntoPlaceholder(fd, conn.addr, action, () => conn.close());
     } finally {
       socketPath.remove();
     }
@@ -84,22 +83,8 @@ export function adoptDatagram(fd: number): Deno.DatagramConn {
           port: 0,
         }),
     );
-    adoptInto(fd, conn, action);
+    adoptIntoPlaceholder(fd, conn.addr, action, () => conn.close());
   }
   setAddress(conn, "addr", address);
   return conn;
-}
-
-function adoptInto(fd: number, conn: Deno.DatagramConn, action: string): void {
-  try {
-    const placeholder = findPlaceholder(
-      placeholderMatcher(conn.addr),
-      fd,
-      action,
-    );
-    takeOver(fd, placeholder, { registered: true, nonBlocking: true, action });
-  } catch (error) {
-    conn.close();
-    throw error;
-  }
 }

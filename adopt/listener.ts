@@ -9,14 +9,13 @@
 
 import { ListenFdsError } from "../errors.ts";
 import type { FdInfo } from "../fd_info.ts";
-import { findPlaceholder, takeOver } from "./epoll.ts";
 import { nodeListener } from "./node.ts";
 import {
+  adoptIntoPlaceholder,
   describeMismatch,
   type HandOffOptions,
   nodeFdSupported,
   PLACEHOLDER_HOSTNAME,
-  placeholderMatcher,
   privateSocketPath,
   requireFd,
   setAddress,
@@ -148,17 +147,7 @@ function finish(
   address: Deno.Addr,
   action: string,
 ): Deno.Listener {
-  try {
-    const placeholder = findPlaceholder(
-      placeholderMatcher(listener.addr),
-      fd,
-      action,
-    );
-    takeOver(fd, placeholder, { registered: true, nonBlocking: true, action });
-  } catch (error) {
-    listener.close();
-    throw error;
-  }
+  adoptIntoPlaceholder(fd, listener.addr, action, () => listener.close());
   setAddress(listener, "addr", address);
   return listener;
 }

@@ -9,8 +9,9 @@
  */
 
 import { ListenFdsError } from "../errors.ts";
-import { inspectFd, socketAddress } from "../fd_info.ts";
+import { inspectFd, socketAddress, statFd } from "../fd_info.ts";
 import type { FdInfo, SocketAddress } from "../fd_info.ts";
+import { findPlaceholder, takeOver } from "./epoll.ts";
 import { readFdLink } from "./proc.ts";
 
 /** The loopback address TCP and UDP placeholders bind to (port 0). */
@@ -205,4 +206,37 @@ export function setAddress(
     configurable: true,
     writable: false,
   });
+}
+
+/**
+ * Swaps an activated socket into the placeholder listening at `address`
+ * (found by {@linkcode placeholderMatcher}), inside Deno's reactor. On
+ * failure the placeholder is released and the error rethrown; the activated
+ * fd is then still open.
+ *
+ * @param fd The activated fd (validated by the caller).
+ * @param address The placeholder's local address.
+ * @param action What is being done, for error messages.
+ * @param release Closes the placeholder resource.
+ * @returns The fd slot the activated socket now occupies, and its inode.
+ */
+export function adoptIntoPlaceholder(
+  fd: number,
+  address: Deno.Addr,
+  action: string,
+  release: () => void,
+): { fd: number; inode: bigint } {
+  try {
+    const placeholder = findPlaceholder(
+      placeholderMatcher(address),
+      fd,
+      action,
+    );
+    const { inode } = statFd(fd);
+    takeOver(fd, placeholder, { registered: true, nonBlocking: true, action });
+    return { fd: placeholder.fd, inode };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }

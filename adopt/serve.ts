@@ -9,14 +9,13 @@
 
 import { ListenFdsError } from "../errors.ts";
 import type { FdInfo } from "../fd_info.ts";
-import { statFd } from "../fd_info.ts";
-import { detachListener, findPlaceholder, takeOver } from "./epoll.ts";
+import { detachListener } from "./epoll.ts";
 import { chooseVia, requireListeningStream } from "./listener.ts";
 import { nodeServe } from "./node.ts";
 import {
+  adoptIntoPlaceholder,
   type HandOffOptions,
   PLACEHOLDER_HOSTNAME,
-  placeholderMatcher,
   privateSocketPath,
   setAddress,
   UNIX_PLACEHOLDER_PERMISSIONS,
@@ -344,19 +343,12 @@ function finish(
   },
 ): Deno.HttpServer {
   const { action } = options;
-  let listener: { fd: number; inode: bigint };
-  try {
-    const placeholder = findPlaceholder(
-      placeholderMatcher(server.addr),
-      fd,
-      action,
-    );
-    listener = { fd: placeholder.fd, inode: statFd(fd).inode };
-    takeOver(fd, placeholder, { registered: true, nonBlocking: true, action });
-  } catch (error) {
-    void server.shutdown();
-    throw error;
-  }
+  const listener = adoptIntoPlaceholder(
+    fd,
+    server.addr,
+    action,
+    () => void server.shutdown(),
+  );
   setAddress(server, "addr", options.address);
   if (options.drain) {
     const { signal, ...drain } = options.drain;
