@@ -1,7 +1,7 @@
 /**
  * Zero-downtime restart demo under a real systemd (sd-harness, needs root):
  * a socket-activated `Type=notify` Deno HTTP service
- * (`tests/services/notify_http_service.ts`) is restarted several times with
+ * (`tests/fixtures/services/notify_http_service.ts`) is restarted several times with
  * `systemctl restart` while clients keep opening fresh connections; it prints
  * how many requests were made and how many failed.
  *
@@ -17,8 +17,8 @@
  * @module
  */
 
-import { denoService, Harness } from "../tests/_harness.ts";
-import { freePort } from "../tests/_helpers.ts";
+import { denoService, Harness } from "../tests/support/systemd.ts";
+import { freePort } from "../tests/support/helpers.ts";
 
 /** Options of {@linkcode runRestartDemo}. */
 export interface RestartDemoOptions {
@@ -135,16 +135,19 @@ export async function runRestartDemo(
         "Backlog=4096",
         "",
       ].join("\n"),
-      "demo.service": denoService("tests/services/notify_http_service.ts", {
-        type: "notify",
-        env: {
-          SERVE_VIA: options.via ?? "adopt",
-          DRAIN_TIMEOUT: String(options.drainTimeout ?? 1000),
+      "demo.service": denoService(
+        "tests/fixtures/services/notify_http_service.ts",
+        {
+          type: "notify",
+          env: {
+            SERVE_VIA: options.via ?? "adopt",
+            DRAIN_TIMEOUT: String(options.drainTimeout ?? 1000),
+          },
+          // 1 start + 5 restarts within 10 s exceeds the default start limit.
+          unit: ["StartLimitIntervalSec=0"],
+          service: ["TimeoutStopSec=20"],
         },
-        // 1 start + 5 restarts within 10 s exceeds the default start limit.
-        unit: ["StartLimitIntervalSec=0"],
-        service: ["TimeoutStopSec=20"],
-      }),
+      ),
     },
   });
   await h.ctl("start", "demo.socket");

@@ -17,7 +17,7 @@ import {
   LINUX,
   syscallError,
 } from "../ffi.ts";
-import { DENO, ROOT } from "./_helpers.ts";
+import { DENO, ROOT } from "./support/helpers.ts";
 
 // Bound once for the whole file: the library stays open by design, which the
 // resource sanitizer of some Deno versions would report inside a test.

@@ -1,10 +1,22 @@
 /**
- * ListenFds in this process, on fds made "inherited" for the test: duplicated
- * high up and left without FD_CLOEXEC, then described with an injected env.
+ * ListenFds (mod.ts): bookkeeping on fds made "inherited" in this process
+ * (duplicated high up, left without FD_CLOEXEC, described by an injected env),
+ * and fromEnv() in real child processes that inherited real fds, laid out by
+ * an independent launcher (tests/fixtures/exec_with_fds.py).
  */
-import { assertEquals, assertStrictEquals, assertThrows } from "@std/assert";
+import {
+  assert,
+  assertArrayIncludes,
+  assertEquals,
+  assertMatch,
+  assertStrictEquals,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
 import { inspectFd, ListenFds, ListenFdsError } from "../mod.ts";
 import { bindLibc, libc, LINUX } from "../ffi.ts";
+import { join } from "@std/path";
+import { DENO, ROOT } from "./support/helpers.ts";
 
 // Bound once for the whole file: the library stays open by design, which the
 // resource sanitizer of some Deno versions would report inside a test.
@@ -203,4 +215,348 @@ Deno.test("inspectFd() names a closed fd", () => {
   );
   assertEquals(error.code, "FD_NOT_OPEN");
   assertEquals(error.fd, 650);
+});
+
+const LAUNCHER = join(ROOT, "tests", "fixtures", "exec_with_fds.py");
+const SERVICE = join(ROOT, "tests", "fixtures", "services", "report_env.ts");
+
+interface FdState {
+  open: boolean;
+  cloexec?: boolean;
+}
+
+interface Report {
+  pid: number;
+  before: FdState[];
+  after: FdState[];
+  length?: number;
+  names?: string[];
+  verification?: { pid: string; pidfdId: string; reason?: string };
+  // deno-lint-ignore no-explicit-any
+  fds?: any[];
+  sameSet?: boolean;
+  openFdsBefore?: number;
+  openFdsAfter?: number;
+  takenOnce?: number;
+  takenAgain?: unknown;
+  error?: {
+    name: string;
+    code: string;
+    message: string;
+    variable?: string;
+    value?: string;
+    fd?: number;
+  };
+  secondCall?: string;
+  env: Record<string, string | null>;
+  childFds?: string[];
+}
+
+interface Layout {
+  fds?: string[];
+  first?: number;
+  env?: Record<string, string>;
+}
+
+async function activate(
+  layout: Layout,
+  options: { args?: string[]; flags?: string[] } = {},
+): Promise<Report> {
+  const spec = {
+    ...layout,
+    unset: ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "LISTEN_PIDFDID"],
+  };
+  const { code, stdout, stderr } = await new Deno.Command("python3", {
+    args: [
+      LAUNCHER,
+      JSON.stringify(spec),
+      DENO,
+      "run",
+      ...(options.flags ?? ["-A"]),
+      SERVICE,
+      ...(options.args ?? []),
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(stdout);
+  if (code !== 0) {
+    throw new Error(
+      `service exited ${code}: ${text}${new TextDecoder().decode(stderr)}`,
+    );
+  }
+  return JSON.parse(text);
+}
+
+const ALL_VARIABLES_UNSET = {
+  LISTEN_PID: null,
+  LISTEN_PIDFDID: null,
+  LISTEN_FDS: null,
+  LISTEN_FDNAMES: null,
+  LISTEN_FDS_FIRST_FD: null,
+};
+
+Deno.test("ListenFds.fromEnv() returns an empty set when not activated", async () => {
+  const report = await activate({});
+  assertEquals(report.length, 0);
+  assertEquals(report.names, []);
+  assertEquals(report.verification, { pid: "absent", pidfdId: "absent" });
+});
+
+Deno.test("ListenFds.fromEnv() needs no FFI when not activated", async () => {
+  const report = await activate({}, { flags: ["--allow-env", "--allow-read"] });
+  assertEquals(report.length, 0);
+  assertEquals(report.error, undefined);
+});
+
+Deno.test("ListenFds.fromEnv() adopts an inherited TCP listener", async () => {
+  const report = await activate({
+    fds: ["tcp"],
+    env: { LISTEN_FDS: "1", LISTEN_PID: "{pid}" },
+  }, { args: ["--child"] });
+  assertEquals(report.error, undefined);
+  assertEquals(report.length, 1);
+  assertEquals(report.names, ["unknown"]);
+  assertEquals(report.verification?.pid, "verified");
+  assertEquals(report.before, [{ open: true, cloexec: false }]);
+  assertEquals(report.after, [{ open: true, cloexec: true }]);
+  assertEquals(report.fds?.[0].kind, "socket");
+  assertEquals(report.fds?.[0].socket.family, "inet");
+  assertEquals(report.fds?.[0].socket.listening, true);
+  assertEquals(report.env, ALL_VARIABLES_UNSET);
+  // The child inherits none of the passed fds.
+  const socket = `socket:[${report.fds?.[0].inode}]`;
+  assert(report.childFds!.length >= 3, "the child listing is empty");
+  for (const line of report.childFds!) {
+    assert(!line.endsWith(socket), `child inherited ${line}`);
+  }
+});
+
+Deno.test("ListenFds.fromEnv() names and inspects every kind of fd", async () => {
+  const report = await activate({
+    fds: [
+      "tcp",
+      "tcp6",
+      "unix",
+      "udp",
+      "unix-dgram",
+      "conn",
+      "fifo",
+      "file",
+      "chardev",
+    ],
+    env: {
+      LISTEN_FDS: "9",
+      LISTEN_PID: "{pid}",
+      LISTEN_FDNAMES: "web:web6:sock:dns:log:conn:fifo:state:null",
+    },
+  });
+  assertEquals(report.error, undefined);
+  assertEquals(report.names, [
+    "web",
+    "web6",
+    "sock",
+    "dns",
+    "log",
+    "conn",
+    "fifo",
+    "state",
+    "null",
+  ]);
+  const fds = report.fds!;
+  const summary = fds.map((info) =>
+    info.socket
+      ? `${info.kind}/${info.socket.family}/${info.socket.type}/${info.socket.listening}`
+      : `${info.kind}/${info.access}`
+  );
+  assertEquals(summary, [
+    "socket/inet/stream/true",
+    "socket/inet6/stream/true",
+    "socket/unix/stream/true",
+    "socket/inet/dgram/false",
+    "socket/unix/dgram/false",
+    "socket/inet/stream/false",
+    "fifo/read",
+    "file/read-write",
+    "character-device/read-write",
+  ]);
+  assertEquals(fds[1].socket.address.hostname, "::1");
+  assertMatch(fds[2].socket.address.path, /s\d+\.sock$/);
+  assertEquals(fds[5].socket.peer.hostname, "127.0.0.1");
+  assert(report.after.every((s) => s.cloexec === true));
+});
+
+Deno.test("ListenFds.fromEnv() shares one set per process and takes once", async () => {
+  const report = await activate({
+    fds: ["tcp"],
+    env: { LISTEN_FDS: "1", LISTEN_PID: "{pid}" },
+  });
+  assertEquals(report.sameSet, true);
+  assertEquals(report.takenOnce, 3);
+  assertEquals(report.takenAgain, null);
+});
+
+Deno.test("ListenFds.fromEnv() keeps the variables with unsetEnv: false", async () => {
+  const report = await activate({
+    fds: ["tcp"],
+    env: { LISTEN_FDS: "1", LISTEN_PID: "{pid}", LISTEN_FDNAMES: "a" },
+  }, { args: ["--keep-env"] });
+  assertEquals(report.env.LISTEN_FDS, "1");
+  assertEquals(report.env.LISTEN_FDNAMES, "a");
+  assertEquals(report.env.LISTEN_PID, String(report.pid));
+});
+
+Deno.test("ListenFds.fromEnv() rejects another process's LISTEN_PID and touches no fd", async () => {
+  const report = await activate({
+    fds: ["tcp"],
+    env: { LISTEN_FDS: "1", LISTEN_PID: "{pid+1}" },
+  });
+  assertEquals(report.error?.code, "PID_MISMATCH");
+  assertStringIncludes(report.error!.message, "wrapper that forks");
+  assertEquals(report.after, [{ open: true, cloexec: false }]);
+  assertEquals(report.secondCall, "same error");
+  assertEquals(report.env, ALL_VARIABLES_UNSET);
+});
+
+Deno.test("ListenFds.fromEnv() verifies LISTEN_PIDFDID", async () => {
+  const report = await activate({
+    fds: ["tcp"],
+    env: { LISTEN_FDS: "1", LISTEN_PID: "{pid}", LISTEN_PIDFDID: "{pidfdid}" },
+  });
+  assertEquals(report.error, undefined);
+  assertEquals(report.verification, { pid: "verified", pidfdId: "verified" });
+  // The pidfd opened for the check is closed again: no fd leaks.
+  assertEquals(report.openFdsAfter, report.openFdsBefore);
+});
+
+Deno.test("ListenFds.fromEnv() rejects another process's LISTEN_PIDFDID", async () => {
+  const report = await activate({
+    fds: ["tcp"],
+    env: {
+      LISTEN_FDS: "1",
+      LISTEN_PID: "{pid}",
+      LISTEN_PIDFDID: "{pidfdid+1}",
+    },
+  });
+  assertEquals(report.error?.code, "PIDFDID_MISMATCH");
+  assertEquals(report.error?.variable, "LISTEN_PIDFDID");
+  assertEquals(report.after, [{ open: true, cloexec: false }]);
+});
+
+Deno.test("ListenFds.fromEnv() checks LISTEN_PIDFDID without LISTEN_PID", async () => {
+  const report = await activate({
+    fds: ["tcp"],
+    env: { LISTEN_FDS: "1", LISTEN_PIDFDID: "{pidfdid+1}" },
+  });
+  assertEquals(report.error?.code, "PIDFDID_MISMATCH");
+});
+
+Deno.test("ListenFds.fromEnv() names a closed fd in the range and changes nothing", async () => {
+  // Above the fds the Deno runtime opens at start-up, a gap stays closed.
+  const report = await activate({
+    fds: ["tcp", "closed", "tcp"],
+    first: 60,
+    env: { LISTEN_FDS: "3", LISTEN_PID: "{pid}", LISTEN_FDS_FIRST_FD: "60" },
+  });
+  assertEquals(report.error?.code, "FD_NOT_OPEN");
+  assertEquals(report.error?.fd, 61);
+  assertEquals(
+    report.error?.message,
+    "Cannot use fd 61 from LISTEN_FDS: it is not open: fcntl failed with EBADF (Bad file descriptor)",
+  );
+  assertEquals(report.after[0], { open: true, cloexec: false });
+});
+
+Deno.test("ListenFds.fromEnv() refuses a closed fd that the runtime reused", async () => {
+  // A closed fd 4 is taken by Deno itself at start-up, before any module runs.
+  const report = await activate({
+    fds: ["tcp", "closed"],
+    env: { LISTEN_FDS: "2", LISTEN_PID: "{pid}" },
+  });
+  assertEquals(report.error?.code, "FD_NOT_INHERITED");
+  assertEquals(report.error?.fd, 4);
+  assertEquals(report.after[0], { open: true, cloexec: false });
+});
+
+Deno.test("ListenFds.fromEnv() refuses an fd that was not inherited", async () => {
+  const report = await activate({
+    fds: ["tcp", "cloexec"],
+    env: { LISTEN_FDS: "2", LISTEN_PID: "{pid}" },
+  });
+  assertEquals(report.error?.code, "FD_NOT_INHERITED");
+  assertEquals(report.error?.fd, 4);
+  assertEquals(report.after[0], { open: true, cloexec: false });
+});
+
+Deno.test("ListenFds.fromEnv() leaves Deno's own fds alone under a stray LISTEN_FDS", async () => {
+  // Nothing inherited: fds 3.. are the runtime's epoll, eventfd and sockets.
+  const report = await activate({
+    env: { LISTEN_FDS: "6", LISTEN_PID: "{pid}" },
+  });
+  assertEquals(report.error?.code, "FD_NOT_INHERITED");
+  assertEquals(report.error?.fd, 3);
+});
+
+Deno.test("ListenFds.fromEnv() makes the fds close-on-exec even when names mismatch", async () => {
+  const report = await activate({
+    fds: ["tcp", "udp"],
+    env: { LISTEN_FDS: "2", LISTEN_PID: "{pid}", LISTEN_FDNAMES: "only-one" },
+  });
+  assertEquals(report.error?.code, "FDNAMES_COUNT_MISMATCH");
+  assertEquals(report.after, [{ open: true, cloexec: true }, {
+    open: true,
+    cloexec: true,
+  }]);
+  assertEquals(report.env, ALL_VARIABLES_UNSET);
+});
+
+Deno.test("ListenFds.fromEnv() honours LISTEN_FDS_FIRST_FD", async () => {
+  const report = await activate({
+    fds: ["tcp", "unix"],
+    first: 10,
+    env: { LISTEN_FDS: "2", LISTEN_FDS_FIRST_FD: "10", LISTEN_FDNAMES: "a:b" },
+  });
+  assertEquals(report.error, undefined);
+  assertEquals(report.fds?.map((f) => f.fd), [10, 11]);
+  assertEquals(report.verification?.pid, "absent");
+  assertEquals(report.env, ALL_VARIABLES_UNSET);
+});
+
+Deno.test("ListenFds.fromEnv() reports a malformed variable with its value", async () => {
+  const report = await activate({
+    fds: ["tcp"],
+    env: { LISTEN_FDS: "010", LISTEN_PID: "{pid}" },
+  });
+  assertEquals(report.error?.code, "INVALID_LISTEN_FDS");
+  assertEquals(report.error?.value, "010");
+  assertEquals(report.after[0], { open: true, cloexec: false });
+  assertEquals(report.env, ALL_VARIABLES_UNSET);
+});
+
+Deno.test("ListenFds.fromEnv() asks for --allow-ffi once activated", async () => {
+  const report = await activate({
+    fds: ["tcp"],
+    env: { LISTEN_FDS: "1", LISTEN_PID: "{pid}" },
+  }, { flags: ["--allow-env", "--allow-read"] });
+  assertEquals(report.error?.code, "PERMISSION_REQUIRED");
+  assertStringIncludes(report.error!.message, "--allow-ffi");
+});
+
+Deno.test("ListenFds.fromEnv() asks for --allow-env with the exact variables", async () => {
+  const report = await activate({
+    fds: ["tcp"],
+    env: { LISTEN_FDS: "1", LISTEN_PID: "{pid}" },
+  }, {
+    flags: [
+      "--allow-read",
+      "--allow-ffi",
+      "--allow-env=LISTEN_FDS_FIRST_FD,LISTEN_FDS",
+    ],
+  });
+  assertEquals(report.error?.code, "PERMISSION_REQUIRED");
+  assertStringIncludes(
+    report.error!.message,
+    "--allow-env=LISTEN_PID,LISTEN_PIDFDID,LISTEN_FDS,LISTEN_FDNAMES,LISTEN_FDS_FIRST_FD",
+  );
+  assertArrayIncludes([report.error?.variable], ["LISTEN_PID"]);
 });

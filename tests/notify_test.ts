@@ -22,8 +22,8 @@ import {
   notifyStopping,
   parseNotifySocket,
 } from "../notify.ts";
-import { NotifyReceiver } from "./_notify_receiver.ts";
-import { openFds } from "./_helpers.ts";
+import { NotifyReceiver } from "./support/notify_receiver.ts";
+import { openFds } from "./support/helpers.ts";
 
 function withReceiver(
   fn: (receiver: NotifyReceiver) => Promise<void> | void,

@@ -1,13 +1,13 @@
 /**
  * Helpers for the hand-off end-to-end tests: start
- * `tests/services/adopt_service.ts` under `systemd-socket-activate` and read
+ * `tests/fixtures/services/adopt_service.ts` under `systemd-socket-activate` and read
  * the JSON events it reports on stderr.
  *
  * @module
  */
 
 import { join } from "@std/path";
-import { DENO, requirePeer, ROOT, SOCKET_ACTIVATE_252 } from "./_helpers.ts";
+import { DENO, requirePeer, ROOT, SOCKET_ACTIVATE_252 } from "./helpers.ts";
 
 /** The Deno 2.0.6 binary, for the oldest-supported-version tests. */
 export const DENO_2_0_6: string = join(

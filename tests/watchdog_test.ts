@@ -13,7 +13,7 @@ import {
   triggerWatchdog,
   watchdogInterval,
 } from "../watchdog.ts";
-import { NotifyReceiver } from "./_notify_receiver.ts";
+import { NotifyReceiver } from "./support/notify_receiver.ts";
 
 function errorOf(fn: () => unknown): ListenFdsError {
   const error = assertThrows(fn);

@@ -11,8 +11,12 @@ import {
   requirePeer,
   ROOT,
   SOCKET_ACTIVATE_252,
-} from "./_helpers.ts";
-import { DENO_IN_HARNESS, Harness, SRC_IN_HARNESS } from "./_harness.ts";
+} from "../support/helpers.ts";
+import {
+  DENO_IN_HARNESS,
+  Harness,
+  SRC_IN_HARNESS,
+} from "../support/systemd.ts";
 
 const EXAMPLES = join(ROOT, "examples");
 const SERVICE_FLAGS = ["--allow-env", "--allow-ffi", "--allow-net=127.0.0.1"];

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { errno, libc, LINUX } from "../ffi.ts";
-import { encodeUnixSockaddr } from "../sockaddr.ts";
+import { errno, libc, LINUX } from "../../ffi.ts";
+import { encodeUnixSockaddr } from "../../sockaddr.ts";
 
 /** One received datagram. */
 export interface Datagram {

@@ -13,11 +13,11 @@ import {
   assertNotEquals,
   assertStringIncludes,
 } from "@std/assert";
-import { denoService, Harness } from "./_harness.ts";
-import { bodyOf, freePort, httpGet, waitFor } from "./_helpers.ts";
-import { runRestartDemo } from "../bench/restart_demo.ts";
+import { denoService, Harness } from "../support/systemd.ts";
+import { bodyOf, freePort, httpGet, waitFor } from "../support/helpers.ts";
+import { runRestartDemo } from "../../bench/restart_demo.ts";
 
-const SERVICE = "tests/services/notify_service.ts";
+const SERVICE = "tests/fixtures/services/notify_service.ts";
 
 async function events(
   path: string,

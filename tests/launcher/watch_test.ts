@@ -1,9 +1,12 @@
 import { assertEquals, assertGreaterOrEqual } from "@std/assert";
 import { join } from "@std/path";
-import { DENO, ROOT, waitFor } from "./_helpers.ts";
-import { reportedPort, startLauncher } from "./services/launcher_harness.ts";
+import { DENO, ROOT, waitFor } from "../support/helpers.ts";
+import {
+  reportedPort,
+  startLauncher,
+} from "../fixtures/services/launcher_harness.ts";
 
-const HTTP = join(ROOT, "tests", "services", "launcher_http.ts");
+const HTTP = join(ROOT, "tests", "fixtures", "services", "launcher_http.ts");
 const WORKERS = 8;
 const RESTARTS = 5;
 const PER_PHASE = 300;
@@ -29,7 +32,7 @@ async function request(port: number): Promise<string> {
   return text.slice(text.indexOf("\r\n\r\n") + 4).trim();
 }
 
-/** The child's server: see tests/services/launcher_http.ts. */
+/** The child's server: see tests/fixtures/services/launcher_http.ts. */
 const CHILDREN = [
   { flag: [], what: "a ListenFds.serve()" },
   { flag: ["--listener"], what: "an adopted Deno.Listener" },

@@ -12,7 +12,7 @@
  * ```ts ignore
  * await using h = await Harness.up({
  *   name: "notify-ready",
- *   units: { "x.service": denoService("tests/services/x.ts", { type: "notify" }) },
+ *   units: { "x.service": denoService("tests/fixtures/services/x.ts", { type: "notify" }) },
  * });
  * await h.ctl("start", "x.service");
  * assertEquals(await h.show("x.service", "ActiveState"), "active");
@@ -22,7 +22,7 @@
  */
 
 import { dirname, join } from "@std/path";
-import { DENO, requirePeer, ROOT, SD_HARNESS } from "./_helpers.ts";
+import { DENO, requirePeer, ROOT, SD_HARNESS } from "./helpers.ts";
 
 /** Where the test's Deno binary is inside the harness. */
 export const DENO_IN_HARNESS = "/opt/deno/deno";

@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ListenFdsError } from "../errors.ts";
 import { handleShutdown } from "../shutdown.ts";
-import { NotifyReceiver } from "./_notify_receiver.ts";
+import { NotifyReceiver } from "./support/notify_receiver.ts";
 
 function receiver(): NotifyReceiver {
   return NotifyReceiver.bind(`@listen-fds-shutdown-${crypto.randomUUID()}`);

@@ -1,6 +1,6 @@
 /**
  * End-to-end tests of the hand-off methods under `systemd-socket-activate`
- * (systemd 252): `tests/services/adopt_service.ts` is exec'd on the first
+ * (systemd 252): `tests/fixtures/services/adopt_service.ts` is exec'd on the first
  * connection and reports what it saw on stderr.
  *
  * @module
@@ -14,7 +14,7 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { join } from "@std/path";
-import { freePort, requirePeer } from "./_helpers.ts";
+import { freePort, requirePeer } from "../support/helpers.ts";
 import {
   activate,
   type Activation,
@@ -22,7 +22,7 @@ import {
   exchange,
   waitListening,
   wrk,
-} from "./_adopt_helpers.ts";
+} from "../support/activate.ts";
 
 async function getJson(
   address: Deno.ConnectOptions | Deno.UnixConnectOptions,

@@ -7,7 +7,7 @@
 import { fromFileUrl, join } from "@std/path";
 
 /** The repository's root directory. */
-export const ROOT: string = fromFileUrl(new URL("..", import.meta.url));
+export const ROOT: string = fromFileUrl(new URL("../..", import.meta.url));
 
 /** The running Deno binary, used to start services under test. */
 export const DENO: string = Deno.execPath();

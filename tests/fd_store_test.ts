@@ -14,7 +14,7 @@ import {
   removeStoredFds,
   storeFds,
 } from "../fd_store.ts";
-import { NotifyReceiver } from "./_notify_receiver.ts";
+import { NotifyReceiver } from "./support/notify_receiver.ts";
 
 function errorOf(fn: () => unknown): ListenFdsError {
   const error = assertThrows(fn);

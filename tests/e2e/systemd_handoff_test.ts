@@ -1,17 +1,23 @@
 /**
  * End-to-end tests of the hand-off methods under a real systemd 252
  * (`sd-harness`): `.socket` + `.service` units run
- * `tests/services/adopt_service.ts` with `ExecStart=<deno> run …`.
+ * `tests/fixtures/services/adopt_service.ts` with `ExecStart=<deno> run …`.
  *
  * @module
  */
 
 import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { join } from "@std/path";
-import { DENO, freePort, requirePeer, ROOT, SD_HARNESS } from "./_helpers.ts";
-import { exchange } from "./_adopt_helpers.ts";
+import {
+  DENO,
+  freePort,
+  requirePeer,
+  ROOT,
+  SD_HARNESS,
+} from "../support/helpers.ts";
+import { exchange } from "../support/activate.ts";
 
-const SERVICE = join(ROOT, "tests", "services", "adopt_service.ts");
+const SERVICE = join(ROOT, "tests", "fixtures", "services", "adopt_service.ts");
 
 async function harness(name: string, ...args: string[]): Promise<string> {
   const output = await new Deno.Command(requirePeer(SD_HARNESS), {

@@ -12,9 +12,9 @@ import {
   ROOT,
   SOCKET_ACTIVATE_252,
   SOCKET_ACTIVATE_262,
-} from "./_helpers.ts";
+} from "../support/helpers.ts";
 
-const SERVICE = join(ROOT, "tests", "services", "report_env.ts");
+const SERVICE = join(ROOT, "tests", "fixtures", "services", "report_env.ts");
 
 // deno-lint-ignore no-explicit-any
 type Report = any;
