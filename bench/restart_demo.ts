@@ -1,5 +1,6 @@
 /**
- * Zero-downtime restart demo under a real systemd (sd-harness, needs root):
+ * Zero-downtime restart demo under a real systemd (a `systemd-nspawn`
+ * container, see `tests/support/systemd.ts`; needs root):
  * a socket-activated `Type=notify` Deno HTTP service
  * (`tests/fixtures/services/notify_http_service.ts`) is restarted several times with
  * `systemctl restart` while clients keep opening fresh connections; it prints
@@ -115,7 +116,7 @@ function dechunk(body: string): string {
 }
 
 /**
- * Boots sd-harness, restarts the demo service under load, tears down.
+ * Boots systemd in a container, restarts the demo service under load, tears down.
  *
  * @param options Restarts, hand-off path, clients.
  * @returns The counts.
@@ -219,7 +220,7 @@ if (import.meta.main) {
       drainTimeout: Number(flag("drain-timeout") ?? 1000),
     });
     console.log(
-      `restart demo (systemd 252 in sd-harness, Type=notify, serve via ${via}${
+      `restart demo (systemd in systemd-nspawn, Type=notify, serve via ${via}${
         via === "adopt" && flag("drain-timeout")
           ? `, drainTimeout ${flag("drain-timeout")} ms`
           : ""

@@ -1,6 +1,6 @@
 /**
  * End-to-end tests of sd_notify, the watchdog and the fd store under a real
- * systemd 252 (`sd-harness`, needs root).
+ * systemd (`tests/support/systemd.ts`, needs root).
  *
  * @module
  */
@@ -13,7 +13,7 @@ import {
   assertNotEquals,
   assertStringIncludes,
 } from "@std/assert";
-import { denoService, Harness } from "../support/systemd.ts";
+import { denoService, Harness, OBS_IN_HARNESS } from "../support/systemd.ts";
 import { bodyOf, freePort, httpGet, waitFor } from "../support/helpers.ts";
 import { runRestartDemo } from "../../bench/restart_demo.ts";
 
@@ -39,8 +39,8 @@ Deno.test("notifyReady() makes a Type=notify unit active only once it is sent", 
         type: "notify",
         args: ["ready-on-trigger"],
         env: {
-          NOTIFY_OBS: "/sdh/obs/ready.jsonl",
-          NOTIFY_TRIGGER: "/sdh/obs/go",
+          NOTIFY_OBS: `${OBS_IN_HARNESS}/ready.jsonl`,
+          NOTIFY_TRIGGER: `${OBS_IN_HARNESS}/go`,
         },
       }),
     },
@@ -77,7 +77,7 @@ Deno.test("startWatchdog() keeps a WatchdogSec= unit alive; without it systemd r
     denoService(SERVICE, {
       type: "notify",
       args: [mode],
-      env: { NOTIFY_OBS: `/sdh/obs/${mode}.jsonl` },
+      env: { NOTIFY_OBS: `${OBS_IN_HARNESS}/${mode}.jsonl` },
       service: ["WatchdogSec=1", "Restart=on-failure", "RestartSec=100ms"],
     });
   await using h = await Harness.up({
@@ -120,7 +120,10 @@ Deno.test("storeFds() keeps a memfd and a self-made listener across systemctl re
       "nstore.service": denoService(SERVICE, {
         type: "notify",
         args: ["fdstore"],
-        env: { NOTIFY_OBS: "/sdh/obs/store.jsonl", OWN_PORT: String(port) },
+        env: {
+          NOTIFY_OBS: `${OBS_IN_HARNESS}/store.jsonl`,
+          OWN_PORT: String(port),
+        },
         service: ["FileDescriptorStoreMax=4"],
       }),
     },

@@ -15,32 +15,31 @@ export const DENO: string = Deno.execPath();
 /** `systemd-socket-activate` from systemd 252 (installed on the machine). */
 export const SOCKET_ACTIVATE_252 = "/usr/bin/systemd-socket-activate";
 
-/** The systemd 262 `systemd-socket-activate` (sets `LISTEN_PIDFDID`). */
+/** Where `tools/systemd-262` keeps what it fetched. */
+const SYSTEMD_262: string = join(ROOT, ".tools", "systemd-262");
+
+/**
+ * The systemd 262 `systemd-socket-activate` (sets `LISTEN_PIDFDID`), a
+ * wrapper written by `tools/systemd-262`.
+ */
 export const SOCKET_ACTIVATE_262: string = join(
-  ROOT,
-  "..",
-  "shared",
-  "peers",
-  "socket-activate-262",
+  SYSTEMD_262,
+  "bin",
+  "systemd-socket-activate",
 );
 
-/** The isolated real systemd used by end-to-end tests. */
-export const SD_HARNESS: string = join(
-  ROOT,
-  "..",
-  "shared",
-  "sd-harness",
-  "sd-harness",
-);
+/** The unpacked systemd 262 packages (`tools/systemd-262 --root`). */
+export const SYSTEMD_262_ROOT: string = join(SYSTEMD_262, "root");
 
 /**
  * Fails the test loudly when a peer program is missing: tests that need a
  * peer are never skipped.
  *
  * @param path The program's path.
+ * @param install The command that provides it.
  * @returns The path, when it exists and is executable.
  */
-export function requirePeer(path: string): string {
+export function requirePeer(path: string, install = "tools/setup"): string {
   try {
     const info = Deno.statSync(path);
     if (info.isFile && (info.mode ?? 0o111) & 0o111) return path;
@@ -48,7 +47,7 @@ export function requirePeer(path: string): string {
     // fall through
   }
   throw new Error(
-    `Cannot run this test: peer "${path}" is missing; .ci/run installs it`,
+    `Cannot run this test: peer "${path}" is missing; run ${install}`,
   );
 }
 

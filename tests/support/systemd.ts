@@ -1,13 +1,16 @@
 /**
- * A small wrapper around `sd-harness` (a real, isolated systemd 252) for
- * end-to-end tests: boot it with unit files, run `systemctl` and commands
- * inside, read what services wrote, and always tear it down.
+ * A real systemd as PID 1 of a `systemd-nspawn` container for end-to-end
+ * tests: boot it with unit files, run `systemctl` and commands inside, read
+ * what services wrote, and always tear it down. `tests/support/nspawn.sh` does
+ * the booting and the tearing down; this class drives it.
  *
- * The Deno binary running the tests is bound read-only at
- * {@linkcode DENO_IN_HARNESS} and this repository at
- * {@linkcode SRC_IN_HARNESS}, so units work on a fresh CI machine where
- * `/usr/local/bin/deno` does not exist; {@linkcode denoService} writes such a
- * unit.
+ * Inside, this repository is at {@linkcode SRC_IN_HARNESS} (read-only), the
+ * Deno binary running the tests at {@linkcode DENO_IN_HARNESS}, and
+ * {@linkcode OBS_IN_HARNESS} is a directory shared with the test
+ * ({@linkcode Harness.obs} names its files on the host). So units work
+ * whatever the checkout's path (the container's `/tmp` is its own), and the
+ * units of `examples/systemd/` run as written. The container shares the host's
+ * network: services listen on ports the test picked with `freePort()`.
  *
  * ```ts ignore
  * await using h = await Harness.up({
@@ -21,14 +24,20 @@
  * @module
  */
 
-import { dirname, join } from "@std/path";
-import { DENO, requirePeer, ROOT, SD_HARNESS } from "./helpers.ts";
+import { join } from "@std/path";
+import { DENO, ROOT, SYSTEMD_262_ROOT } from "./helpers.ts";
 
-/** Where the test's Deno binary is inside the harness. */
-export const DENO_IN_HARNESS = "/opt/deno/deno";
+/** Where the test's Deno binary is inside the container. */
+export const DENO_IN_HARNESS = "/usr/local/bin/deno";
 
-/** Where this repository is inside the harness (read-only). */
-export const SRC_IN_HARNESS = "/src";
+/** Where this repository is inside the container (read-only). */
+export const SRC_IN_HARNESS = "/opt/listen-fds";
+
+/** A directory shared with the test, for services to write observations. */
+export const OBS_IN_HARNESS = "/srv/obs";
+
+/** The script that boots and tears down a container. */
+const NSPAWN_SH = join(ROOT, "tests", "support", "nspawn.sh");
 
 /** Options of {@linkcode Harness.up}. */
 export interface HarnessUpOptions {
@@ -36,17 +45,19 @@ export interface HarnessUpOptions {
   name: string;
   /** Unit files to install: file name → contents. */
   units?: Record<string, string>;
-  /** Extra read-only binds, `SRC[:DST]`. */
+  /** Extra read-only binds, `SRC:DST`. */
   bindRo?: string[];
-  /** Extra read-write binds, `SRC[:DST]`. */
+  /** Extra read-write binds, `SRC:DST`. */
   bind?: string[];
-  /** Run `systemd --user` instead of a system manager. */
-  user?: boolean;
-  /** Give the container its own network namespace. */
-  netns?: boolean;
+  /**
+   * Which systemd is PID 1: the one installed on the machine, or the one
+   * `tools/systemd-262` fetched (it sets `LISTEN_PIDFDID`).
+   * @default {"installed"}
+   */
+  systemd?: "installed" | "262";
 }
 
-/** The result of a command run through the harness. */
+/** The result of a command run inside the container. */
 export interface HarnessOutput {
   /** The exit code. */
   code: number;
@@ -58,108 +69,139 @@ export interface HarnessOutput {
 
 let counter = 0;
 
-/** A running `sd-harness` instance; `await using` it, or call `down()`. */
+async function command(
+  program: string,
+  args: string[],
+): Promise<HarnessOutput> {
+  const output = await new Deno.Command(program, {
+    args,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout).trim(),
+    stderr: decoder.decode(output.stderr).trim(),
+  };
+}
+
+/** A running container; `await using` it, or call `down()`. */
 export class Harness implements AsyncDisposable {
-  /** The unique `--name` of the instance. */
+  /** The unique machine name of the instance. */
   readonly name: string;
-  /** The exchange directory on the host (`/sdh` inside). */
-  readonly xdir: string;
+  /** The instance's directory on the host (units, observations, console). */
+  readonly dir: string;
+  #pid1 = 0;
   #down = false;
 
-  private constructor(name: string, xdir: string) {
+  private constructor(name: string, dir: string) {
     this.name = name;
-    this.xdir = xdir;
+    this.dir = dir;
+  }
+
+  /** The host pid of the container's PID 1 (systemd). */
+  get pid1(): number {
+    return this.#pid1;
   }
 
   /**
-   * Boots a fresh instance with the given units, binding the Deno binary and
-   * the repository in.
+   * Boots a fresh container with the given units, binding the Deno binary,
+   * the repository and the observation directory in.
    *
-   * @param options Name prefix, units, binds.
-   * @returns The running instance.
+   * @param options Name prefix, units, binds, which systemd.
+   * @returns The running instance, once systemd finished booting.
    */
   static async up(options: HarnessUpOptions): Promise<Harness> {
-    requirePeer(SD_HARNESS);
-    const name = `${options.name}-${Deno.pid}-${++counter}`;
-    const units = await Deno.makeTempDir({ prefix: "sdh-units-" });
+    const suffix = Math.random().toString(36).slice(2, 6);
+    const name = `${options.name}-${Deno.pid}-${++counter}${suffix}`;
+    const dir = await Deno.makeTempDir({ prefix: "listen-fds-nspawn-" });
+    const harness = new Harness(name, dir);
     try {
+      await Deno.mkdir(join(dir, "units"));
+      await Deno.mkdir(join(dir, "obs"));
       for (const [file, text] of Object.entries(options.units ?? {})) {
-        await Deno.writeTextFile(join(units, file), text);
+        await Deno.writeTextFile(join(dir, "units", file), text);
       }
-      const args = ["up", "--units", units];
-      args.push("--bind-ro", `${dirname(DENO)}:${dirname(DENO_IN_HARNESS)}`);
-      args.push("--bind-ro", `${ROOT.replace(/\/$/, "")}:${SRC_IN_HARNESS}`);
-      for (const bind of options.bindRo ?? []) args.push("--bind-ro", bind);
-      for (const bind of options.bind ?? []) args.push("--bind", bind);
-      if (options.user) args.push("--user");
-      if (options.netns) args.push("--netns");
-      const harness = new Harness(name, "");
-      try {
-        await harness.#check(args);
-        const xdir = await harness.#check(["xdir"]);
-        return new Harness(name, xdir);
-      } catch (error) {
-        await harness.down();
-        throw error;
+      const args = [
+        "up",
+        dir,
+        name,
+        `--bind-ro=${ROOT.replace(/\/$/, "")}:${SRC_IN_HARNESS}`,
+        `--bind-ro=${DENO}:${DENO_IN_HARNESS}`,
+        `--bind=${join(dir, "obs")}:${OBS_IN_HARNESS}`,
+        ...(options.bindRo ?? []).map((bind) => `--bind-ro=${bind}`),
+        ...(options.bind ?? []).map((bind) => `--bind=${bind}`),
+      ];
+      if (options.systemd === "262") {
+        try {
+          Deno.statSync(join(SYSTEMD_262_ROOT, "usr/lib/systemd/systemd"));
+        } catch {
+          throw new Error(
+            `Cannot boot systemd 262: ${SYSTEMD_262_ROOT} is missing; run tools/setup (or tools/systemd-262)`,
+          );
+        }
+        args.push(`--systemd-root=${SYSTEMD_262_ROOT}`);
       }
-    } finally {
-      await Deno.remove(units, { recursive: true });
+      const output = await command(NSPAWN_SH, args);
+      if (output.code !== 0) {
+        throw new Error(
+          `Cannot boot systemd in a container (${NSPAWN_SH} up … ${name}):\n${output.stderr}`,
+        );
+      }
+      harness.#pid1 = Number(output.stdout);
+      return harness;
+    } catch (error) {
+      await harness.down();
+      throw error;
     }
   }
 
   /**
-   * Runs any `sd-harness` subcommand for this instance.
+   * Runs a command inside the container (all its namespaces, a clean
+   * environment).
    *
-   * @param args The subcommand and its arguments.
+   * @param args The command and its arguments.
    * @returns The exit code and output (never throws on a non-zero code).
    */
-  async run(args: string[]): Promise<HarnessOutput> {
-    const output = await new Deno.Command(SD_HARNESS, {
-      args: ["--name", this.name, ...args],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const decoder = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout).trim(),
-      stderr: decoder.decode(output.stderr).trim(),
-    };
+  run(args: string[]): Promise<HarnessOutput> {
+    return command("nsenter", [
+      "-t",
+      String(this.#pid1),
+      "-a",
+      "--",
+      "env",
+      "-i",
+      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      "LANG=C.UTF-8",
+      "SYSTEMD_PAGER=",
+      "SYSTEMD_COLORS=0",
+      ...args,
+    ]);
   }
 
-  async #check(args: string[]): Promise<string> {
-    const output = await this.run(args);
-    if (output.code !== 0) {
-      throw new Error(
-        `sd-harness --name ${this.name} ${
-          args.join(" ")
-        } failed with code ${output.code}:\n` +
-          `${output.stdout}\n${output.stderr}`,
-      );
-    }
-    return output.stdout;
+  async #fail(what: string, output: HarnessOutput): Promise<never> {
+    const log = (await this.logs()).trim().split("\n").slice(-40);
+    throw new Error(
+      `${what} failed with code ${output.code} in container ${this.name}:\n` +
+        `${output.stdout}\n${output.stderr}\n--- journal (last 40 lines):\n${
+          log.join("\n")
+        }`,
+    );
   }
 
   /**
    * Runs `systemctl` inside and throws when it fails, with the end of the
-   * console log in the message.
+   * journal in the message.
    *
    * @param args The `systemctl` arguments, e.g. `"restart", "x.service"`.
    * @returns Its standard output.
    */
   async ctl(...args: string[]): Promise<string> {
-    const output = await this.run(["ctl", ...args]);
+    const output = await this.ctlStatus(...args);
     if (output.code !== 0) {
-      const log = (await this.logs()).trim().split("\n").slice(-40);
-      throw new Error(
-        `systemctl ${
-          args.join(" ")
-        } failed with code ${output.code} in sd-harness ${this.name}:\n` +
-          `${output.stdout}\n${output.stderr}\n--- console log (last 40 lines):\n${
-            log.join("\n")
-          }`,
-      );
+      await this.#fail(`systemctl ${args.join(" ")}`, output);
     }
     return output.stdout;
   }
@@ -171,7 +213,7 @@ export class Harness implements AsyncDisposable {
    * @returns The exit code and output.
    */
   ctlStatus(...args: string[]): Promise<HarnessOutput> {
-    return this.run(["ctl", ...args]);
+    return this.run(["systemctl", "--no-pager", ...args]);
   }
 
   /**
@@ -186,25 +228,35 @@ export class Harness implements AsyncDisposable {
   }
 
   /**
-   * Runs a command inside the container's namespaces and throws when it
-   * fails.
+   * Runs a command inside the container and throws when it fails.
    *
    * @param args The command and its arguments.
    * @returns Its standard output.
    */
-  exec(...args: string[]): Promise<string> {
-    return this.#check(["exec", ...args]);
+  async exec(...args: string[]): Promise<string> {
+    const output = await this.run(args);
+    if (output.code !== 0) await this.#fail(args.join(" "), output);
+    return output.stdout;
   }
 
   /**
-   * Reads the journal of a unit, or the console log without a unit.
+   * Reads the journal (the manager's messages and the services' output), of
+   * one unit or of all; the boot console when the journal cannot be read.
    *
    * @param unit The unit name.
    * @returns The log text.
    */
   async logs(unit?: string): Promise<string> {
-    const output = await this.run(unit ? ["logs", "-u", unit] : ["logs"]);
-    return `${output.stdout}\n${output.stderr}`;
+    const args = ["journalctl", "--no-pager", "-o", "short-precise"];
+    const output = await this.run(unit ? [...args, "-u", unit] : args);
+    if (output.code === 0) return output.stdout;
+    let console = "";
+    try {
+      console = await Deno.readTextFile(join(this.dir, "console"));
+    } catch {
+      // not booted
+    }
+    return `${output.stderr}\n--- console:\n${console}`;
   }
 
   /**
@@ -213,35 +265,47 @@ export class Harness implements AsyncDisposable {
    * @param units File name → contents.
    */
   async install(units: Record<string, string>): Promise<void> {
-    const dir = await Deno.makeTempDir({ prefix: "sdh-units-" });
-    try {
-      const paths = [];
-      for (const [file, text] of Object.entries(units)) {
-        const path = join(dir, file);
-        await Deno.writeTextFile(path, text);
-        paths.push(path);
-      }
-      await this.#check(["install", ...paths]);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
+    for (const [file, text] of Object.entries(units)) {
+      await Deno.writeTextFile(join(this.dir, "units", file), text);
     }
+    await this.ctl("daemon-reload");
   }
 
   /**
-   * The host path of a file under `/sdh/obs` inside.
+   * The host path of a file under {@linkcode OBS_IN_HARNESS} inside.
    *
    * @param file The file name.
    * @returns The path on the host.
    */
   obs(file: string): string {
-    return join(this.xdir, "obs", file);
+    return join(this.dir, "obs", file);
   }
 
-  /** Tears the instance down (idempotent) and deletes its state. */
+  /**
+   * A path of the container's file system as the host reaches it (e.g. a
+   * Unix socket under `/run`).
+   *
+   * @param path An absolute path inside.
+   * @returns `/proc/<PID 1>/root<path>`.
+   */
+  hostPath(path: string): string {
+    return `/proc/${this.#pid1}/root${path}`;
+  }
+
+  /**
+   * Stops the container (idempotent), kills whatever is left, removes its
+   * cgroups and its directory.
+   */
   async down(): Promise<void> {
     if (this.#down) return;
     this.#down = true;
-    await this.run(["down", "--purge"]);
+    const output = await command(NSPAWN_SH, ["down", this.name]);
+    await Deno.remove(this.dir, { recursive: true });
+    if (output.code !== 0) {
+      throw new Error(
+        `Cannot tear down container ${this.name}:\n${output.stderr}`,
+      );
+    }
   }
 
   /** Tears the instance down. */
