@@ -7,7 +7,7 @@
  */
 
 import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
-import { freePort } from "../support/helpers.ts";
+import { freePort, waitFor } from "../support/helpers.ts";
 import { exchange } from "../support/activate.ts";
 import { denoService, Harness, OBS_IN_HARNESS } from "../support/systemd.ts";
 
@@ -94,4 +94,36 @@ Deno.test("ListenFds hands named sockets of real systemd units to Deno (several 
   assertEquals(remote.env, `127.0.0.1:${clientPort}`);
   assertEquals(remote.conn, `127.0.0.1:${clientPort}`);
   assertEquals(connEvents.find((e) => e.event === "fds")!.leaked, []);
+});
+
+Deno.test("ListenFds.fromEnv() verifies the LISTEN_PIDFDID that systemd 262 as PID 1 sets for a socket-activated service", async () => {
+  const port = freePort();
+  await using h = await Harness.up({
+    name: "pidfdid",
+    systemd: "262",
+    units: {
+      "report.socket":
+        `[Socket]\nListenStream=127.0.0.1:${port}\nFileDescriptorName=web\n`,
+      "report.service": denoService("tests/fixtures/services/report_env.ts", {
+        args: ["--keep-env"],
+        service: [`StandardOutput=truncate:${OBS_IN_HARNESS}/report.json`],
+      }),
+    },
+  });
+  assertMatch(await h.exec("systemctl", "--version"), /^systemd 26\d/);
+  await h.ctl("start", "report.socket");
+  (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+  const report = await waitFor(async () => {
+    try {
+      const text = await Deno.readTextFile(h.obs("report.json"));
+      return text.endsWith("\n") && JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  }, { what: "the service's report", timeout: 30_000 });
+  assertEquals(report.error, undefined);
+  assertEquals(report.names, ["web"]);
+  assertEquals(report.verification, { pid: "verified", pidfdId: "verified" });
+  assertEquals(report.env.LISTEN_PID, String(report.pid));
+  assertMatch(report.env.LISTEN_PIDFDID, /^[0-9]+$/);
 });

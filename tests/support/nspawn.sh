@@ -20,7 +20,7 @@ cgdirs() {  # this instance's cgroup in each hierarchy
   if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then echo "/sys/fs/cgroup/lfd-$1"
   else echo "/sys/fs/cgroup/unified/lfd-$1" "/sys/fs/cgroup/systemd/lfd-$1"; fi
 }
-procs() { local d; for d in $(cgdirs "$1"); do [ ! -d "$d" ] || find "$d" -name cgroup.procs -exec cat {} +; done | sort -un; }
+procs() { local d; for d in $(cgdirs "$1"); do [ ! -d "$d" ] || find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null; done | sort -un; }
 pid1() {  # the process of our cgroups that is pid 1 of its own pid namespace
   local p ns
   for p in $(procs "$1"); do
@@ -31,7 +31,7 @@ pid1() {  # the process of our cgroups that is pid 1 of its own pid namespace
 }
 
 up() {
-  local state=$1 name=$2 root="" binds=() pid1 t0=$SECONDS; shift 2
+  local state=$1 name=$2 root="" binds=() pid1="" t0=$SECONDS; shift 2
   for a in "$@"; do case "$a" in --systemd-root=*) root=${a#*=} ;; --bind=* | --bind-ro=*) binds+=("$a") ;; *) die "up: unknown $a" ;; esac; done
   [ "$(id -u)" = 0 ] || die "must run as root (it boots systemd in a container): run the tests with sudo"
   command -v systemd-nspawn >/dev/null || die "systemd-nspawn is missing: apt-get install --no-install-recommends systemd-container"
@@ -43,7 +43,7 @@ up() {
   for d in $(cgdirs "$name"); do mkdir "$d" || die "cgroup $d exists: is another instance named $name running?"; done
   setsid "$0" launch "$state" "$name" "$root" "${binds[@]}" </dev/null >"$state/console" 2>&1 &
   local launcher=$!
-  until pid1=$(pid1 "$name") && nsenter -t "$pid1" -m test -S /run/systemd/private 2>/dev/null; do
+  until { [ -n "${pid1:-}" ] || pid1=$(pid1 "$name"); } && nsenter -t "$pid1" -m test -S /run/systemd/private 2>/dev/null; do
     kill -0 "$launcher" 2>/dev/null || die "systemd-nspawn exited during boot; console:$(echo; tail -n 40 "$state/console")"
     [ $((SECONDS - t0)) -lt 60 ] || die "no systemd after 60 s; console:$(echo; tail -n 40 "$state/console")"
     sleep 0.05
