@@ -68,6 +68,30 @@ export interface HarnessOutput {
 }
 
 let counter = 0;
+let swept = false;
+
+/**
+ * Tears down containers left by test runs that were killed before they could
+ * (their names end in `-<pid of the test process>-<n><random>`).
+ */
+async function sweep(): Promise<void> {
+  if (swept) return;
+  swept = true;
+  const tmp = Deno.env.get("TMPDIR") ?? "/tmp";
+  const hierarchy = (await exists("/sys/fs/cgroup/unified"))
+    ? "/sys/fs/cgroup/unified"
+    : "/sys/fs/cgroup";
+  for await (const entry of Deno.readDir(hierarchy)) {
+    const match = /^lfd-(.+-(\d+)-\d+[a-z0-9]{4})$/.exec(entry.name);
+    if (!match || await exists(`/proc/${match[2]}`)) continue;
+    await command(NSPAWN_SH, ["down", match[1]!]);
+    for await (const dir of Deno.readDir(tmp)) {
+      if (dir.name.startsWith(`listen-fds-nspawn-${match[1]}-`)) {
+        await Deno.remove(join(tmp, dir.name), { recursive: true });
+      }
+    }
+  }
+}
 
 async function command(
   program: string,
@@ -85,6 +109,15 @@ async function command(
     stdout: decoder.decode(output.stdout).trim(),
     stderr: decoder.decode(output.stderr).trim(),
   };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A running container; `await using` it, or call `down()`. */
@@ -114,9 +147,12 @@ export class Harness implements AsyncDisposable {
    * @returns The running instance, once systemd finished booting.
    */
   static async up(options: HarnessUpOptions): Promise<Harness> {
-    const suffix = Math.random().toString(36).slice(2, 6);
+    await sweep();
+    const suffix = Math.random().toString(36).slice(2, 6).padEnd(4, "0");
     const name = `${options.name}-${Deno.pid}-${++counter}${suffix}`;
-    const dir = await Deno.makeTempDir({ prefix: "listen-fds-nspawn-" });
+    const dir = await Deno.makeTempDir({
+      prefix: `listen-fds-nspawn-${name}-`,
+    });
     const harness = new Harness(name, dir);
     try {
       await Deno.mkdir(join(dir, "units"));
@@ -135,9 +171,7 @@ export class Harness implements AsyncDisposable {
         ...(options.bind ?? []).map((bind) => `--bind=${bind}`),
       ];
       if (options.systemd === "262") {
-        try {
-          Deno.statSync(join(SYSTEMD_262_ROOT, "usr/lib/systemd/systemd"));
-        } catch {
+        if (!await exists(join(SYSTEMD_262_ROOT, "usr/lib/systemd/systemd"))) {
           throw new Error(
             `Cannot boot systemd 262: ${SYSTEMD_262_ROOT} is missing; run tools/setup (or tools/systemd-262)`,
           );
@@ -299,8 +333,12 @@ export class Harness implements AsyncDisposable {
   async down(): Promise<void> {
     if (this.#down) return;
     this.#down = true;
-    const output = await command(NSPAWN_SH, ["down", this.name]);
-    await Deno.remove(this.dir, { recursive: true });
+    let output: HarnessOutput;
+    try {
+      output = await command(NSPAWN_SH, ["down", this.name]);
+    } finally {
+      await Deno.remove(this.dir, { recursive: true });
+    }
     if (output.code !== 0) {
       throw new Error(
         `Cannot tear down container ${this.name}:\n${output.stderr}`,
