@@ -80,9 +80,9 @@ mounts() {
 
 down() {
   local name=$1 pid1 i
-  if pid1=$(pid1 "$name"); then
+  if pid1=$(pid1 "$name"); then  # systemd stops every unit and exits; nspawn has nothing left to save
     kill -RTMIN+3 "$pid1" 2>/dev/null || true
-    for i in $(seq 100); do [ -n "$(procs "$name")" ] || break; sleep 0.05; done
+    for i in $(seq 500); do kill -0 "$pid1" 2>/dev/null || break; sleep 0.02; done
   fi
   for i in $(seq 100); do
     [ -n "$(procs "$name")" ] || break
