@@ -13,6 +13,7 @@
  */
 
 import { ListenFdsError } from "./errors.ts";
+import { ERRNO_NAMES } from "./_linux.ts";
 
 /** The C prototype is beside each parameter. */
 const SYMBOLS = {
@@ -266,10 +267,7 @@ const SYMBOLS = {
   sendmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
   /** ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags) */
   recvmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
-  /**
-   * int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)
-   * (Linux)
-   */
+  /** int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event) */
   epoll_ctl: {
     parameters: [
       "i32", // int epfd
@@ -278,7 +276,6 @@ const SYMBOLS = {
       "buffer", // struct epoll_event *event
     ],
     result: "i32",
-    optional: true,
   },
 
   // ---- errors
@@ -431,69 +428,6 @@ export function errno(): number {
     : new Deno.UnsafePointerView(location).getInt32();
 }
 
-const ERRNO_NAMES: Record<string, Record<number, string>> = {
-  linux: {
-    1: "EPERM",
-    2: "ENOENT",
-    3: "ESRCH",
-    4: "EINTR",
-    5: "EIO",
-    7: "E2BIG",
-    9: "EBADF",
-    10: "ECHILD",
-    11: "EAGAIN",
-    12: "ENOMEM",
-    13: "EACCES",
-    14: "EFAULT",
-    17: "EEXIST",
-    20: "ENOTDIR",
-    21: "EISDIR",
-    22: "EINVAL",
-    24: "EMFILE",
-    28: "ENOSPC",
-    32: "EPIPE",
-    34: "ERANGE",
-    36: "ENAMETOOLONG",
-    38: "ENOSYS",
-    71: "EPROTO",
-    75: "EOVERFLOW",
-    88: "ENOTSOCK",
-    90: "EMSGSIZE",
-    91: "EPROTOTYPE",
-    92: "ENOPROTOOPT",
-    93: "EPROTONOSUPPORT",
-    95: "EOPNOTSUPP",
-    97: "EAFNOSUPPORT",
-    98: "EADDRINUSE",
-    99: "EADDRNOTAVAIL",
-    105: "ENOBUFS",
-    107: "ENOTCONN",
-    110: "ETIMEDOUT",
-    111: "ECONNREFUSED",
-  },
-  darwin: {
-    1: "EPERM",
-    2: "ENOENT",
-    3: "ESRCH",
-    4: "EINTR",
-    5: "EIO",
-    9: "EBADF",
-    10: "ECHILD",
-    12: "ENOMEM",
-    13: "EACCES",
-    17: "EEXIST",
-    22: "EINVAL",
-    24: "EMFILE",
-    32: "EPIPE",
-    35: "EAGAIN",
-    38: "ENOTSOCK",
-    45: "EOPNOTSUPP",
-    48: "EADDRINUSE",
-    61: "ECONNREFUSED",
-    63: "ENAMETOOLONG",
-  },
-};
-
 /**
  * The symbolic name of an errno value, such as `"EBADF"`.
  *
@@ -501,7 +435,7 @@ const ERRNO_NAMES: Record<string, Record<number, string>> = {
  * @returns Its name, or `"errno <value>"` when unknown.
  */
 export function errnoName(value: number): string {
-  return ERRNO_NAMES[Deno.build.os]?.[value] ?? `errno ${value}`;
+  return ERRNO_NAMES[value] ?? `errno ${value}`;
 }
 
 /**
@@ -571,78 +505,3 @@ const encoder = new TextEncoder();
 export function cString(text: string): Uint8Array {
   return encoder.encode(`${text}\0`);
 }
-
-/** Linux values of the C constants this module uses. */
-export const LINUX = {
-  F_DUPFD_CLOEXEC: 1030,
-  F_GETFD: 1,
-  F_SETFD: 2,
-  F_GETFL: 3,
-  F_SETFL: 4,
-  FD_CLOEXEC: 1,
-  O_RDONLY: 0,
-  O_WRONLY: 1,
-  O_RDWR: 2,
-  O_ACCMODE: 3,
-  O_NONBLOCK: 0o4000,
-  O_CLOEXEC: 0o2000000,
-  AT_EMPTY_PATH: 0x1000,
-  STATX_TYPE: 0x1,
-  STATX_INO: 0x100,
-  S_IFMT: 0o170000,
-  S_IFSOCK: 0o140000,
-  S_IFLNK: 0o120000,
-  S_IFREG: 0o100000,
-  S_IFBLK: 0o060000,
-  S_IFDIR: 0o040000,
-  S_IFCHR: 0o020000,
-  S_IFIFO: 0o010000,
-  PIDFS_MAGIC: 0x50494446,
-  MQUEUE_MAGIC: 0x19800202,
-  SYS_pidfd_open: 434,
-  AF_UNIX: 1,
-  AF_INET: 2,
-  AF_INET6: 10,
-  AF_VSOCK: 40,
-  SOCK_STREAM: 1,
-  SOCK_DGRAM: 2,
-  SOCK_RAW: 3,
-  SOCK_SEQPACKET: 5,
-  SOCK_NONBLOCK: 0o4000,
-  SOCK_CLOEXEC: 0o2000000,
-  SOL_SOCKET: 1,
-  SO_REUSEADDR: 2,
-  SO_TYPE: 3,
-  SO_SNDBUF: 7,
-  SO_ACCEPTCONN: 30,
-  SO_PROTOCOL: 38,
-  SO_DOMAIN: 39,
-  SCM_RIGHTS: 1,
-  IPPROTO_IPV6: 41,
-  IPV6_V6ONLY: 26,
-  MSG_NOSIGNAL: 0x4000,
-  MSG_DONTWAIT: 0x40,
-  MSG_CMSG_CLOEXEC: 0x40000000,
-  EPOLL_CTL_ADD: 1,
-  EPOLL_CTL_DEL: 2,
-  EPOLL_CTL_MOD: 3,
-  EAGAIN: 11,
-  EINTR: 4,
-  EBADF: 9,
-  EOPNOTSUPP: 95,
-  EOVERFLOW: 75,
-  ENOSYS: 38,
-  WNOHANG: 1,
-  SHUT_WR: 1,
-  MFD_CLOEXEC: 1,
-  CLOCK_MONOTONIC: 1,
-  SEEK_SET: 0,
-  E2BIG: 7,
-  EINVAL: 22,
-  ENOENT: 2,
-  ENAMETOOLONG: 36,
-  EPROTO: 71,
-  POSIX_SPAWN_SETSIGDEF: 0x04,
-  POSIX_SPAWN_SETSIGMASK: 0x08,
-  SHUT_RDWR: 2,
-} as const;

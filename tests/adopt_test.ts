@@ -17,7 +17,8 @@ import {
   assertThrows,
 } from "@std/assert";
 import { ListenFdsError } from "../errors.ts";
-import { bindLibc, libc, LINUX } from "../ffi.ts";
+import { bindLibc, libc } from "../ffi.ts";
+import { LINUX } from "../_linux.ts";
 import { inspectFd, isFdOpen } from "../fd_info.ts";
 import { encodeInetSockaddr, encodeUnixSockaddr } from "../sockaddr.ts";
 import { adoptListener } from "../adopt/listener.ts";

@@ -1,6 +1,7 @@
 import { assertEquals } from "@std/assert";
 import { inspectFd } from "../mod.ts";
-import { bindLibc, cString, libc, LINUX } from "../ffi.ts";
+import { bindLibc, cString, libc } from "../ffi.ts";
+import { LINUX } from "../_linux.ts";
 
 // Bound once for the whole file: the library stays open by design, which the
 // resource sanitizer of some Deno versions would report inside a test.

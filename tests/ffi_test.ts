@@ -14,9 +14,9 @@ import {
   libc,
   LIBC_PATH_VARIABLE,
   libcCandidates,
-  LINUX,
   syscallError,
 } from "../ffi.ts";
+import { LINUX } from "../_linux.ts";
 import { DENO, ROOT } from "./support/helpers.ts";
 
 // Bound once for the whole file: the library stays open by design, which the
