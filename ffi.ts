@@ -1,11 +1,19 @@
 /**
- * The libc functions this module needs, bound with {@linkcode Deno.dlopen}.
+ * The libc functions this module needs, bound with {@linkcode Deno.dlopen}:
+ * the symbol table, with the C prototype beside each parameter, and its
+ * loader. The constants and struct layouts the calls use are in `_linux.ts`.
+ *
+ * Linux only (x86_64 and aarch64): every call passes Linux constants and
+ * Linux struct layouts, so {@linkcode libc} refuses any other platform with
+ * `UNSUPPORTED_PLATFORM`. The library is glibc's `libc.so.6`, which every
+ * Deno process already has loaded (Deno's Linux builds link glibc, its Alpine
+ * images included); the environment variable `DENO_LISTEN_FDS_LIBC` names
+ * another file to try first.
  *
  * Nothing is loaded at import time: {@linkcode libc} opens the C library on
- * first use and caches it, so importing `mod.ts` or `env.ts` needs no
- * permission. The library is `libc.so.6` (glibc) or `libc.musl-<arch>.so.1`
- * (musl) on Linux and `libSystem.B.dylib` on macOS; the environment variable
- * `DENO_LISTEN_FDS_LIBC` names another file.
+ * first use and binds each function on its first call, so importing `mod.ts`
+ * or `env.ts` needs no permission and an activation pays only for the calls
+ * it makes.
  *
  * This file is internal: it is not one of the package's exports.
  *
@@ -13,7 +21,7 @@
  */
 
 import { ListenFdsError } from "./errors.ts";
-import { ERRNO_NAMES } from "./_linux.ts";
+import { ERRNO_NAMES, isLinuxArch } from "./_linux.ts";
 
 /** The C prototype is beside each parameter. */
 const SYMBOLS = {
@@ -31,7 +39,7 @@ const SYMBOLS = {
   close: { parameters: ["i32"], result: "i32" },
   /** int dup2(int oldfd, int newfd) */
   dup2: { parameters: ["i32", "i32"], result: "i32" },
-  /** int dup3(int oldfd, int newfd, int flags) (Linux) */
+  /** int dup3(int oldfd, int newfd, int flags) (glibc 2.9) */
   dup3: {
     parameters: [
       "i32", // int oldfd
@@ -60,9 +68,9 @@ const SYMBOLS = {
   readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
   /** int unlink(const char *pathname) */
   unlink: { parameters: ["buffer"], result: "i32" },
-  /** int pipe2(int pipefd[2], int flags) (Linux) */
+  /** int pipe2(int pipefd[2], int flags) (glibc 2.9) */
   pipe2: { parameters: ["buffer", "i32"], result: "i32", optional: true },
-  /** int memfd_create(const char *name, unsigned int flags) (Linux) */
+  /** int memfd_create(const char *name, unsigned int flags) (glibc 2.27) */
   memfd_create: {
     parameters: ["buffer", "u32"],
     result: "i32",
@@ -72,7 +80,7 @@ const SYMBOLS = {
   // ---- file status
   /**
    * int statx(int dirfd, const char *pathname, int flags, unsigned int mask,
-   *           struct statx *statxbuf) (Linux, glibc 2.28)
+   *           struct statx *statxbuf) (glibc 2.28)
    */
   statx: {
     parameters: [
@@ -85,7 +93,7 @@ const SYMBOLS = {
     result: "i32",
     optional: true,
   },
-  /** int fstat(int fd, struct stat *statbuf) (glibc 2.33, musl, macOS) */
+  /** int fstat(int fd, struct stat *statbuf) (glibc 2.33) */
   fstat: { parameters: ["i32", "buffer"], result: "i32", optional: true },
   /** int fstatfs(int fd, struct statfs *buf) */
   fstatfs: { parameters: ["i32", "buffer"], result: "i32", optional: true },
@@ -108,7 +116,7 @@ const SYMBOLS = {
   // ---- processes
   /** int pidfd_open(pid_t pid, unsigned int flags) (glibc 2.36) */
   pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
-  /** long syscall(long number, ...) with two arguments (Linux) */
+  /** long syscall(long number, ...) with two arguments */
   syscall: {
     parameters: [
       "i64", // long number
@@ -216,7 +224,7 @@ const SYMBOLS = {
   connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
   /**
    * int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen,
-   *             int flags), off the JS thread (Linux)
+   *             int flags), off the JS thread (glibc 2.10)
    */
   accept4: {
     parameters: [
@@ -281,10 +289,8 @@ const SYMBOLS = {
   // ---- errors
   /** char *strerror(int errnum) */
   strerror: { parameters: ["i32"], result: "pointer" },
-  /** int *__errno_location(void) (glibc, musl) */
-  __errno_location: { parameters: [], result: "pointer", optional: true },
-  /** int *__error(void) (macOS) */
-  __error: { parameters: [], result: "pointer", optional: true },
+  /** int *__errno_location(void) */
+  __errno_location: { parameters: [], result: "pointer" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The bound libc functions; optional ones are `null` where libc lacks them. */
@@ -297,23 +303,30 @@ let bound: Libc | undefined;
 const handles: Deno.DynamicLibrary<Deno.ForeignLibraryInterface>[] = [];
 
 /**
- * The C library file names to try, in order, for this platform.
+ * The C library file names to try, in order.
  *
  * @param build The platform, `Deno.build` by default.
  * @returns The candidates; the override variable comes first when set.
+ * @throws {ListenFdsError} `UNSUPPORTED_PLATFORM` on any platform but Linux
+ * on x86_64 or aarch64.
  */
 export function libcCandidates(
   build: { os: string; arch: string } = Deno.build,
 ): string[] {
-  const candidates: string[] = [];
-  const override = readOptionalEnv(LIBC_PATH_VARIABLE);
-  if (override) candidates.push(override);
-  if (build.os === "linux") {
-    candidates.push("libc.so.6", `libc.musl-${build.arch}.so.1`);
-  } else if (build.os === "darwin") {
-    candidates.push("libSystem.B.dylib");
+  if (build.os !== "linux") {
+    throw new ListenFdsError(
+      `Cannot load the C library: operating system "${build.os}" is not supported, listen-fds runs on Linux only`,
+      { code: "UNSUPPORTED_PLATFORM" },
+    );
   }
-  return candidates;
+  if (!isLinuxArch(build.arch)) {
+    throw new ListenFdsError(
+      `Cannot load the C library: architecture "${build.arch}" is not supported, only x86_64 and aarch64`,
+      { code: "UNSUPPORTED_PLATFORM" },
+    );
+  }
+  const override = readOptionalEnv(LIBC_PATH_VARIABLE);
+  return override ? [override, "libc.so.6"] : ["libc.so.6"];
 }
 
 /**
@@ -326,8 +339,8 @@ export function libcCandidates(
  * @returns The functions of {@linkcode SYMBOLS}; optional ones are `null`
  * where libc lacks them.
  * @throws {ListenFdsError} `PERMISSION_REQUIRED` without `--allow-ffi`,
- * `LIBC_UNAVAILABLE` when no candidate loads, `UNSUPPORTED_PLATFORM` on an OS
- * without a known libc.
+ * `LIBC_UNAVAILABLE` when no candidate loads, `UNSUPPORTED_PLATFORM` on any
+ * platform but Linux on x86_64 or aarch64.
  */
 export function libc(): Libc {
   if (bound) return bound;
@@ -368,20 +381,11 @@ export function bindLibc(): Libc {
  * Finds the first candidate C library that loads.
  *
  * @param candidates File names to try, in order.
- * @param os The operating system, for the error message.
  * @returns The file name that loaded.
- * @throws {ListenFdsError} As {@linkcode libc}.
+ * @throws {ListenFdsError} `PERMISSION_REQUIRED` without `--allow-ffi`,
+ * `LIBC_UNAVAILABLE` when no candidate loads.
  */
-export function findLibc(
-  candidates: string[],
-  os: string = Deno.build.os,
-): string {
-  if (candidates.length === 0) {
-    throw new ListenFdsError(
-      `Cannot load the C library: operating system "${os}" is not supported`,
-      { code: "UNSUPPORTED_PLATFORM" },
-    );
-  }
+export function findLibc(candidates: string[]): string {
   const failures: unknown[] = [];
   for (const path of candidates) {
     try {
@@ -421,8 +425,7 @@ function readOptionalEnv(name: string): string | undefined {
  * @returns The calling thread's `errno`, or 0 when it cannot be read.
  */
 export function errno(): number {
-  const c = libc();
-  const location = c.__errno_location?.() ?? c.__error?.() ?? null;
+  const location = libc().__errno_location();
   return location === null
     ? 0
     : new Deno.UnsafePointerView(location).getInt32();
