@@ -31,12 +31,6 @@ import { statFd } from "../fd_info.ts";
 import { listOpenFds, readEpollTargets, readFdLink } from "./proc.ts";
 import type { EpollTarget } from "./proc.ts";
 
-/** Hooks for tests of the failure paths; never set in production. */
-export const testHooks: {
-  /** Makes the post-takeover verification fail. */
-  failVerification: boolean;
-} = { failVerification: false };
-
 /** A registration of the placeholder in one epoll fd. */
 interface Registration extends EpollTarget {
   /** The epoll fd whose fdinfo showed it. */
@@ -199,8 +193,7 @@ export function takeOver(
     added.push(registration);
   }
 
-  const verified = !testHooks.failVerification &&
-    statFd(target.fd).inode === sourceInode &&
+  const verified = statFd(target.fd).inode === sourceInode &&
     before.every((registration) =>
       readEpollTargets(registration.epfd).some((t) =>
         t.fd === target.fd && t.inode === sourceInode &&
