@@ -85,6 +85,7 @@ export const LINUX = {
   EPOLL_CTL_DEL: 2,
   EPOLL_CTL_MOD: 3,
   // <asm-generic/errno-base.h>, <asm-generic/errno.h>
+  EPERM: 1,
   EINTR: 4,
   E2BIG: 7,
   EBADF: 9,
@@ -101,7 +102,7 @@ export const LINUX = {
   WNOHANG: 1,
   MFD_CLOEXEC: 1,
   CLOCK_MONOTONIC: 1,
-  // <spawn.h> (glibc and musl agree)
+  // <spawn.h>
   POSIX_SPAWN_SETSIGDEF: 0x04,
   POSIX_SPAWN_SETSIGMASK: 0x08,
 } as const;
@@ -274,8 +275,8 @@ export const SOCKADDR_VM = {
 } as const;
 
 /**
- * Sizes of the opaque `<spawn.h>` and `<signal.h>` types, which glibc and musl
- * lay out with the same size on 64-bit Linux.
+ * Sizes of glibc's opaque `<spawn.h>` and `<signal.h>` types (the same on
+ * x86_64 and aarch64).
  */
 export const SPAWN = {
   /** `sizeof(posix_spawn_file_actions_t)` */

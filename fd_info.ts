@@ -6,7 +6,7 @@
  * @module
  */
 
-import { cString, errno, libc, syscallError } from "./ffi.ts";
+import { cString, errno, errnoError, libc, syscallError } from "./ffi.ts";
 import {
   fileHandle,
   LINUX,
@@ -155,8 +155,10 @@ function fileKind(fd: number, mode: number): FdKind {
 }
 
 /**
- * Reads an fd's mode and inode through `statx()`, or `fstat()` where libc has
- * no `statx()`.
+ * Reads an fd's mode and inode through `statx()`, or `fstat()` where a
+ * seccomp filter refuses `statx()` with `EPERM` (Docker's default profile
+ * before 18.04). Where the kernel lacks `statx()` (`ENOSYS`, before 4.11),
+ * glibc's `statx()` emulates it with `fstatat()` itself.
  *
  * @param fd The file descriptor.
  * @returns The `st_mode` and `st_ino` fields.
@@ -172,8 +174,11 @@ export function statFd(fd: number): { mode: number; inode: bigint } {
       LINUX.STATX_TYPE | LINUX.STATX_INO,
       buffer,
     );
-    if (result === -1) throw syscallError(`Cannot stat fd ${fd}`, "statx", fd);
-    return readStatx(buffer);
+    if (result === 0) return readStatx(buffer);
+    const code = errno();
+    if (code !== LINUX.EPERM || !c.fstat) {
+      throw errnoError(`Cannot stat fd ${fd}`, "statx", code, fd);
+    }
   }
   if (c.fstat) {
     const buffer = new Uint8Array(STAT.size);
