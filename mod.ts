@@ -19,6 +19,9 @@
  * process was activated, `--allow-ffi` (libc is used to check and adopt the
  * fds; FFI means full trust).
  *
+ * Linux only, on x86_64 or aarch64: every function that needs libc throws a
+ * {@linkcode ListenFdsError} with code `UNSUPPORTED_PLATFORM` elsewhere.
+ *
  * @module
  */
 
