@@ -6,8 +6,20 @@
  * @module
  */
 
-import { cString, errno, libc, LINUX, syscallError } from "./ffi.ts";
-import { decodeSockaddr, SOCKADDR_STORAGE_SIZE } from "./sockaddr.ts";
+import { cString, errno, errnoError, libc, syscallError } from "./ffi.ts";
+import {
+  fileHandle,
+  LINUX,
+  readPidfsHandle,
+  readStat,
+  readStatfsType,
+  readStatx,
+  SOCKADDR_STORAGE,
+  STAT,
+  STATFS,
+  STATX,
+} from "./_linux.ts";
+import { decodeSockaddr } from "./sockaddr.ts";
 import type { SocketAddress } from "./sockaddr.ts";
 import { ListenFdsError } from "./errors.ts";
 
@@ -143,8 +155,10 @@ function fileKind(fd: number, mode: number): FdKind {
 }
 
 /**
- * Reads an fd's mode and inode through `statx()`, or `fstat()` where libc has
- * no `statx()`.
+ * Reads an fd's mode and inode through `statx()`, or `fstat()` where a
+ * seccomp filter refuses `statx()` with `EPERM` (Docker's default profile
+ * before 18.04). Where the kernel lacks `statx()` (`ENOSYS`, before 4.11),
+ * glibc's `statx()` emulates it with `fstatat()` itself.
  *
  * @param fd The file descriptor.
  * @returns The `st_mode` and `st_ino` fields.
@@ -152,7 +166,7 @@ function fileKind(fd: number, mode: number): FdKind {
 export function statFd(fd: number): { mode: number; inode: bigint } {
   const c = libc();
   if (c.statx) {
-    const buffer = new Uint8Array(256);
+    const buffer = new Uint8Array(STATX.size);
     const result = c.statx(
       fd,
       EMPTY_PATH,
@@ -160,27 +174,18 @@ export function statFd(fd: number): { mode: number; inode: bigint } {
       LINUX.STATX_TYPE | LINUX.STATX_INO,
       buffer,
     );
-    if (result === -1) throw syscallError(`Cannot stat fd ${fd}`, "statx", fd);
-    const view = new DataView(buffer.buffer);
-    // struct statx: stx_mode (u16) at 28, stx_ino (u64) at 32 on every arch.
-    return {
-      mode: view.getUint16(28, true),
-      inode: view.getBigUint64(32, true),
-    };
+    if (result === 0) return readStatx(buffer);
+    const code = errno();
+    if (code !== LINUX.EPERM || !c.fstat) {
+      throw errnoError(`Cannot stat fd ${fd}`, "statx", code, fd);
+    }
   }
   if (c.fstat) {
-    const buffer = new Uint8Array(256);
+    const buffer = new Uint8Array(STAT.size);
     if (c.fstat(fd, buffer) === -1) {
       throw syscallError(`Cannot stat fd ${fd}`, "fstat", fd);
     }
-    const view = new DataView(buffer.buffer);
-    // struct stat: st_ino at 8 everywhere here; st_mode at 24 on x86_64
-    // (after the 8-byte st_nlink), at 16 on the generic layout (aarch64).
-    const modeOffset = Deno.build.arch === "x86_64" ? 24 : 16;
-    return {
-      mode: view.getUint32(modeOffset, true),
-      inode: view.getBigUint64(8, true),
-    };
+    return readStat(buffer);
   }
   throw new ListenFdsError(
     `Cannot stat fd ${fd}: the C library has neither statx nor fstat`,
@@ -193,10 +198,9 @@ const EMPTY_PATH = cString("");
 function fileSystemType(fd: number): number | undefined {
   const c = libc();
   if (!c.fstatfs) return undefined;
-  const buffer = new Uint8Array(256);
+  const buffer = new Uint8Array(STATFS.size);
   if (c.fstatfs(fd, buffer) === -1) return undefined;
-  // struct statfs: f_type (long) first.
-  return Number(new DataView(buffer.buffer).getBigInt64(0, true));
+  return readStatfsType(buffer);
 }
 
 function socketOption(fd: number, option: number): number {
@@ -263,8 +267,8 @@ export function socketAddress(
   which: "getsockname" | "getpeername",
   transport: "tcp" | "udp" | "unix" | "unixpacket",
 ): SocketAddress | undefined {
-  const bytes = new Uint8Array(SOCKADDR_STORAGE_SIZE);
-  const length = new Uint32Array([SOCKADDR_STORAGE_SIZE]);
+  const bytes = new Uint8Array(SOCKADDR_STORAGE.size);
+  const length = new Uint32Array([SOCKADDR_STORAGE.size]);
   const result = libc()[which](fd, bytes, new Uint8Array(length.buffer));
   if (result === -1) return undefined;
   return decodeSockaddr(bytes, length[0]!, transport);
@@ -285,7 +289,6 @@ export type PidfdIdResult =
  */
 export function ownPidfdId(pid: number): PidfdIdResult {
   const c = libc();
-  if (Deno.build.os !== "linux") return { reason: "not Linux" };
   const pidfd = c.pidfd_open
     ? c.pidfd_open(pid, 0)
     : c.syscall
@@ -297,10 +300,7 @@ export function ownPidfdId(pid: number): PidfdIdResult {
       return { reason: "pidfds are not on pidfs (kernel older than 6.9)" };
     }
     if (c.name_to_handle_at) {
-      // struct file_handle { u32 handle_bytes; i32 handle_type; u8 f_handle[8]; }
-      const handle = new Uint8Array(16);
-      const view = new DataView(handle.buffer);
-      view.setUint32(0, 8, true);
+      const handle = fileHandle();
       const mountId = new Uint8Array(4);
       const result = c.name_to_handle_at(
         pidfd,
@@ -309,7 +309,7 @@ export function ownPidfdId(pid: number): PidfdIdResult {
         mountId,
         LINUX.AT_EMPTY_PATH,
       );
-      if (result === 0) return { id: view.getBigUint64(8, true) };
+      if (result === 0) return { id: readPidfsHandle(handle) };
       const error = errno();
       if (error !== LINUX.EOPNOTSUPP && error !== LINUX.ENOSYS) {
         return { reason: `name_to_handle_at() failed with errno ${error}` };

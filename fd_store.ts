@@ -30,14 +30,8 @@
  */
 
 import { ListenFdsError } from "./errors.ts";
-import {
-  cString,
-  errno,
-  errnoError,
-  libc,
-  LINUX,
-  syscallError,
-} from "./ffi.ts";
+import { cString, errno, errnoError, libc, syscallError } from "./ffi.ts";
+import { LINUX } from "./_linux.ts";
 import { notify } from "./notify.ts";
 import type { NotifyOptions } from "./notify.ts";
 

@@ -1,11 +1,19 @@
 /**
- * The libc functions this module needs, bound with {@linkcode Deno.dlopen}.
+ * The libc functions this module needs, bound with {@linkcode Deno.dlopen}:
+ * the symbol table, with the C prototype beside each parameter, and its
+ * loader. The constants and struct layouts the calls use are in `_linux.ts`.
+ *
+ * Linux only (x86_64 and aarch64): every call passes Linux constants and
+ * Linux struct layouts, so {@linkcode libc} refuses any other platform with
+ * `UNSUPPORTED_PLATFORM`. The library is glibc's `libc.so.6`, which every
+ * Deno process already has loaded (Deno's Linux builds link glibc, its Alpine
+ * images included); the environment variable `DENO_LISTEN_FDS_LIBC` names
+ * another file to try first.
  *
  * Nothing is loaded at import time: {@linkcode libc} opens the C library on
- * first use and caches it, so importing `mod.ts` or `env.ts` needs no
- * permission. The library is `libc.so.6` (glibc) or `libc.musl-<arch>.so.1`
- * (musl) on Linux and `libSystem.B.dylib` on macOS; the environment variable
- * `DENO_LISTEN_FDS_LIBC` names another file.
+ * first use and binds each function on its first call, so importing `mod.ts`
+ * or `env.ts` needs no permission and an activation pays only for the calls
+ * it makes.
  *
  * This file is internal: it is not one of the package's exports.
  *
@@ -13,6 +21,7 @@
  */
 
 import { ListenFdsError } from "./errors.ts";
+import { ERRNO_NAMES, isLinuxArch } from "./_linux.ts";
 
 /** The C prototype is beside each parameter. */
 const SYMBOLS = {
@@ -30,7 +39,7 @@ const SYMBOLS = {
   close: { parameters: ["i32"], result: "i32" },
   /** int dup2(int oldfd, int newfd) */
   dup2: { parameters: ["i32", "i32"], result: "i32" },
-  /** int dup3(int oldfd, int newfd, int flags) (Linux) */
+  /** int dup3(int oldfd, int newfd, int flags) (glibc 2.9) */
   dup3: {
     parameters: [
       "i32", // int oldfd
@@ -59,9 +68,9 @@ const SYMBOLS = {
   readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
   /** int unlink(const char *pathname) */
   unlink: { parameters: ["buffer"], result: "i32" },
-  /** int pipe2(int pipefd[2], int flags) (Linux) */
+  /** int pipe2(int pipefd[2], int flags) (glibc 2.9) */
   pipe2: { parameters: ["buffer", "i32"], result: "i32", optional: true },
-  /** int memfd_create(const char *name, unsigned int flags) (Linux) */
+  /** int memfd_create(const char *name, unsigned int flags) (glibc 2.27) */
   memfd_create: {
     parameters: ["buffer", "u32"],
     result: "i32",
@@ -71,7 +80,7 @@ const SYMBOLS = {
   // ---- file status
   /**
    * int statx(int dirfd, const char *pathname, int flags, unsigned int mask,
-   *           struct statx *statxbuf) (Linux, glibc 2.28)
+   *           struct statx *statxbuf) (glibc 2.28)
    */
   statx: {
     parameters: [
@@ -84,7 +93,7 @@ const SYMBOLS = {
     result: "i32",
     optional: true,
   },
-  /** int fstat(int fd, struct stat *statbuf) (glibc 2.33, musl, macOS) */
+  /** int fstat(int fd, struct stat *statbuf) (glibc 2.33) */
   fstat: { parameters: ["i32", "buffer"], result: "i32", optional: true },
   /** int fstatfs(int fd, struct statfs *buf) */
   fstatfs: { parameters: ["i32", "buffer"], result: "i32", optional: true },
@@ -107,7 +116,7 @@ const SYMBOLS = {
   // ---- processes
   /** int pidfd_open(pid_t pid, unsigned int flags) (glibc 2.36) */
   pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
-  /** long syscall(long number, ...) with two arguments (Linux) */
+  /** long syscall(long number, ...) with two arguments */
   syscall: {
     parameters: [
       "i64", // long number
@@ -215,7 +224,7 @@ const SYMBOLS = {
   connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
   /**
    * int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen,
-   *             int flags), off the JS thread (Linux)
+   *             int flags), off the JS thread (glibc 2.10)
    */
   accept4: {
     parameters: [
@@ -266,10 +275,7 @@ const SYMBOLS = {
   sendmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
   /** ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags) */
   recvmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
-  /**
-   * int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)
-   * (Linux)
-   */
+  /** int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event) */
   epoll_ctl: {
     parameters: [
       "i32", // int epfd
@@ -278,16 +284,13 @@ const SYMBOLS = {
       "buffer", // struct epoll_event *event
     ],
     result: "i32",
-    optional: true,
   },
 
   // ---- errors
   /** char *strerror(int errnum) */
   strerror: { parameters: ["i32"], result: "pointer" },
-  /** int *__errno_location(void) (glibc, musl) */
-  __errno_location: { parameters: [], result: "pointer", optional: true },
-  /** int *__error(void) (macOS) */
-  __error: { parameters: [], result: "pointer", optional: true },
+  /** int *__errno_location(void) */
+  __errno_location: { parameters: [], result: "pointer" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The bound libc functions; optional ones are `null` where libc lacks them. */
@@ -300,23 +303,30 @@ let bound: Libc | undefined;
 const handles: Deno.DynamicLibrary<Deno.ForeignLibraryInterface>[] = [];
 
 /**
- * The C library file names to try, in order, for this platform.
+ * The C library file names to try, in order.
  *
  * @param build The platform, `Deno.build` by default.
  * @returns The candidates; the override variable comes first when set.
+ * @throws {ListenFdsError} `UNSUPPORTED_PLATFORM` on any platform but Linux
+ * on x86_64 or aarch64.
  */
 export function libcCandidates(
   build: { os: string; arch: string } = Deno.build,
 ): string[] {
-  const candidates: string[] = [];
-  const override = readOptionalEnv(LIBC_PATH_VARIABLE);
-  if (override) candidates.push(override);
-  if (build.os === "linux") {
-    candidates.push("libc.so.6", `libc.musl-${build.arch}.so.1`);
-  } else if (build.os === "darwin") {
-    candidates.push("libSystem.B.dylib");
+  if (build.os !== "linux") {
+    throw new ListenFdsError(
+      `Cannot load the C library: operating system "${build.os}" is not supported, listen-fds runs on Linux only`,
+      { code: "UNSUPPORTED_PLATFORM" },
+    );
   }
-  return candidates;
+  if (!isLinuxArch(build.arch)) {
+    throw new ListenFdsError(
+      `Cannot load the C library: architecture "${build.arch}" is not supported, only x86_64 and aarch64`,
+      { code: "UNSUPPORTED_PLATFORM" },
+    );
+  }
+  const override = readOptionalEnv(LIBC_PATH_VARIABLE);
+  return override ? [override, "libc.so.6"] : ["libc.so.6"];
 }
 
 /**
@@ -329,8 +339,8 @@ export function libcCandidates(
  * @returns The functions of {@linkcode SYMBOLS}; optional ones are `null`
  * where libc lacks them.
  * @throws {ListenFdsError} `PERMISSION_REQUIRED` without `--allow-ffi`,
- * `LIBC_UNAVAILABLE` when no candidate loads, `UNSUPPORTED_PLATFORM` on an OS
- * without a known libc.
+ * `LIBC_UNAVAILABLE` when no candidate loads, `UNSUPPORTED_PLATFORM` on any
+ * platform but Linux on x86_64 or aarch64.
  */
 export function libc(): Libc {
   if (bound) return bound;
@@ -371,20 +381,11 @@ export function bindLibc(): Libc {
  * Finds the first candidate C library that loads.
  *
  * @param candidates File names to try, in order.
- * @param os The operating system, for the error message.
  * @returns The file name that loaded.
- * @throws {ListenFdsError} As {@linkcode libc}.
+ * @throws {ListenFdsError} `PERMISSION_REQUIRED` without `--allow-ffi`,
+ * `LIBC_UNAVAILABLE` when no candidate loads.
  */
-export function findLibc(
-  candidates: string[],
-  os: string = Deno.build.os,
-): string {
-  if (candidates.length === 0) {
-    throw new ListenFdsError(
-      `Cannot load the C library: operating system "${os}" is not supported`,
-      { code: "UNSUPPORTED_PLATFORM" },
-    );
-  }
+export function findLibc(candidates: string[]): string {
   const failures: unknown[] = [];
   for (const path of candidates) {
     try {
@@ -424,75 +425,11 @@ function readOptionalEnv(name: string): string | undefined {
  * @returns The calling thread's `errno`, or 0 when it cannot be read.
  */
 export function errno(): number {
-  const c = libc();
-  const location = c.__errno_location?.() ?? c.__error?.() ?? null;
+  const location = libc().__errno_location();
   return location === null
     ? 0
     : new Deno.UnsafePointerView(location).getInt32();
 }
-
-const ERRNO_NAMES: Record<string, Record<number, string>> = {
-  linux: {
-    1: "EPERM",
-    2: "ENOENT",
-    3: "ESRCH",
-    4: "EINTR",
-    5: "EIO",
-    7: "E2BIG",
-    9: "EBADF",
-    10: "ECHILD",
-    11: "EAGAIN",
-    12: "ENOMEM",
-    13: "EACCES",
-    14: "EFAULT",
-    17: "EEXIST",
-    20: "ENOTDIR",
-    21: "EISDIR",
-    22: "EINVAL",
-    24: "EMFILE",
-    28: "ENOSPC",
-    32: "EPIPE",
-    34: "ERANGE",
-    36: "ENAMETOOLONG",
-    38: "ENOSYS",
-    71: "EPROTO",
-    75: "EOVERFLOW",
-    88: "ENOTSOCK",
-    90: "EMSGSIZE",
-    91: "EPROTOTYPE",
-    92: "ENOPROTOOPT",
-    93: "EPROTONOSUPPORT",
-    95: "EOPNOTSUPP",
-    97: "EAFNOSUPPORT",
-    98: "EADDRINUSE",
-    99: "EADDRNOTAVAIL",
-    105: "ENOBUFS",
-    107: "ENOTCONN",
-    110: "ETIMEDOUT",
-    111: "ECONNREFUSED",
-  },
-  darwin: {
-    1: "EPERM",
-    2: "ENOENT",
-    3: "ESRCH",
-    4: "EINTR",
-    5: "EIO",
-    9: "EBADF",
-    10: "ECHILD",
-    12: "ENOMEM",
-    13: "EACCES",
-    17: "EEXIST",
-    22: "EINVAL",
-    24: "EMFILE",
-    32: "EPIPE",
-    35: "EAGAIN",
-    38: "ENOTSOCK",
-    45: "EOPNOTSUPP",
-    48: "EADDRINUSE",
-    61: "ECONNREFUSED",
-    63: "ENAMETOOLONG",
-  },
-};
 
 /**
  * The symbolic name of an errno value, such as `"EBADF"`.
@@ -501,7 +438,7 @@ const ERRNO_NAMES: Record<string, Record<number, string>> = {
  * @returns Its name, or `"errno <value>"` when unknown.
  */
 export function errnoName(value: number): string {
-  return ERRNO_NAMES[Deno.build.os]?.[value] ?? `errno ${value}`;
+  return ERRNO_NAMES[value] ?? `errno ${value}`;
 }
 
 /**
@@ -571,78 +508,3 @@ const encoder = new TextEncoder();
 export function cString(text: string): Uint8Array {
   return encoder.encode(`${text}\0`);
 }
-
-/** Linux values of the C constants this module uses. */
-export const LINUX = {
-  F_DUPFD_CLOEXEC: 1030,
-  F_GETFD: 1,
-  F_SETFD: 2,
-  F_GETFL: 3,
-  F_SETFL: 4,
-  FD_CLOEXEC: 1,
-  O_RDONLY: 0,
-  O_WRONLY: 1,
-  O_RDWR: 2,
-  O_ACCMODE: 3,
-  O_NONBLOCK: 0o4000,
-  O_CLOEXEC: 0o2000000,
-  AT_EMPTY_PATH: 0x1000,
-  STATX_TYPE: 0x1,
-  STATX_INO: 0x100,
-  S_IFMT: 0o170000,
-  S_IFSOCK: 0o140000,
-  S_IFLNK: 0o120000,
-  S_IFREG: 0o100000,
-  S_IFBLK: 0o060000,
-  S_IFDIR: 0o040000,
-  S_IFCHR: 0o020000,
-  S_IFIFO: 0o010000,
-  PIDFS_MAGIC: 0x50494446,
-  MQUEUE_MAGIC: 0x19800202,
-  SYS_pidfd_open: 434,
-  AF_UNIX: 1,
-  AF_INET: 2,
-  AF_INET6: 10,
-  AF_VSOCK: 40,
-  SOCK_STREAM: 1,
-  SOCK_DGRAM: 2,
-  SOCK_RAW: 3,
-  SOCK_SEQPACKET: 5,
-  SOCK_NONBLOCK: 0o4000,
-  SOCK_CLOEXEC: 0o2000000,
-  SOL_SOCKET: 1,
-  SO_REUSEADDR: 2,
-  SO_TYPE: 3,
-  SO_SNDBUF: 7,
-  SO_ACCEPTCONN: 30,
-  SO_PROTOCOL: 38,
-  SO_DOMAIN: 39,
-  SCM_RIGHTS: 1,
-  IPPROTO_IPV6: 41,
-  IPV6_V6ONLY: 26,
-  MSG_NOSIGNAL: 0x4000,
-  MSG_DONTWAIT: 0x40,
-  MSG_CMSG_CLOEXEC: 0x40000000,
-  EPOLL_CTL_ADD: 1,
-  EPOLL_CTL_DEL: 2,
-  EPOLL_CTL_MOD: 3,
-  EAGAIN: 11,
-  EINTR: 4,
-  EBADF: 9,
-  EOPNOTSUPP: 95,
-  EOVERFLOW: 75,
-  ENOSYS: 38,
-  WNOHANG: 1,
-  SHUT_WR: 1,
-  MFD_CLOEXEC: 1,
-  CLOCK_MONOTONIC: 1,
-  SEEK_SET: 0,
-  E2BIG: 7,
-  EINVAL: 22,
-  ENOENT: 2,
-  ENAMETOOLONG: 36,
-  EPROTO: 71,
-  POSIX_SPAWN_SETSIGDEF: 0x04,
-  POSIX_SPAWN_SETSIGMASK: 0x08,
-  SHUT_RDWR: 2,
-} as const;

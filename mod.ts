@@ -19,6 +19,9 @@
  * process was activated, `--allow-ffi` (libc is used to check and adopt the
  * fds; FFI means full trust).
  *
+ * Linux only, on x86_64 or aarch64: every function that needs libc throws a
+ * {@linkcode ListenFdsError} with code `UNSUPPORTED_PLATFORM` elsewhere.
+ *
  * @module
  */
 
@@ -26,7 +29,8 @@ import { parseListenEnv, parseListenFdRange } from "./env.ts";
 import type { ListenEnv } from "./env.ts";
 import { LISTEN_VARIABLES, UNKNOWN_NAME } from "./env.ts";
 import { ListenFdsError } from "./errors.ts";
-import { errno, libc, LINUX, syscallError } from "./ffi.ts";
+import { errno, libc, syscallError } from "./ffi.ts";
+import { LINUX } from "./_linux.ts";
 import { inspectFd, ownPidfdId } from "./fd_info.ts";
 import type { FdInfo } from "./fd_info.ts";
 // Hand-off to Deno networking (adopt/).

@@ -24,8 +24,16 @@
  */
 
 import { ListenFdsError } from "./errors.ts";
-import { errno, errnoError, libc, LINUX } from "./ffi.ts";
-import { encodeUnixSockaddr, SUN_PATH_SIZE } from "./sockaddr.ts";
+import { errno, errnoError, libc } from "./ffi.ts";
+import {
+  buildMsghdr,
+  LINUX,
+  readTimespecMicroseconds,
+  scmRights,
+  SOCKADDR_UN,
+  TIMESPEC,
+} from "./_linux.ts";
+import { encodeUnixSockaddr } from "./sockaddr.ts";
 
 /** The environment variable that names the service manager's socket. */
 export const NOTIFY_SOCKET = "NOTIFY_SOCKET";
@@ -299,14 +307,14 @@ export function notifyErrno(code: number, options?: NotifyOptions): boolean {
  * ```
  */
 export function monotonicMicroseconds(): bigint {
-  const timespec = new BigInt64Array(2);
+  const timespec = new Uint8Array(TIMESPEC.size);
   if (libc().clock_gettime(LINUX.CLOCK_MONOTONIC, timespec) === -1) {
     throw new ListenFdsError("Cannot read CLOCK_MONOTONIC", {
       code: "SYSCALL_FAILED",
       syscall: "clock_gettime",
     });
   }
-  return timespec[0]! * 1_000_000n + timespec[1]! / 1000n;
+  return readTimespecMicroseconds(timespec);
 }
 
 /**
@@ -376,10 +384,10 @@ export function formatNotifyState(state: NotifyState): string {
  */
 export function parseNotifySocket(value: string): NotifyAddress {
   if (value.startsWith("/")) {
-    if (encoder.encode(value).length >= SUN_PATH_SIZE) {
+    if (encoder.encode(value).length >= SOCKADDR_UN.sun_path_size) {
       throw invalidSocket(
         value,
-        `path is longer than ${SUN_PATH_SIZE - 1} bytes`,
+        `path is longer than ${SOCKADDR_UN.sun_path_size - 1} bytes`,
         LINUX.ENAMETOOLONG,
       );
     }
@@ -390,10 +398,12 @@ export function parseNotifySocket(value: string): NotifyAddress {
     if (length === 0) {
       throw invalidSocket(value, "abstract socket name is empty", LINUX.EINVAL);
     }
-    if (length >= SUN_PATH_SIZE) {
+    if (length >= SOCKADDR_UN.sun_path_size) {
       throw invalidSocket(
         value,
-        `abstract socket name is longer than ${SUN_PATH_SIZE - 1} bytes`,
+        `abstract socket name is longer than ${
+          SOCKADDR_UN.sun_path_size - 1
+        } bytes`,
         LINUX.EINVAL,
       );
     }
@@ -535,7 +545,6 @@ function sendNotification(
       },
     );
   }
-  checkLayout();
   const c = libc();
   const fd = c.socket(
     LINUX.AF_UNIX,
@@ -550,7 +559,12 @@ function sendNotification(
     const { bytes: name, length: nameLength } = encodeUnixSockaddr(
       address.path,
     );
-    const msghdr = buildMsghdr(message, fds, name, nameLength);
+    const msghdr = buildMsghdr({
+      data: message,
+      name,
+      nameLength,
+      ...(fds.length > 0 ? { control: scmRights(fds) } : {}),
+    });
     while (true) {
       const sent = c.sendmsg(fd, msghdr.header, LINUX.MSG_NOSIGNAL);
       if (Number(sent) !== -1) break;
@@ -577,78 +591,4 @@ function notifyFailed(value: string, syscall: string): ListenFdsError {
     syscall,
     errno: base.errno,
   });
-}
-
-/** `struct msghdr` and friends, 64-bit Linux layout. */
-interface Msghdr {
-  header: Uint8Array;
-  /** Buffers the header points into; kept alive until the call returns. */
-  keep: Uint8Array[];
-}
-
-function checkLayout(): void {
-  if (
-    Deno.build.os !== "linux" ||
-    (Deno.build.arch !== "x86_64" && Deno.build.arch !== "aarch64")
-  ) {
-    throw new ListenFdsError(
-      `Cannot notify: ${Deno.build.os}/${Deno.build.arch} is not supported (64-bit Linux only)`,
-      { code: "UNSUPPORTED_PLATFORM" },
-    );
-  }
-}
-
-function address(buffer: Uint8Array): bigint {
-  return BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer)));
-}
-
-/**
- * Builds a `struct msghdr` (56 bytes, 64-bit Linux) with one `iovec` and,
- * when fds are given, one `SCM_RIGHTS` control message. Internal.
- *
- * @param payload The datagram's bytes.
- * @param fds The fds to attach.
- * @param name The destination `struct sockaddr`, if any.
- * @param nameLength Its `socklen_t`, `name.length` by default.
- * @returns The header and the buffers it points into (keep them alive until
- * the call returns).
- */
-export function buildMsghdr(
-  payload: Uint8Array,
-  fds: readonly number[],
-  name?: Uint8Array,
-  nameLength?: number,
-): Msghdr {
-  const keep: Uint8Array[] = [];
-  // A zero-length payload still needs a valid base pointer.
-  const data = payload.length === 0 ? new Uint8Array(1) : payload;
-  const iov = new Uint8Array(16);
-  const iovView = new DataView(iov.buffer);
-  iovView.setBigUint64(0, address(data), true);
-  iovView.setBigUint64(8, BigInt(payload.length), true);
-  keep.push(data, iov);
-
-  const header = new Uint8Array(56);
-  const view = new DataView(header.buffer);
-  if (name) {
-    view.setBigUint64(0, address(name), true);
-    view.setUint32(8, nameLength ?? name.length, true);
-    keep.push(name);
-  }
-  view.setBigUint64(16, address(iov), true);
-  view.setBigUint64(24, 1n, true);
-  if (fds.length > 0) {
-    const dataLength = 4 * fds.length;
-    const space = 16 + Math.ceil(dataLength / 8) * 8; // CMSG_SPACE
-    const control = new Uint8Array(space);
-    const controlView = new DataView(control.buffer);
-    controlView.setBigUint64(0, BigInt(16 + dataLength), true); // CMSG_LEN
-    controlView.setInt32(8, LINUX.SOL_SOCKET, true);
-    controlView.setInt32(12, LINUX.SCM_RIGHTS, true);
-    fds.forEach((fd, i) => controlView.setInt32(16 + 4 * i, fd, true));
-    view.setBigUint64(32, address(control), true);
-    view.setBigUint64(40, BigInt(space), true);
-    keep.push(control);
-  }
-  return { header, keep };
 }

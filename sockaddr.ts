@@ -5,14 +5,15 @@
  * @module
  */
 
-import { cString, LINUX } from "./ffi.ts";
+import { cString } from "./ffi.ts";
+import {
+  LINUX,
+  SOCKADDR_IN,
+  SOCKADDR_IN6,
+  SOCKADDR_UN,
+  SOCKADDR_VM,
+} from "./_linux.ts";
 import { ListenFdsError } from "./errors.ts";
-
-/** Room for any `struct sockaddr` (`sizeof(struct sockaddr_storage)`). */
-export const SOCKADDR_STORAGE_SIZE = 128;
-
-/** `sizeof(((struct sockaddr_un *)0)->sun_path)` on Linux. */
-export const SUN_PATH_SIZE = 108;
 
 /** A socket address as this module reports it: one of Deno's own shapes. */
 export type SocketAddress =
@@ -37,10 +38,13 @@ export function decodeSockaddr(
 ): SocketAddress | undefined {
   if (length < 2) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const family = view.getUint16(0, true);
+  // sa_family is at 0 in every struct sockaddr.
+  const family = view.getUint16(SOCKADDR_IN.sin_family, true);
   if (family === LINUX.AF_INET) {
-    const port = view.getUint16(2, false);
-    const hostname = Array.from(bytes.subarray(4, 8)).join(".");
+    const port = view.getUint16(SOCKADDR_IN.sin_port, false);
+    const hostname = Array.from(
+      bytes.subarray(SOCKADDR_IN.sin_addr, SOCKADDR_IN.sin_addr + 4),
+    ).join(".");
     return {
       transport: transport === "udp" ? "udp" : "tcp",
       hostname,
@@ -48,10 +52,12 @@ export function decodeSockaddr(
     };
   }
   if (family === LINUX.AF_INET6) {
-    const port = view.getUint16(2, false);
+    const port = view.getUint16(SOCKADDR_IN6.sin6_port, false);
     const groups: string[] = [];
     for (let i = 0; i < 8; i++) {
-      groups.push(view.getUint16(8 + 2 * i, false).toString(16));
+      groups.push(
+        view.getUint16(SOCKADDR_IN6.sin6_addr + 2 * i, false).toString(16),
+      );
     }
     return {
       transport: transport === "udp" ? "udp" : "tcp",
@@ -61,7 +67,7 @@ export function decodeSockaddr(
   }
   if (family === LINUX.AF_UNIX) {
     const unixTransport = transport === "unixpacket" ? "unixpacket" : "unix";
-    const raw = bytes.subarray(2, length);
+    const raw = bytes.subarray(SOCKADDR_UN.sun_path, length);
     if (raw.length === 0) return { transport: unixTransport, path: "" };
     if (raw[0] === 0) {
       // Abstract namespace: every byte counts, shown with a leading "@".
@@ -79,8 +85,8 @@ export function decodeSockaddr(
   if (family === LINUX.AF_VSOCK) {
     return {
       transport: "vsock",
-      port: view.getUint32(4, true),
-      cid: view.getUint32(8, true),
+      port: view.getUint32(SOCKADDR_VM.svm_port, true),
+      cid: view.getUint32(SOCKADDR_VM.svm_cid, true),
     };
   }
   return undefined;
@@ -130,20 +136,20 @@ export function encodeInetSockaddr(
 ): Uint8Array {
   const v4 = parseIpv4(hostname);
   if (v4) {
-    const bytes = new Uint8Array(16);
+    const bytes = new Uint8Array(SOCKADDR_IN.size);
     const view = new DataView(bytes.buffer);
-    view.setUint16(0, LINUX.AF_INET, true);
-    view.setUint16(2, port, false);
-    bytes.set(v4, 4);
+    view.setUint16(SOCKADDR_IN.sin_family, LINUX.AF_INET, true);
+    view.setUint16(SOCKADDR_IN.sin_port, port, false);
+    bytes.set(v4, SOCKADDR_IN.sin_addr);
     return bytes;
   }
   const v6 = parseIpv6(hostname.replace(/^\[(.*)\]$/, "$1"));
   if (v6) {
-    const bytes = new Uint8Array(28);
+    const bytes = new Uint8Array(SOCKADDR_IN6.size);
     const view = new DataView(bytes.buffer);
-    view.setUint16(0, LINUX.AF_INET6, true);
-    view.setUint16(2, port, false);
-    bytes.set(v6, 8);
+    view.setUint16(SOCKADDR_IN6.sin6_family, LINUX.AF_INET6, true);
+    view.setUint16(SOCKADDR_IN6.sin6_port, port, false);
+    bytes.set(v6, SOCKADDR_IN6.sin6_addr);
     return bytes;
   }
   throw new ListenFdsError(
@@ -174,19 +180,23 @@ export function encodeUnixSockaddr(
   }
   // A path needs room for its terminating NUL, an abstract name for its
   // leading one.
-  if (name.length + 1 > SUN_PATH_SIZE) {
+  if (name.length + 1 > SOCKADDR_UN.sun_path_size) {
     throw new ListenFdsError(
       `Cannot encode Unix socket address "${path}": longer than ${
-        SUN_PATH_SIZE - 1
+        SOCKADDR_UN.sun_path_size - 1
       } bytes`,
       { code: "INVALID_ARGUMENT", value: path },
     );
   }
-  const bytes = new Uint8Array(2 + SUN_PATH_SIZE);
-  new DataView(bytes.buffer).setUint16(0, LINUX.AF_UNIX, true);
-  bytes.set(name, abstract ? 3 : 2);
+  const bytes = new Uint8Array(SOCKADDR_UN.size);
+  new DataView(bytes.buffer).setUint16(
+    SOCKADDR_UN.sun_family,
+    LINUX.AF_UNIX,
+    true,
+  );
+  bytes.set(name, SOCKADDR_UN.sun_path + (abstract ? 1 : 0));
   // Abstract names are exactly as long as given; paths include their NUL.
-  const length = 2 + 1 + name.length;
+  const length = SOCKADDR_UN.sun_path + 1 + name.length;
   return { bytes, length };
 }
 

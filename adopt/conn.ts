@@ -10,7 +10,8 @@
  */
 
 import { ListenFdsError } from "../errors.ts";
-import { cString, libc, LINUX, syscallError } from "../ffi.ts";
+import { cString, libc, syscallError } from "../ffi.ts";
+import { LINUX } from "../_linux.ts";
 import { socketAddress, statFd } from "../fd_info.ts";
 import { readFdLink } from "./proc.ts";
 import type { FdInfo } from "../fd_info.ts";

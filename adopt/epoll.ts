@@ -25,16 +25,11 @@
  */
 
 import { ListenFdsError } from "../errors.ts";
-import { errno, errnoName, libc, LINUX } from "../ffi.ts";
+import { errno, errnoName, libc } from "../ffi.ts";
+import { epollEvent, LINUX, SOCKADDR_UN } from "../_linux.ts";
 import { statFd } from "../fd_info.ts";
 import { listOpenFds, readEpollTargets, readFdLink } from "./proc.ts";
 import type { EpollTarget } from "./proc.ts";
-
-/** Hooks for tests of the failure paths; never set in production. */
-export const testHooks: {
-  /** Makes the post-takeover verification fail. */
-  failVerification: boolean;
-} = { failVerification: false };
 
 /** A registration of the placeholder in one epoll fd. */
 interface Registration extends EpollTarget {
@@ -107,16 +102,6 @@ function registrationsOf(fd: number, inode: bigint): Registration[] {
   return found;
 }
 
-/** The byte layout of `struct epoll_event` (packed on x86-64 only). */
-function epollEvent(events: number, data: bigint): Uint8Array {
-  const packed = Deno.build.arch === "x86_64";
-  const bytes = new Uint8Array(packed ? 12 : 16);
-  const view = new DataView(bytes.buffer);
-  view.setUint32(0, events, true);
-  view.setBigUint64(packed ? 4 : 8, data, true);
-  return bytes;
-}
-
 function setNonBlocking(fd: number, on: boolean, action: string): void {
   const c = libc();
   const flags = c.fcntl(fd, LINUX.F_GETFL, 0);
@@ -180,7 +165,7 @@ export function takeOver(
   const added: Registration[] = [];
   const undo = (): void => {
     for (const registration of added) {
-      c.epoll_ctl?.(
+      c.epoll_ctl(
         registration.epfd,
         LINUX.EPOLL_CTL_DEL,
         target.fd,
@@ -194,12 +179,12 @@ export function takeOver(
       t.fd === target.fd && t.inode === sourceInode
     );
     if (present) continue;
-    const result = c.epoll_ctl?.(
+    const result = c.epoll_ctl(
       registration.epfd,
       LINUX.EPOLL_CTL_ADD,
       target.fd,
       epollEvent(registration.events, registration.data),
-    ) ?? -1;
+    );
     if (result === -1) {
       const error = adoptionError(action, "epoll_ctl", source);
       undo();
@@ -208,8 +193,7 @@ export function takeOver(
     added.push(registration);
   }
 
-  const verified = !testHooks.failVerification &&
-    statFd(target.fd).inode === sourceInode &&
+  const verified = statFd(target.fd).inode === sourceInode &&
     before.every((registration) =>
       readEpollTargets(registration.epfd).some((t) =>
         t.fd === target.fd && t.inode === sourceInode &&
@@ -253,7 +237,6 @@ export function detachListener(fd: number, inode: bigint): boolean {
   }
   if (current !== inode) return false;
   const c = libc();
-  if (!c.epoll_ctl) return false;
   for (const registration of registrationsOf(fd, inode)) {
     // Two fds of one epoll instance show the same entry; the second DEL fails
     // with ENOENT.
@@ -269,8 +252,12 @@ export function detachListener(fd: number, inode: bigint): boolean {
   try {
     // A sockaddr_un holding only the family: the kernel picks an abstract
     // name (autobind), so no file and no TCP port is created.
-    const family = new Uint8Array(2);
-    new DataView(family.buffer).setUint16(0, LINUX.AF_UNIX, true);
+    const family = new Uint8Array(SOCKADDR_UN.sun_path);
+    new DataView(family.buffer).setUint16(
+      SOCKADDR_UN.sun_family,
+      LINUX.AF_UNIX,
+      true,
+    );
     if (c.bind(dummy, family, family.length) === -1) return false;
     if (c.listen(dummy, 0) === -1) return false;
     const dup3 = c.dup3;

@@ -8,7 +8,8 @@
  * @module
  */
 
-import { cString, libc, LINUX } from "../ffi.ts";
+import { cString, libc } from "../ffi.ts";
+import { LINUX } from "../_linux.ts";
 
 const decoder = new TextDecoder();
 

@@ -5,7 +5,8 @@
  */
 import { ListenFds } from "../mod.ts";
 import { parseListenEnv } from "../env.ts";
-import { libc, LINUX } from "../ffi.ts";
+import { libc } from "../ffi.ts";
+import { LINUX } from "../_linux.ts";
 
 const COUNT = 16;
 const FIRST = 800;

@@ -5,8 +5,9 @@
  * @module
  */
 
-import { libc, LINUX } from "../ffi.ts";
-import { decodeSockaddr, SOCKADDR_STORAGE_SIZE } from "../sockaddr.ts";
+import { libc } from "../ffi.ts";
+import { LINUX, SOCKADDR_STORAGE } from "../_linux.ts";
+import { decodeSockaddr } from "../sockaddr.ts";
 import type { SocketAddress } from "../sockaddr.ts";
 import type { BoundSocket } from "./bind.ts";
 
@@ -37,8 +38,8 @@ export function acceptConnections(
     const accept4 = c.accept4;
     if (!accept4) throw new Error("accept4() is not available");
     while (!stopped) {
-      const address = new Uint8Array(SOCKADDR_STORAGE_SIZE);
-      const length = new Uint32Array([SOCKADDR_STORAGE_SIZE]);
+      const address = new Uint8Array(SOCKADDR_STORAGE.size);
+      const length = new Uint32Array([SOCKADDR_STORAGE.size]);
       const fd = await accept4(
         socket.fd,
         address,

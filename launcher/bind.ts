@@ -5,7 +5,8 @@
  * @module
  */
 
-import { libc, LINUX, syscallError } from "../ffi.ts";
+import { libc, syscallError } from "../ffi.ts";
+import { LINUX } from "../_linux.ts";
 import { encodeInetSockaddr, encodeUnixSockaddr } from "../sockaddr.ts";
 import { socketAddress } from "../fd_info.ts";
 import type { SocketAddress } from "../fd_info.ts";

@@ -11,7 +11,8 @@
  * @module
  */
 
-import { cString, errnoError, libc, LINUX, syscallError } from "../ffi.ts";
+import { cString, errnoError, libc, syscallError } from "../ffi.ts";
+import { decodeWaitStatus, LINUX, SPAWN } from "../_linux.ts";
 import { ownPidfdId } from "../fd_info.ts";
 import { ListenFdsError } from "../errors.ts";
 
@@ -187,9 +188,8 @@ function posixSpawn(
 ): number {
   const c = libc();
   const what = `Cannot start "${argv[6] ?? path}"`;
-  // Larger than glibc's and musl's posix_spawn_file_actions_t/posix_spawnattr_t.
-  const actions = new Uint8Array(256);
-  const attr = new Uint8Array(1024);
+  const actions = new Uint8Array(SPAWN.file_actions_size);
+  const attr = new Uint8Array(SPAWN.attr_size);
   check(
     c.posix_spawn_file_actions_init(actions),
     what,
@@ -213,9 +213,9 @@ function posixSpawn(
           "posix_spawn_file_actions_addclosefrom_np",
         );
       }
-      const all = new Uint8Array(128);
-      all.fill(0xff, 0, 8);
-      const none = new Uint8Array(128);
+      const all = new Uint8Array(SPAWN.sigset_size);
+      all.fill(0xff, 0, SPAWN.sigset_used);
+      const none = new Uint8Array(SPAWN.sigset_size);
       check(
         c.posix_spawnattr_setsigdefault(attr, all),
         what,
@@ -276,9 +276,5 @@ async function waitForExit(pid: number): Promise<ExitStatus> {
       });
     }
   }
-  const raw = status[0]!;
-  const signal = raw & 0x7f;
-  return signal === 0
-    ? { code: (raw >> 8) & 0xff, signal: undefined }
-    : { code: undefined, signal };
+  return decodeWaitStatus(status[0]!);
 }

@@ -20,7 +20,8 @@
  */
 
 import { ListenFdsError } from "../errors.ts";
-import { parseIpv4, parseIpv6, SUN_PATH_SIZE } from "../sockaddr.ts";
+import { parseIpv4, parseIpv6 } from "../sockaddr.ts";
+import { SOCKADDR_UN } from "../_linux.ts";
 
 /** The socket types a spec can name before `::`. */
 export type SocketScheme = "tcp" | "http" | "https" | "unix" | "udp";
@@ -177,11 +178,11 @@ function unixSpec(
   if (path.startsWith("@")) {
     if (bytes === 1) throw specError(spec, "abstract socket name is empty");
   }
-  if (bytes > SUN_PATH_SIZE - 1) {
+  if (bytes > SOCKADDR_UN.sun_path_size - 1) {
     throw specError(
       spec,
       `path is ${bytes} bytes, longer than the ${
-        SUN_PATH_SIZE - 1
+        SOCKADDR_UN.sun_path_size - 1
       } a Unix socket allows`,
     );
   }

@@ -17,14 +17,15 @@ import {
   assertThrows,
 } from "@std/assert";
 import { ListenFdsError } from "../errors.ts";
-import { bindLibc, libc, LINUX } from "../ffi.ts";
+import { bindLibc, libc } from "../ffi.ts";
+import { LINUX } from "../_linux.ts";
 import { inspectFd, isFdOpen } from "../fd_info.ts";
 import { encodeInetSockaddr, encodeUnixSockaddr } from "../sockaddr.ts";
 import { adoptListener } from "../adopt/listener.ts";
 import { adoptServe } from "../adopt/serve.ts";
 import { adoptDatagram } from "../adopt/datagram.ts";
 import { adoptFile } from "../adopt/file.ts";
-import { testHooks } from "../adopt/epoll.ts";
+import { leaveStaleRegistration } from "./support/stale_epoll.ts";
 import { nodeFdSupported } from "../adopt/placeholder.ts";
 import { listOpenFds, parseEpollTargets, readProcFile } from "../adopt/proc.ts";
 
@@ -156,16 +157,13 @@ Deno.test("adoptListener() rejects a datagram socket and leaves it open", () => 
 
 Deno.test("adoptListener() undoes a takeover it cannot verify", async () => {
   const fd = libcSocket("inet", "stream");
-  testHooks.failVerification = true;
-  try {
-    const error = assertThrows(
-      () => adoptListener(fd, { via: "adopt" }),
-      ListenFdsError,
-    );
-    assertEquals(error.code, "ADOPTION_FAILED");
-  } finally {
-    testHooks.failVerification = false;
-  }
+  const slot = leaveStaleRegistration(fd);
+  const error = assertThrows(
+    () => adoptListener(fd, { via: "adopt" }),
+    ListenFdsError,
+    `Cannot take fd ${fd} as a listener: the runtime's registration of fd ${slot} does not show inode`,
+  );
+  assertEquals(error.code, "ADOPTION_FAILED");
   // The activated fd is intact and can still be adopted.
   assert(isFdOpen(fd));
   const listener = adoptListener(fd, { via: "adopt" });
@@ -178,22 +176,20 @@ Deno.test("adoptListener() undoes a takeover it cannot verify", async () => {
 
 Deno.test("adoptListener() falls back to node:net when the takeover cannot be verified", async () => {
   const fd = libcSocket("inet", "stream");
-  testHooks.failVerification = true;
-  let listener: Deno.Listener | undefined;
-  try {
-    if (!nodeFdSupported()) {
-      // Deno before 2.8.3: no fallback, a clear error and the fd untouched.
-      const error = assertThrows(() => adoptListener(fd), ListenFdsError);
-      assertEquals(error.code, "ADOPTION_FAILED");
-      assertStringIncludes(error.message, "needs Deno 2.8.3 or later");
-      assert(isFdOpen(fd));
-      libc().close(fd);
-      return;
-    }
-    listener = adoptListener(fd);
-  } finally {
-    testHooks.failVerification = false;
+  leaveStaleRegistration(fd);
+  if (!nodeFdSupported()) {
+    // Deno before 2.8.3: no fallback, a clear error and the fd untouched.
+    const error = assertThrows(() => adoptListener(fd), ListenFdsError);
+    assertEquals(error.code, "ADOPTION_FAILED");
+    assertStringIncludes(error.message, "does not show inode");
+    assertStringIncludes(error.message, "needs Deno 2.8.3 or later");
+    assert(isFdOpen(fd));
+    libc().close(fd);
+    return;
   }
+  const listener = adoptListener(fd);
+  // A takeover would have closed the fd; node:net listens on it.
+  assert(isFdOpen(fd), "the takeover did not run into the stale entry");
   try {
     assertEquals(listener.addr, inspectFd(fd).socket!.address);
     assertEquals(await echoOnce(listener), "ping");

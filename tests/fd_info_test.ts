@@ -1,6 +1,9 @@
 import { assertEquals } from "@std/assert";
+import { join } from "@std/path";
 import { inspectFd } from "../mod.ts";
-import { bindLibc, cString, libc, LINUX } from "../ffi.ts";
+import { bindLibc, cString, libc } from "../ffi.ts";
+import { LINUX } from "../_linux.ts";
+import { DENO, ROOT } from "./support/helpers.ts";
 
 // Bound once for the whole file: the library stays open by design, which the
 // resource sanitizer of some Deno versions would report inside a test.
@@ -92,5 +95,24 @@ Deno.test("inspectFd() reads a Unix listener's path and no peer", async () => {
   } finally {
     listener.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("statFd() falls back to fstat() when a seccomp filter refuses statx() with EPERM", async () => {
+  for (const path of ["/etc/passwd", "/tmp", "/dev/null"]) {
+    const { stdout, stderr, success } = await new Deno.Command(DENO, {
+      args: [
+        "run",
+        "-A",
+        join(ROOT, "tests", "fixtures", "stat_without_statx.ts"),
+        path,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(success, true, new TextDecoder().decode(stderr));
+    const report = JSON.parse(new TextDecoder().decode(stdout));
+    assertEquals(report.statx, "EPERM", path);
+    assertEquals(report.statFd, report.expected, path);
   }
 });

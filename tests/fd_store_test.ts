@@ -15,6 +15,11 @@ import {
   storeFds,
 } from "../fd_store.ts";
 import { NotifyReceiver } from "./support/notify_receiver.ts";
+import { bindLibc } from "../ffi.ts";
+
+// Bound before any test: Deno 2.0.6's sanitizer counts a library opened
+// inside a test as leaked.
+bindLibc();
 
 function errorOf(fn: () => unknown): ListenFdsError {
   const error = assertThrows(fn);

@@ -12,7 +12,8 @@ import {
   reportedPort,
   startLauncher,
 } from "./fixtures/services/launcher_harness.ts";
-import { bindLibc, cString, libc, LINUX } from "../ffi.ts";
+import { bindLibc, cString, libc } from "../ffi.ts";
+import { LINUX } from "../_linux.ts";
 import { launch } from "../launch.ts";
 import type { LaunchedSocket } from "../launch.ts";
 

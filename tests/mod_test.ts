@@ -14,7 +14,8 @@ import {
   assertThrows,
 } from "@std/assert";
 import { inspectFd, ListenFds, ListenFdsError } from "../mod.ts";
-import { bindLibc, libc, LINUX } from "../ffi.ts";
+import { bindLibc, libc } from "../ffi.ts";
+import { LINUX } from "../_linux.ts";
 import { join } from "@std/path";
 import { DENO, ROOT } from "./support/helpers.ts";
 

@@ -283,6 +283,9 @@ Deno.test("ListenFds.serve() falls back to node:http when the takeover cannot be
     `tcp:127.0.0.1:${port}`,
     activation,
   );
+  // The takeover ran into the stale epoll entry and failed.
+  const stale = await activation.event("stale");
+  assertEquals(stale.fellBack, true, activation.stderr());
 });
 
 Deno.test("ListenFds.takeListener() uses node:net when asked to", async () => {

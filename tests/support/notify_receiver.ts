@@ -6,7 +6,14 @@
  * @module
  */
 
-import { errno, libc, LINUX } from "../../ffi.ts";
+import { errno, libc } from "../../ffi.ts";
+import {
+  buildMsghdr,
+  cmsgSpace,
+  LINUX,
+  readMsghdr,
+  readScmRights,
+} from "../../_linux.ts";
 import { encodeUnixSockaddr } from "../../sockaddr.ts";
 
 /** One received datagram. */
@@ -20,8 +27,6 @@ export interface Datagram {
   /** Whether the kernel truncated the control data (`MSG_CTRUNC`). */
   controlTruncated: boolean;
 }
-
-const MSG_CTRUNC = 0x8;
 
 /** A bound `AF_UNIX` datagram socket; close it in `finally`. */
 export class NotifyReceiver implements Disposable {
@@ -65,21 +70,12 @@ export class NotifyReceiver implements Disposable {
   tryReceive(): Datagram | undefined {
     const c = libc();
     const data = new Uint8Array(65536);
-    const iov = new Uint8Array(16);
-    const control = new Uint8Array(16 + 4 * 300);
-    const header = new Uint8Array(56);
-    const iovView = new DataView(iov.buffer);
-    iovView.setBigUint64(0, pointer(data), true);
-    iovView.setBigUint64(8, BigInt(data.length), true);
-    const view = new DataView(header.buffer);
-    view.setBigUint64(16, pointer(iov), true);
-    view.setBigUint64(24, 1n, true);
-    view.setBigUint64(32, pointer(control), true);
-    view.setBigUint64(40, BigInt(control.length), true);
+    const control = new Uint8Array(cmsgSpace(4 * 300));
+    const msghdr = buildMsghdr({ data, control });
     const received = Number(
       c.recvmsg(
         this.#fd,
-        header,
+        msghdr.header,
         LINUX.MSG_DONTWAIT | LINUX.MSG_CMSG_CLOEXEC,
       ),
     );
@@ -88,30 +84,16 @@ export class NotifyReceiver implements Disposable {
       if (code === LINUX.EAGAIN) return undefined;
       throw new Error(`recvmsg() failed: errno ${code}`);
     }
-    const controlLength = Number(view.getBigUint64(40, true));
-    const flags = view.getInt32(48, true);
-    const fds: number[] = [];
-    const controlView = new DataView(control.buffer);
-    for (let offset = 0; offset + 16 <= controlLength;) {
-      const length = Number(controlView.getBigUint64(offset, true));
-      const level = controlView.getInt32(offset + 8, true);
-      const type = controlView.getInt32(offset + 12, true);
-      if (level === LINUX.SOL_SOCKET && type === LINUX.SCM_RIGHTS) {
-        for (let at = offset + 16; at + 4 <= offset + length; at += 4) {
-          fds.push(controlView.getInt32(at, true));
-        }
-      }
-      offset += Math.ceil(length / 8) * 8;
-      if (length === 0) break;
-    }
+    const { controlLength, flags } = readMsghdr(msghdr.header);
+    const fds = readScmRights(control, controlLength);
     // Keep the buffers alive through the call.
-    [data, iov, control].length;
+    msghdr.keep.length;
     const bytes = data.slice(0, received);
     return {
       text: new TextDecoder().decode(bytes),
       bytes,
       fds,
-      controlTruncated: (flags & MSG_CTRUNC) !== 0,
+      controlTruncated: (flags & LINUX.MSG_CTRUNC) !== 0,
     };
   }
 
@@ -158,8 +140,4 @@ export class NotifyReceiver implements Disposable {
   [Symbol.dispose](): void {
     this.close();
   }
-}
-
-function pointer(buffer: Uint8Array): bigint {
-  return BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer)));
 }
