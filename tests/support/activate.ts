@@ -24,6 +24,7 @@ export const DENO_2_0_6: string = join(
 export const SERVICE: string = join(
   ROOT,
   "tests",
+  "fixtures",
   "services",
   "adopt_service.ts",
 );
