@@ -400,7 +400,7 @@ function nameText(value: string | Uint8Array | undefined): string | undefined {
  * @param bytes The bytes.
  * @returns The text.
  */
-export function showBytes(bytes: Uint8Array): string {
+function showBytes(bytes: Uint8Array): string {
   let text = "";
   let i = 0;
   while (i < bytes.length) {
