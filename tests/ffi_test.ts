@@ -126,8 +126,7 @@ Deno.test("libcCandidates() never prompts for the override variable in a termina
     const output = new TextDecoder().decode(stdout);
     assertEquals(output.includes("requests env access"), false, output);
     // Not granted, so not read: only the default candidate.
-    assertStringIncludes(output, "candidates libc.so.6\n");
-    assertEquals(output.includes("/opt/libc.so.6"), false, output);
+    assertEquals(output.trim(), "candidates libc.so.6");
   } finally {
     await Deno.remove(file);
   }
