@@ -20,7 +20,7 @@
  * @module
  */
 
-import { ListenFdsError } from "./errors.ts";
+import { ListenFdsError } from "./_errors.ts";
 import { ERRNO_NAMES, isLinuxArch } from "./_linux.ts";
 
 /** The C prototype is beside each parameter. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { cString } from "./ffi.ts";
+import { cString } from "./_ffi.ts";
 import {
   LINUX,
   SOCKADDR_IN,
@@ -13,7 +13,7 @@ import {
   SOCKADDR_UN,
   SOCKADDR_VM,
 } from "./_linux.ts";
-import { ListenFdsError } from "./errors.ts";
+import { ListenFdsError } from "./_errors.ts";
 
 /** A socket address as this module reports it: one of Deno's own shapes. */
 export type SocketAddress =

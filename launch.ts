@@ -21,35 +21,27 @@
  * @module
  */
 
-import { ListenFdsError } from "./errors.ts";
-import { libc } from "./ffi.ts";
-import type { SocketAddress } from "./sockaddr.ts";
-import { parseLaunchArgs, USAGE } from "./launcher/args.ts";
-import type { LaunchConfig } from "./launcher/args.ts";
-import { bindSockets, closeSockets, moveFdAbove } from "./launcher/bind.ts";
-import type { BoundSocket } from "./launcher/bind.ts";
-import { acceptConnections, remoteEnv } from "./launcher/accept.ts";
+import { ListenFdsError } from "./_errors.ts";
+import { libc } from "./_ffi.ts";
+import { LISTEN_VARIABLES } from "./_env.ts";
+import type { SocketAddress } from "./_sockaddr.ts";
+import { parseLaunchArgs, USAGE } from "./_launcher/args.ts";
+import type { LaunchConfig } from "./_launcher/args.ts";
+import { bindSockets, closeSockets, moveFdAbove } from "./_launcher/bind.ts";
+import type { BoundSocket } from "./_launcher/bind.ts";
+import { acceptConnections, remoteEnv } from "./_launcher/accept.ts";
 import {
   exitCode,
   findSetpriv,
   sendSignal,
   SIGNALS,
   spawnChild,
-} from "./launcher/spawn.ts";
-import type { ExitStatus, SpawnedChild } from "./launcher/spawn.ts";
-import { watchPaths } from "./launcher/watch.ts";
-import type { PathWatcher } from "./launcher/watch.ts";
+} from "./_launcher/spawn.ts";
+import type { ExitStatus, SpawnedChild } from "./_launcher/spawn.ts";
+import { watchPaths } from "./_launcher/watch.ts";
+import type { PathWatcher } from "./_launcher/watch.ts";
 
-export { parseSocketSpec } from "./launcher/spec.ts";
-export type {
-  InetSocketSpec,
-  SocketScheme,
-  SocketSpec,
-  UnixSocketSpec,
-} from "./launcher/spec.ts";
-export type { SocketAddress } from "./sockaddr.ts";
-export { parseLaunchArgs, USAGE } from "./launcher/args.ts";
-export type { LaunchConfig, SetEnv } from "./launcher/args.ts";
+export type { SocketAddress } from "./_sockaddr.ts";
 
 /** A socket the launcher bound, as reported to {@linkcode LaunchOptions.onListen}. */
 export interface LaunchedSocket {
@@ -90,15 +82,6 @@ export interface LaunchOptions {
   forwardSignals?: boolean;
 }
 
-/** The variables the launcher owns: never inherited from its own env. */
-const LISTEN_VARIABLES = [
-  "LISTEN_PID",
-  "LISTEN_PIDFDID",
-  "LISTEN_FDS",
-  "LISTEN_FDNAMES",
-  "LISTEN_FDS_FIRST_FD",
-];
-
 const FORWARDED: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 /**
@@ -107,7 +90,7 @@ const FORWARDED: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
  * connection (`--accept`), forwards signals, and returns the exit code (the
  * child's; 128 + signal when a signal killed it).
  *
- * @param args The arguments, as `Deno.args` (see {@linkcode USAGE}).
+ * @param args The arguments, as `Deno.args` (`--help` prints the usage).
  * @param options Hooks for programmatic use and tests.
  * @returns The exit code.
  * @throws {ListenFdsError} `INVALID_ARGUMENT` or `INVALID_SOCKET_SPEC` for a

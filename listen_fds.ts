@@ -1,124 +1,33 @@
 /**
- * Socket activation for Deno: adopt the sockets systemd (or a launcher like
- * it) passes to a service as fds 3, 4, … and described in `LISTEN_FDS`,
- * `LISTEN_PID`, `LISTEN_PIDFDID` and `LISTEN_FDNAMES`.
- *
- * {@linkcode ListenFds.fromEnv} reads and validates the environment once per
- * process, makes every received fd close-on-exec and removes the variables,
- * so children inherit neither. Each fd can then be borrowed, taken once, or
- * handed to Deno's own networking.
- *
- * ```ts ignore
- * import { ListenFds } from "jsr:@listen-fds/listen-fds";
- *
- * const fds = ListenFds.fromEnv();
- * console.log(fds.length, fds.names); // 1 [ "http" ]
- * ```
- *
- * Permissions: `--allow-env` for the `LISTEN_*` variables and, once the
- * process was activated, `--allow-ffi` (libc is used to check and adopt the
- * fds; FFI means full trust).
- *
- * Linux only, on x86_64 or aarch64: every function that needs libc throws a
- * {@linkcode ListenFdsError} with code `UNSUPPORTED_PLATFORM` elsewhere.
+ * The {@linkcode ListenFds} class: reads the socket-activation environment
+ * once per process, keeps the bookkeeping of borrowed and taken fds, and
+ * hands fds to Deno's networking (the `adopt` hand-offs in `_adopt/`).
  *
  * @module
  */
 
-import { parseListenEnv, parseListenFdRange } from "./env.ts";
-import type { ListenEnv, ListenEnvRecord } from "./env.ts";
-import { LISTEN_VARIABLES, UNKNOWN_NAME } from "./env.ts";
-import { ListenFdsError } from "./errors.ts";
-import { errno, getenvBytes, libc, syscallError } from "./ffi.ts";
+import { parseListenEnv, parseListenFdRange } from "./_env.ts";
+import type { ListenEnv, ListenEnvRecord } from "./_env.ts";
+import { LISTEN_VARIABLES, UNKNOWN_NAME } from "./_env.ts";
+import { ListenFdsError } from "./_errors.ts";
+import { errno, getenvBytes, libc, syscallError } from "./_ffi.ts";
 import { LINUX } from "./_linux.ts";
-import { inspectFd, ownPidfdId } from "./fd_info.ts";
-import { readProcFile } from "./adopt/proc.ts";
-import type { FdInfo } from "./fd_info.ts";
+import { inspectFd, ownPidfdId } from "./_fd_info.ts";
+import { readProcFile } from "./_adopt/proc.ts";
+import type { FdInfo } from "./_fd_info.ts";
 // Hand-off to Deno networking (adopt/).
-import { adoptListener } from "./adopt/listener.ts";
-import { adoptServe } from "./adopt/serve.ts";
-import { adoptDatagram } from "./adopt/datagram.ts";
-import { adoptConn } from "./adopt/conn.ts";
-import { adoptFile } from "./adopt/file.ts";
+import { adoptListener } from "./_adopt/listener.ts";
+import { adoptServe } from "./_adopt/serve.ts";
+import { adoptDatagram } from "./_adopt/datagram.ts";
+import { adoptConn } from "./_adopt/conn.ts";
+import { adoptFile } from "./_adopt/file.ts";
 import type {
   FallbackOptions,
   FdSelector,
   HandOffOptions,
   ListenOrBindOptions,
   ServeOrBindOptions,
-} from "./adopt/options.ts";
-export type {
-  AdoptServeOptions,
-  FallbackOptions,
-  FdSelector,
-  HandOffOptions,
-  HandOffVia,
-  ListenOrBindOptions,
-  ServeOrBindOptions,
-} from "./adopt/options.ts";
-export { adoptInetdConn } from "./adopt/conn.ts";
-
-export { ListenFdsError } from "./errors.ts";
-export type { ListenFdsErrorCode, ListenFdsErrorOptions } from "./errors.ts";
-export {
-  LISTEN_FDS_MAX,
-  LISTEN_FDS_START,
-  LISTEN_VARIABLES,
-  UNKNOWN_NAME,
-} from "./env.ts";
-export type { ListenEnv, ListenEnvRecord } from "./env.ts";
-export { inspectFd } from "./fd_info.ts";
-export type {
-  FdInfo,
-  FdKind,
-  SocketAddress,
-  SocketFamily,
-  SocketInfo,
-  SocketType,
-} from "./fd_info.ts";
-
-// ---- Talking back to systemd: sd_notify, watchdog, fd store, shutdown.
-export {
-  monotonicMicroseconds,
-  notify,
-  NOTIFY_MAX_FDS,
-  NOTIFY_SOCKET,
-  notifyErrno,
-  notifyExtendTimeout,
-  notifyMainPid,
-  notifyReady,
-  notifyReloading,
-  notifyStatus,
-  notifyStopping,
-} from "./notify.ts";
-export type { NotifyOptions, NotifyState } from "./notify.ts";
-export {
-  notifyWatchdog,
-  startWatchdog,
-  triggerWatchdog,
-  watchdogInterval,
-} from "./watchdog.ts";
-export type {
-  StartWatchdogOptions,
-  Watchdog,
-  WatchdogIntervalOptions,
-} from "./watchdog.ts";
-export {
-  closeFd,
-  createMemfd,
-  FDNAME_MAX,
-  readMemfd,
-  removeStoredFds,
-  storeFds,
-} from "./fd_store.ts";
-export type { StoreFdsOptions } from "./fd_store.ts";
-export { handleShutdown } from "./shutdown.ts";
-export type {
-  HandleShutdownOptions,
-  ShutdownHandler,
-  ShutdownOutcome,
-  Stoppable,
-} from "./shutdown.ts";
+} from "./_adopt/options.ts";
 
 /** A received fd and its name from `LISTEN_FDNAMES`. */
 export interface ListenFd {
@@ -513,7 +422,7 @@ export class ListenFds {
   }
 
   // ---- Hand-off to Deno networking (owned by the adopt/ code; see
-  // adopt/epoll.ts for how an fd is taken over inside Deno's reactor). Each
+  // _adopt/epoll.ts for how an fd is taken over inside Deno's reactor). Each
   // method checks the fd's type first, and marks it taken only on success.
 
   /**

@@ -9,12 +9,12 @@
  * @module
  */
 
-import { ListenFdsError } from "../errors.ts";
-import { cString, libc, syscallError } from "../ffi.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { cString, libc, syscallError } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
-import { socketAddress, statFd } from "../fd_info.ts";
+import { socketAddress, statFd } from "../_fd_info.ts";
 import { readFdLink } from "./proc.ts";
-import type { FdInfo } from "../fd_info.ts";
+import type { FdInfo } from "../_fd_info.ts";
 import { findPlaceholder, takeOver } from "./epoll.ts";
 import {
   describeMismatch,

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { ListenFdsError } from "../errors.ts";
+import { ListenFdsError } from "../_errors.ts";
 import {
   adoptIntoPlaceholder,
   describeMismatch,

@@ -24,10 +24,10 @@
  * @module
  */
 
-import { ListenFdsError } from "../errors.ts";
-import { errno, errnoName, libc } from "../ffi.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { errno, errnoName, libc } from "../_ffi.ts";
 import { epollEvent, LINUX, SOCKADDR_UN } from "../_linux.ts";
-import { statFd } from "../fd_info.ts";
+import { statFd } from "../_fd_info.ts";
 import { listOpenFds, readEpollTargets, readFdLink } from "./proc.ts";
 import type { EpollTarget } from "./proc.ts";
 

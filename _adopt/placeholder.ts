@@ -8,9 +8,9 @@
  * @module
  */
 
-import { ListenFdsError } from "../errors.ts";
-import { inspectFd, socketAddress, statFd } from "../fd_info.ts";
-import type { FdInfo, SocketAddress } from "../fd_info.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { inspectFd, socketAddress, statFd } from "../_fd_info.ts";
+import type { FdInfo, SocketAddress } from "../_fd_info.ts";
 import { findPlaceholder, takeOver } from "./epoll.ts";
 import { readFdLink } from "./proc.ts";
 

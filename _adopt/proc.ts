@@ -8,7 +8,7 @@
  * @module
  */
 
-import { cString, libc } from "../ffi.ts";
+import { cString, libc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
 
 const decoder = new TextDecoder();

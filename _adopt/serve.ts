@@ -7,8 +7,8 @@
  * @module
  */
 
-import { ListenFdsError } from "../errors.ts";
-import type { FdInfo } from "../fd_info.ts";
+import { ListenFdsError } from "../_errors.ts";
+import type { FdInfo } from "../_fd_info.ts";
 import { detachListener } from "./epoll.ts";
 import { chooseVia, requireListeningStream } from "./listener.ts";
 import { nodeServe } from "./node.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ListenFdsError } from "../errors.ts";
+import { ListenFdsError } from "../_errors.ts";
 import { fdNameProblem, parseSocketSpec } from "./spec.ts";
 import type { SocketSpec } from "./spec.ts";
 

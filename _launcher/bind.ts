@@ -5,11 +5,11 @@
  * @module
  */
 
-import { libc, syscallError } from "../ffi.ts";
+import { libc, syscallError } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
-import { encodeInetSockaddr, encodeUnixSockaddr } from "../sockaddr.ts";
-import { socketAddress } from "../fd_info.ts";
-import type { SocketAddress } from "../fd_info.ts";
+import { encodeInetSockaddr, encodeUnixSockaddr } from "../_sockaddr.ts";
+import { socketAddress } from "../_fd_info.ts";
+import type { SocketAddress } from "../_fd_info.ts";
 import { describeSocket } from "./spec.ts";
 import type { SocketSpec } from "./spec.ts";
 

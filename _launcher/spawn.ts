@@ -18,10 +18,10 @@
  * @module
  */
 
-import { cString, errnoError, libc, syscallError } from "../ffi.ts";
+import { cString, errnoError, libc, syscallError } from "../_ffi.ts";
 import { decodeWaitStatus, LINUX, SPAWN } from "../_linux.ts";
-import { ownPidfdId } from "../fd_info.ts";
-import { ListenFdsError } from "../errors.ts";
+import { ownPidfdId } from "../_fd_info.ts";
+import { ListenFdsError } from "../_errors.ts";
 
 /** How a child ended. */
 export interface ExitStatus {

@@ -19,8 +19,8 @@
  * @module
  */
 
-import { ListenFdsError } from "../errors.ts";
-import { parseIpv4, parseIpv6 } from "../sockaddr.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { parseIpv4, parseIpv6 } from "../_sockaddr.ts";
 import { SOCKADDR_UN } from "../_linux.ts";
 
 /** The socket types a spec can name before `::`. */

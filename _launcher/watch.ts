@@ -4,7 +4,7 @@
  * @module
  */
 
-import { ListenFdsError } from "../errors.ts";
+import { ListenFdsError } from "../_errors.ts";
 
 /** A running watcher. */
 export interface PathWatcher {

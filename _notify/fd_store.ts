@@ -29,9 +29,9 @@
  * @module
  */
 
-import { ListenFdsError } from "./errors.ts";
-import { cString, errno, errnoError, libc, syscallError } from "./ffi.ts";
-import { LINUX } from "./_linux.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { cString, errno, errnoError, libc, syscallError } from "../_ffi.ts";
+import { LINUX } from "../_linux.ts";
 import { notify } from "./notify.ts";
 import type { NotifyOptions } from "./notify.ts";
 

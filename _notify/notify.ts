@@ -23,8 +23,8 @@
  * @module
  */
 
-import { ListenFdsError } from "./errors.ts";
-import { errno, errnoError, libc } from "./ffi.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { errno, errnoError, libc } from "../_ffi.ts";
 import {
   buildMsghdr,
   LINUX,
@@ -32,8 +32,8 @@ import {
   scmRights,
   SOCKADDR_UN,
   TIMESPEC,
-} from "./_linux.ts";
-import { encodeUnixSockaddr } from "./sockaddr.ts";
+} from "../_linux.ts";
+import { encodeUnixSockaddr } from "../_sockaddr.ts";
 
 /** The environment variable that names the service manager's socket. */
 export const NOTIFY_SOCKET = "NOTIFY_SOCKET";

@@ -20,7 +20,7 @@
  * @module
  */
 
-import { ListenFdsError } from "./errors.ts";
+import { ListenFdsError } from "../_errors.ts";
 import { notifyStopping } from "./notify.ts";
 import type { NotifyOptions } from "./notify.ts";
 

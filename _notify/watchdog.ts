@@ -19,7 +19,7 @@
  * @module
  */
 
-import { ListenFdsError } from "./errors.ts";
+import { ListenFdsError } from "../_errors.ts";
 import { notify, NOTIFY_SOCKET } from "./notify.ts";
 import type { NotifyOptions } from "./notify.ts";
 

@@ -7,8 +7,8 @@ import {
 } from "@std/assert";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ListenFdsError } from "../errors.ts";
-import { handleShutdown } from "../shutdown.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { handleShutdown } from "../_notify/shutdown.ts";
 import { NotifyReceiver } from "./support/notify_receiver.ts";
 
 function receiver(): NotifyReceiver {

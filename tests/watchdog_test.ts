@@ -6,13 +6,13 @@ import {
   assertObjectMatch,
   assertThrows,
 } from "@std/assert";
-import { ListenFdsError } from "../errors.ts";
+import { ListenFdsError } from "../_errors.ts";
 import {
   notifyWatchdog,
   startWatchdog,
   triggerWatchdog,
   watchdogInterval,
-} from "../watchdog.ts";
+} from "../_notify/watchdog.ts";
 import { NotifyReceiver } from "./support/notify_receiver.ts";
 
 function errorOf(fn: () => unknown): ListenFdsError {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { errno, libc } from "../../ffi.ts";
+import { errno, libc } from "../../_ffi.ts";
 import {
   buildMsghdr,
   cmsgSpace,
@@ -14,7 +14,7 @@ import {
   readMsghdr,
   readScmRights,
 } from "../../_linux.ts";
-import { encodeUnixSockaddr } from "../../sockaddr.ts";
+import { encodeUnixSockaddr } from "../../_sockaddr.ts";
 
 /** One received datagram. */
 export interface Datagram {
