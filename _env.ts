@@ -94,7 +94,7 @@ export interface ParseListenEnvOptions {
  *
  * @example Usage
  * ```ts
- * import { parseListenEnv } from "@listen-fds/listen-fds/env";
+ * import { parseListenEnv } from "./_env.ts";
  * import { assertEquals, assertThrows } from "@std/assert";
  *
  * assertEquals(parseListenEnv({}), undefined);
@@ -184,7 +184,7 @@ export function parseListenEnv(
  *
  * @example Usage
  * ```ts
- * import { parseListenFdRange } from "@listen-fds/listen-fds/env";
+ * import { parseListenFdRange } from "./_env.ts";
  * import { assertEquals } from "@std/assert";
  *
  * assertEquals(
@@ -240,7 +240,7 @@ export function parseListenFdRange(
  *
  * @example Usage
  * ```ts
- * import { parseListenPid } from "@listen-fds/listen-fds/env";
+ * import { parseListenPid } from "./_env.ts";
  * import { assertEquals, assertThrows } from "@std/assert";
  *
  * assertEquals(parseListenPid("1234"), 1234);
@@ -265,7 +265,7 @@ export function parseListenPid(value: string | undefined): number | undefined {
  *
  * @example Usage
  * ```ts
- * import { parseListenPidfdId } from "@listen-fds/listen-fds/env";
+ * import { parseListenPidfdId } from "./_env.ts";
  * import { assertEquals } from "@std/assert";
  *
  * assertEquals(parseListenPidfdId("18446744073709551615"), 18446744073709551615n);
@@ -303,7 +303,7 @@ export function parseListenPidfdId(
  *
  * @example Usage
  * ```ts
- * import { parseListenFdNames } from "@listen-fds/listen-fds/env";
+ * import { parseListenFdNames } from "./_env.ts";
  * import { assertEquals } from "@std/assert";
  *
  * assertEquals(parseListenFdNames("web::a\\:b"), ["web", "", "a:b"]);

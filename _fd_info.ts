@@ -86,7 +86,7 @@ export interface FdInfo {
  *
  * @example Usage
  * ```ts ignore
- * import { inspectFd } from "@listen-fds/listen-fds";
+ * import { inspectFd } from "./_fd_info.ts";
  *
  * const info = inspectFd(3);
  * if (info.socket?.listening) console.log("fd 3 listens on", info.socket.address);

@@ -98,7 +98,7 @@ const FORWARDED: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
  *
  * @example Usage
  * ```ts ignore
- * import { launch } from "jsr:@listen-fds/listen-fds/launch";
+ * import { launch } from "@listen-fds/listen-fds/launch";
  *
  * const code = await launch(["-s", "http::3000", "--", "deno", "run", "-A", "main.ts"]);
  * Deno.exit(code);

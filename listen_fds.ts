@@ -98,7 +98,7 @@ const INSPECT_LIMIT = 100;
  *
  * @example Usage
  * ```ts ignore
- * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+ * import { ListenFds } from "@listen-fds/listen-fds";
  *
  * const fds = ListenFds.fromEnv();
  * for (const { fd, name } of fds.takeByName("http")) {
@@ -248,7 +248,7 @@ export class ListenFds {
    *
    * @example Usage
    * ```ts ignore
-   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * if (ListenFds.fromEnv().length === 0) console.log("not socket-activated");
    * ```
@@ -264,7 +264,7 @@ export class ListenFds {
    *
    * @example Usage
    * ```ts ignore
-   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * console.log(ListenFds.fromEnv().names); // [ "http", "admin" ]
    * ```
@@ -280,7 +280,7 @@ export class ListenFds {
    *
    * @example Usage
    * ```ts ignore
-   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * const { pidfdId, reason } = ListenFds.fromEnv().verification;
    * if (pidfdId === "skipped") console.warn(`LISTEN_PIDFDID not checked: ${reason}`);
@@ -324,7 +324,7 @@ export class ListenFds {
    *
    * @example Usage
    * ```ts ignore
-   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * const first = ListenFds.fromEnv().borrow(0);
    * ```
@@ -344,7 +344,7 @@ export class ListenFds {
    *
    * @example Usage
    * ```ts ignore
-   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * const fds = ListenFds.fromEnv();
    * const first = fds.take(0);
@@ -365,7 +365,7 @@ export class ListenFds {
    *
    * @example Usage
    * ```ts ignore
-   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * const web = ListenFds.fromEnv().takeByName("web");
    * ```
@@ -388,7 +388,7 @@ export class ListenFds {
    *
    * @example Usage
    * ```ts ignore
-   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * const fds = ListenFds.fromEnv();
    * const index = fds.indexOf("http");
@@ -410,7 +410,7 @@ export class ListenFds {
    *
    * @example Usage
    * ```ts ignore
-   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * const info = ListenFds.fromEnv().inspect(0);
    * console.log(info?.socket?.listening, info?.socket?.address);
@@ -439,7 +439,7 @@ export class ListenFds {
    *
    * @example Usage
    * ```ts ignore
-   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * const listener = ListenFds.fromEnv().takeListener("echo");
    * for await (const conn of listener) conn.readable.pipeTo(conn.writable);
@@ -477,7 +477,7 @@ export class ListenFds {
    *
    * @example Usage
    * ```ts ignore
-   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * const listener = ListenFds.fromEnv().listen({ name: "echo", port: 7000 });
    * ```
@@ -520,7 +520,7 @@ export class ListenFds {
    *
    * @example Usage
    * ```ts ignore
-   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * ListenFds.fromEnv().serve({
    *   name: "http",
@@ -573,7 +573,7 @@ export class ListenFds {
    *
    * @example Usage
    * ```ts ignore
-   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * const socket = ListenFds.fromEnv().takeDatagram("dns");
    * for await (const [data, from] of socket) await socket.send(data, from);
@@ -598,7 +598,7 @@ export class ListenFds {
    *
    * @example Usage
    * ```ts ignore
-   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * const conn = await ListenFds.fromEnv().takeConn("connection");
    * await conn.readable.pipeTo(conn.writable);
@@ -628,7 +628,7 @@ export class ListenFds {
    *
    * @example Usage
    * ```ts ignore
-   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * const fifo = ListenFds.fromEnv().takeFile("control");
    * for await (const chunk of fifo.readable) console.log(chunk.length);

@@ -67,7 +67,7 @@ export async function adoptConn(fd: number): Promise<Deno.Conn> {
  *
  * @example Usage
  * ```ts ignore
- * import { adoptInetdConn } from "jsr:@listen-fds/listen-fds";
+ * import { adoptInetdConn } from "@listen-fds/listen-fds";
  *
  * // A service with StandardInput=socket (no LISTEN_* variables).
  * const conn = await adoptInetdConn();

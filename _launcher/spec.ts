@@ -120,7 +120,7 @@ export function fdNameProblem(name: string): string | undefined {
  *
  * @example Usage
  * ```ts
- * import { parseSocketSpec } from "@listen-fds/listen-fds/launch";
+ * import { parseSocketSpec } from "./spec.ts";
  * import { assertEquals } from "@std/assert";
  *
  * const spec = parseSocketSpec("web=http::3000");

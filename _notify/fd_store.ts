@@ -18,7 +18,8 @@
  *
  * @example Usage
  * ```ts ignore
- * import { createMemfd, ListenFds, readMemfd, storeFds } from "jsr:@listen-fds/listen-fds";
+ * import { ListenFds } from "@listen-fds/listen-fds";
+ * import { createMemfd, readMemfd, storeFds } from "@listen-fds/listen-fds/notify";
  *
  * const [previous] = ListenFds.fromEnv().takeByName("state");
  * const state = previous ? new TextDecoder().decode(readMemfd(previous.fd)) : "{}";
@@ -70,7 +71,7 @@ export interface StoreFdsOptions extends Omit<NotifyOptions, "fds"> {
  *
  * @example Usage
  * ```ts ignore
- * import { createMemfd, storeFds } from "jsr:@listen-fds/listen-fds";
+ * import { createMemfd, storeFds } from "@listen-fds/listen-fds/notify";
  *
  * const fd = createMemfd("counter", "41");
  * storeFds([fd], { name: "counter" });
@@ -103,7 +104,7 @@ export function storeFds(
  *
  * @example Usage
  * ```ts ignore
- * import { removeStoredFds } from "jsr:@listen-fds/listen-fds";
+ * import { removeStoredFds } from "@listen-fds/listen-fds/notify";
  *
  * removeStoredFds("counter");
  * ```
@@ -129,7 +130,7 @@ export function removeStoredFds(
  *
  * @example Usage
  * ```ts ignore
- * import { closeFd, createMemfd, readMemfd } from "jsr:@listen-fds/listen-fds";
+ * import { closeFd, createMemfd, readMemfd } from "@listen-fds/listen-fds/notify";
  *
  * const fd = createMemfd("state", JSON.stringify({ sessions: 3 }));
  * console.log(new TextDecoder().decode(readMemfd(fd)));
@@ -183,7 +184,8 @@ export function createMemfd(
  *
  * @example Usage
  * ```ts ignore
- * import { ListenFds, readMemfd } from "jsr:@listen-fds/listen-fds";
+ * import { ListenFds } from "@listen-fds/listen-fds";
+ * import { readMemfd } from "@listen-fds/listen-fds/notify";
  *
  * const [state] = ListenFds.fromEnv().takeByName("state");
  * if (state) console.log(new TextDecoder().decode(readMemfd(state.fd)));
@@ -223,7 +225,7 @@ export function readMemfd(fd: number): Uint8Array {
  *
  * @example Usage
  * ```ts ignore
- * import { closeFd, createMemfd } from "jsr:@listen-fds/listen-fds";
+ * import { closeFd, createMemfd } from "@listen-fds/listen-fds/notify";
  *
  * closeFd(createMemfd("scratch"));
  * ```

@@ -13,7 +13,7 @@
  *
  * @example Usage
  * ```ts ignore
- * import { notifyReady, notifyStatus } from "jsr:@listen-fds/listen-fds";
+ * import { notifyReady, notifyStatus } from "@listen-fds/listen-fds/notify";
  *
  * // … open databases, start listening …
  * notifyReady();
@@ -110,7 +110,7 @@ const encoder = new TextEncoder();
  *
  * @example Usage
  * ```ts ignore
- * import { notify } from "jsr:@listen-fds/listen-fds";
+ * import { notify } from "@listen-fds/listen-fds/notify";
  *
  * notify({ READY: 1, STATUS: "listening on :8080" });
  * notify("X_CUSTOM=1"); // private keys should start with X_
@@ -145,7 +145,7 @@ export function notify(
  *
  * @example Usage
  * ```ts ignore
- * import { notifyReady } from "jsr:@listen-fds/listen-fds";
+ * import { notifyReady } from "@listen-fds/listen-fds/notify";
  *
  * notifyReady();
  * ```
@@ -165,7 +165,7 @@ export function notifyReady(options?: NotifyOptions): boolean {
  *
  * @example Usage
  * ```ts ignore
- * import { notifyReady, notifyReloading } from "jsr:@listen-fds/listen-fds";
+ * import { notifyReady, notifyReloading } from "@listen-fds/listen-fds/notify";
  *
  * Deno.addSignalListener("SIGHUP", () => {
  *   notifyReloading();
@@ -191,7 +191,7 @@ export function notifyReloading(options?: NotifyOptions): boolean {
  *
  * @example Usage
  * ```ts ignore
- * import { notifyStopping } from "jsr:@listen-fds/listen-fds";
+ * import { notifyStopping } from "@listen-fds/listen-fds/notify";
  *
  * notifyStopping();
  * ```
@@ -211,7 +211,7 @@ export function notifyStopping(options?: NotifyOptions): boolean {
  *
  * @example Usage
  * ```ts ignore
- * import { notifyStatus } from "jsr:@listen-fds/listen-fds";
+ * import { notifyStatus } from "@listen-fds/listen-fds/notify";
  *
  * notifyStatus("42 clients connected");
  * ```
@@ -232,7 +232,7 @@ export function notifyStatus(text: string, options?: NotifyOptions): boolean {
  *
  * @example Usage
  * ```ts ignore
- * import { notifyMainPid } from "jsr:@listen-fds/listen-fds";
+ * import { notifyMainPid } from "@listen-fds/listen-fds/notify";
  *
  * notifyMainPid(1234);
  * ```
@@ -255,7 +255,7 @@ export function notifyMainPid(pid: number, options?: NotifyOptions): boolean {
  *
  * @example Usage
  * ```ts ignore
- * import { notifyExtendTimeout } from "jsr:@listen-fds/listen-fds";
+ * import { notifyExtendTimeout } from "@listen-fds/listen-fds/notify";
  *
  * notifyExtendTimeout(30_000); // the migration needs up to 30 more seconds
  * ```
@@ -283,7 +283,7 @@ export function notifyExtendTimeout(
  *
  * @example Usage
  * ```ts ignore
- * import { notifyErrno } from "jsr:@listen-fds/listen-fds";
+ * import { notifyErrno } from "@listen-fds/listen-fds/notify";
  *
  * notifyErrno(98); // EADDRINUSE
  * ```
@@ -301,7 +301,7 @@ export function notifyErrno(code: number, options?: NotifyOptions): boolean {
  *
  * @example Usage
  * ```ts ignore
- * import { monotonicMicroseconds } from "jsr:@listen-fds/listen-fds";
+ * import { monotonicMicroseconds } from "./notify.ts";
  *
  * console.log(monotonicMicroseconds()); // e.g. 123456789012n
  * ```

@@ -10,7 +10,7 @@
  *
  * @example Usage
  * ```ts ignore
- * import { handleShutdown, notifyReady } from "jsr:@listen-fds/listen-fds";
+ * import { handleShutdown, notifyReady } from "@listen-fds/listen-fds/notify";
  *
  * const server = Deno.serve({ port: 8000 }, () => new Response("hi"));
  * handleShutdown(server, { timeout: 10_000 });
@@ -123,7 +123,8 @@ export interface ShutdownHandler extends Disposable {
  *
  * @example Usage
  * ```ts ignore
- * import { handleShutdown, ListenFds } from "jsr:@listen-fds/listen-fds";
+ * import { ListenFds } from "@listen-fds/listen-fds";
+ * import { handleShutdown } from "@listen-fds/listen-fds/notify";
  * import { createServer } from "node:http";
  *
  * const [web] = ListenFds.fromEnv().takeByName("web");

@@ -10,7 +10,7 @@
  *
  * @example Usage
  * ```ts ignore
- * import { startWatchdog } from "jsr:@listen-fds/listen-fds";
+ * import { startWatchdog } from "@listen-fds/listen-fds/notify";
  *
  * using watchdog = startWatchdog(); // does nothing without WatchdogSec=
  * console.log(watchdog.interval); // e.g. 10000 (ms) for WatchdogSec=10
@@ -21,7 +21,6 @@
 
 import { ListenFdsError } from "../_errors.ts";
 import { notify, NOTIFY_SOCKET } from "./notify.ts";
-import type { NotifyOptions } from "./notify.ts";
 
 /** The variable holding the watchdog timeout in microseconds. */
 export const WATCHDOG_USEC = "WATCHDOG_USEC";
@@ -70,7 +69,7 @@ export interface WatchdogIntervalOptions {
  *
  * @example Usage
  * ```ts
- * import { watchdogInterval } from "@listen-fds/listen-fds";
+ * import { watchdogInterval } from "./watchdog.ts";
  * import { assertEquals } from "@std/assert";
  *
  * assertEquals(watchdogInterval({ env: { WATCHDOG_USEC: "3000000" } }), 3000);
@@ -163,7 +162,7 @@ export interface Watchdog extends Disposable {
  *
  * @example Usage
  * ```ts ignore
- * import { notifyReady, startWatchdog } from "jsr:@listen-fds/listen-fds";
+ * import { notifyReady, startWatchdog } from "@listen-fds/listen-fds/notify";
  *
  * const watchdog = startWatchdog();
  * notifyReady();
@@ -218,44 +217,6 @@ export function startWatchdog(options: StartWatchdogOptions = {}): Watchdog {
     stop,
     [Symbol.dispose]: stop,
   };
-}
-
-/**
- * Sends one watchdog keep-alive ping: `WATCHDOG=1`. {@linkcode startWatchdog}
- * does this on a timer.
- *
- * @param options See {@linkcode NotifyOptions}.
- * @returns `true` when sent, `false` when `NOTIFY_SOCKET` is not set.
- * @throws {ListenFdsError} As {@linkcode notify}.
- *
- * @example Usage
- * ```ts ignore
- * import { notifyWatchdog } from "jsr:@listen-fds/listen-fds";
- *
- * notifyWatchdog();
- * ```
- */
-export function notifyWatchdog(options?: NotifyOptions): boolean {
-  return notify("WATCHDOG=1", options);
-}
-
-/**
- * Makes the service manager act as if the watchdog timed out now:
- * `WATCHDOG=trigger`. Use it when the service detects it is broken.
- *
- * @param options See {@linkcode NotifyOptions}.
- * @returns `true` when sent, `false` when `NOTIFY_SOCKET` is not set.
- * @throws {ListenFdsError} As {@linkcode notify}.
- *
- * @example Usage
- * ```ts ignore
- * import { triggerWatchdog } from "jsr:@listen-fds/listen-fds";
- *
- * triggerWatchdog(); // systemd applies WatchdogSignal= and Restart=
- * ```
- */
-export function triggerWatchdog(options?: NotifyOptions): boolean {
-  return notify("WATCHDOG=trigger", options);
 }
 
 function unsetWatchdogEnv(): void {

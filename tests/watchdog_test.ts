@@ -7,12 +7,7 @@ import {
   assertThrows,
 } from "@std/assert";
 import { ListenFdsError } from "../_errors.ts";
-import {
-  notifyWatchdog,
-  startWatchdog,
-  triggerWatchdog,
-  watchdogInterval,
-} from "../_notify/watchdog.ts";
+import { startWatchdog, watchdogInterval } from "../_notify/watchdog.ts";
 import { NotifyReceiver } from "./support/notify_receiver.ts";
 
 function errorOf(fn: () => unknown): ListenFdsError {
@@ -147,15 +142,6 @@ Deno.test("watchdogInterval() with unsetEnvironment removes both variables, also
       else Deno.env.set(name, saved[i]!);
     }
   }
-});
-
-Deno.test("notifyWatchdog() and triggerWatchdog() send WATCHDOG=1 and WATCHDOG=trigger", async () => {
-  using r = receiver();
-  const env = { NOTIFY_SOCKET: r.address };
-  notifyWatchdog({ env });
-  triggerWatchdog({ env });
-  assertEquals((await r.receive()).text, "WATCHDOG=1");
-  assertEquals((await r.receive()).text, "WATCHDOG=trigger");
 });
 
 Deno.test("startWatchdog() pings at once and every half interval until stopped", async () => {
