@@ -15,12 +15,13 @@ import { LINUX } from "./_linux.ts";
 import { inspectFd, ownPidfdId } from "./_fd_info.ts";
 import { readProcFile } from "./_adopt/proc.ts";
 import type { FdInfo } from "./_fd_info.ts";
-// Hand-off to Deno networking (adopt/).
+// Hand-off to Deno networking (_adopt/).
 import { adoptListener } from "./_adopt/listener.ts";
 import { adoptServe } from "./_adopt/serve.ts";
 import { adoptDatagram } from "./_adopt/datagram.ts";
 import { adoptConn } from "./_adopt/conn.ts";
 import { adoptFile } from "./_adopt/file.ts";
+import { bindOptions } from "./_adopt/policy.ts";
 import type {
   FallbackOptions,
   FdSelector,
@@ -485,14 +486,9 @@ export class ListenFds {
   listen(options: ListenOrBindOptions): Deno.Listener {
     const index = this.#handOff(options, "listen");
     if (index !== undefined) return this.takeListener(index, options);
-    const {
-      name: _name,
-      index: _index,
-      via: _via,
-      fallback: _fallback,
-      ...bind
-    } = options;
-    return Deno.listen(bind as Deno.ListenOptions & { transport?: "tcp" });
+    return Deno.listen(
+      bindOptions(options) as Deno.ListenOptions & { transport?: "tcp" },
+    );
   }
 
   /**
@@ -541,15 +537,8 @@ export class ListenFds {
     }
     const index = this.#handOff(options, "serve HTTP");
     if (index === undefined) {
-      const {
-        name: _name,
-        index: _index,
-        via: _via,
-        fallback: _fallback,
-        ...bind
-      } = options;
       return Deno.serve(
-        { ...bind, handler: serveHandler } as
+        { ...bindOptions(options), handler: serveHandler } as
           & Deno.ServeTcpOptions
           & Deno.ServeInit<Deno.NetAddr>,
       );

@@ -10,13 +10,8 @@
 import { ListenFdsError } from "../_errors.ts";
 import {
   adoptIntoPlaceholder,
-  describeMismatch,
-  PLACEHOLDER_HOSTNAME,
-  privateSocketPath,
-  requireFd,
-  setAddress,
-  UNIX_PLACEHOLDER_PERMISSIONS,
-  withPermission,
+  requireSocket,
+  withPlaceholder,
 } from "./placeholder.ts";
 
 type ListenDatagram = (
@@ -39,15 +34,7 @@ type ListenDatagram = (
  */
 export function adoptDatagram(fd: number): Deno.DatagramConn {
   const action = `take fd ${fd} as a datagram socket`;
-  const info = requireFd(fd, action, (info) => {
-    const socket = info.socket;
-    if (!socket) return describeMismatch(info);
-    if (socket.type !== "dgram") return `socket type is "${socket.type}"`;
-    if (!["inet", "inet6", "unix"].includes(socket.family)) {
-      return `socket family is "${socket.family}"`;
-    }
-    return undefined;
-  });
+  const { address } = requireSocket(fd, action, "dgram");
   const listenDatagram =
     (Deno as unknown as { listenDatagram?: ListenDatagram })
       .listenDatagram;
@@ -57,34 +44,18 @@ export function adoptDatagram(fd: number): Deno.DatagramConn {
       { code: "UNSTABLE_API_REQUIRED", fd },
     );
   }
-  const address = info.socket!.address as Deno.NetAddr | Deno.UnixAddr;
-  let conn: Deno.DatagramConn;
-  if ("path" in address) {
-    const socketPath = privateSocketPath(action);
-    try {
-      conn = withPermission(
-        action,
-        UNIX_PLACEHOLDER_PERMISSIONS,
-        () =>
-          listenDatagram({ transport: "unixpacket", path: socketPath.path }),
-      );
-      adoptIntoPlaceholder(fd, conn.addr, action, () => conn.close());
-    } finally {
-      socketPath.remove();
-    }
-  } else {
-    conn = withPermission(
-      action,
-      `--allow-net=${PLACEHOLDER_HOSTNAME}`,
-      () =>
-        listenDatagram({
-          transport: "udp",
-          hostname: PLACEHOLDER_HOSTNAME,
-          port: 0,
-        }),
-    );
-    adoptIntoPlaceholder(fd, conn.addr, action, () => conn.close());
-  }
-  setAddress(conn, "addr", address);
-  return conn;
+  return withPlaceholder(
+    "path" in address,
+    action,
+    (place) =>
+      listenDatagram(
+        "path" in place
+          ? { transport: "unixpacket", ...place }
+          : { transport: "udp", ...place },
+      ),
+    (conn) => {
+      adoptIntoPlaceholder(fd, conn, address, action, () => conn.close());
+      return conn;
+    },
+  );
 }

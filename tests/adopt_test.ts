@@ -26,7 +26,7 @@ import { adoptServe } from "../_adopt/serve.ts";
 import { adoptDatagram } from "../_adopt/datagram.ts";
 import { adoptFile } from "../_adopt/file.ts";
 import { leaveStaleRegistration } from "./support/stale_epoll.ts";
-import { nodeFdSupported } from "../_adopt/placeholder.ts";
+import { nodeFdSupported } from "../_adopt/policy.ts";
 import {
   listOpenFds,
   parseEpollTargets,
