@@ -7,6 +7,7 @@
  */
 
 import { ListenFdsError } from "./_errors.ts";
+import { CANONICAL_DECIMAL } from "./_environment.ts";
 
 /** The first passed fd when `LISTEN_FDS_FIRST_FD` is not set (`SD_LISTEN_FDS_START`). */
 export const LISTEN_FDS_START = 3;
@@ -36,7 +37,6 @@ export type ListenEnvRecord = Readonly<
 
 const INT_MAX = 2147483647;
 const U64_MAX = 18446744073709551615n;
-const CANONICAL_DECIMAL = /^(?:0|[1-9][0-9]*)$/;
 
 /** The socket-activation environment, validated. */
 export interface ListenEnv {

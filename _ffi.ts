@@ -21,6 +21,7 @@
  */
 
 import { ListenFdsError } from "./_errors.ts";
+import { readOptionalEnv } from "./_environment.ts";
 import { ERRNO_NAMES, isLinuxArch } from "./_linux.ts";
 
 /** The C prototype is beside each parameter. */
@@ -427,38 +428,6 @@ export function findLibc(candidates: string[]): string {
     }; set ${LIBC_PATH_VARIABLE} to its path`,
     { code: "LIBC_UNAVAILABLE", cause: new AggregateError(failures) },
   );
-}
-
-/**
- * Reads an optional variable, such as {@linkcode LIBC_PATH_VARIABLE}, without
- * ever prompting: unless env access to it is already granted, it counts as
- * unset. (A prompt would block a socket-activated start until someone
- * answers it in a terminal.)
- *
- * @param name The variable.
- * @returns Its value, or `undefined` when unset or not readable.
- * @throws {ListenFdsError} `INVALID_ARGUMENT` when the value is not valid
- * UTF-8.
- */
-export function readOptionalEnv(name: string): string | undefined {
-  try {
-    if (
-      Deno.permissions.querySync({ name: "env", variable: name }).state !==
-        "granted"
-    ) {
-      return undefined;
-    }
-    return Deno.env.get(name);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) return undefined;
-    if (error instanceof Deno.errors.InvalidData) {
-      throw new ListenFdsError(
-        `Cannot use ${name}: its value is not valid UTF-8`,
-        { code: "INVALID_ARGUMENT", variable: name, cause: error },
-      );
-    }
-    throw error;
-  }
 }
 
 /**

@@ -10,6 +10,7 @@ import { parseListenEnv, parseListenFdRange } from "./_env.ts";
 import type { ListenEnv, ListenEnvRecord } from "./_env.ts";
 import { LISTEN_VARIABLES, UNKNOWN_NAME } from "./_env.ts";
 import { ListenFdsError } from "./_errors.ts";
+import { readEnv, unsetEnv } from "./_environment.ts";
 import { errno, getenvBytes, libc, syscallError } from "./_ffi.ts";
 import { LINUX } from "./_linux.ts";
 import { inspectFd, ownPidfdId } from "./_fd_info.ts";
@@ -198,7 +199,7 @@ export class ListenFds {
       } catch (error) {
         shared = { error, options: first };
       } finally {
-        if (first.unsetEnv) unsetProcessEnv();
+        if (first.unsetEnv) unsetEnv(LISTEN_VARIABLES);
       }
     } else {
       checkSameOptions(shared.options, options);
@@ -739,40 +740,18 @@ function readProcessEnv(): {
 
 function readVariable(name: string): string | Uint8Array | undefined {
   try {
-    return Deno.env.get(name);
+    return readEnv(name, LISTEN_VARIABLES.join(","));
   } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) {
-      throw new ListenFdsError(
-        `Cannot read ${name}: run again with --allow-env=${
-          LISTEN_VARIABLES.join(",")
-        }`,
-        { code: "PERMISSION_REQUIRED", variable: name, cause: error },
-      );
-    }
-    if (error instanceof Deno.errors.InvalidData) {
-      // Not valid UTF-8: only libc gives the bytes.
-      try {
-        return getenvBytes(name);
-      } catch (cause) {
-        if (!(cause instanceof ListenFdsError)) throw cause;
-        throw new ListenFdsError(
-          `Cannot read ${name}: its value is not valid UTF-8, and reading its bytes failed: ${cause.message}`,
-          { code: cause.code, variable: name, cause },
-        );
-      }
-    }
-    throw error;
-  }
-}
-
-function unsetProcessEnv(): void {
-  for (const name of LISTEN_VARIABLES) {
+    if (!(error instanceof Deno.errors.InvalidData)) throw error;
+    // Not valid UTF-8: only libc gives the bytes.
     try {
-      Deno.env.delete(name);
-    } catch (error) {
-      // Without write access to the variable there is nothing to remove it
-      // with; reading it already failed loudly.
-      if (!(error instanceof Deno.errors.NotCapable)) throw error;
+      return getenvBytes(name);
+    } catch (cause) {
+      if (!(cause instanceof ListenFdsError)) throw cause;
+      throw new ListenFdsError(
+        `Cannot read ${name}: its value is not valid UTF-8, and reading its bytes failed: ${cause.message}`,
+        { code: cause.code, variable: name, cause },
+      );
     }
   }
 }

@@ -33,6 +33,7 @@
 import { ListenFdsError } from "../_errors.ts";
 import { cString, errno, errnoError, libc, syscallError } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
+import { readToEnd } from "../_io.ts";
 import { notify } from "./notify.ts";
 import type { NotifyOptions } from "./notify.ts";
 
@@ -192,27 +193,8 @@ export function createMemfd(
  * ```
  */
 export function readMemfd(fd: number): Uint8Array {
-  const c = libc();
   seekStart(fd);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  while (true) {
-    const buffer = new Uint8Array(65536);
-    const result = Number(c.read(fd, buffer, BigInt(buffer.length)));
-    if (result === -1) {
-      throw syscallError(`Cannot read fd ${fd}`, "read", fd);
-    }
-    if (result === 0) break;
-    chunks.push(buffer.subarray(0, result));
-    total += result;
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return readToEnd(fd);
 }
 
 /**

@@ -24,6 +24,7 @@
  */
 
 import { ListenFdsError } from "../_errors.ts";
+import { readEnv, unsetEnv } from "../_environment.ts";
 import { errno, errnoError, libc } from "../_ffi.ts";
 import {
   buildMsghdr,
@@ -124,13 +125,13 @@ export function notify(
   const fds = checkFds(options.fds ?? []);
   const env = options.env;
   try {
-    const value = env ? env[NOTIFY_SOCKET] : readNotifySocket();
+    const value = env ? env[NOTIFY_SOCKET] : readEnv(NOTIFY_SOCKET);
     if (value === undefined) return false;
     const address = parseNotifySocket(value);
     sendNotification(address, value, encoder.encode(message), fds);
     return true;
   } finally {
-    if (options.unsetEnvironment && !env) unsetNotifySocket();
+    if (options.unsetEnvironment && !env) unsetEnv([NOTIFY_SOCKET]);
   }
 }
 
@@ -500,32 +501,6 @@ function checkFds(fds: readonly number[]): readonly number[] {
     }
   }
   return fds;
-}
-
-function readNotifySocket(): string | undefined {
-  try {
-    return Deno.env.get(NOTIFY_SOCKET);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) {
-      throw new ListenFdsError(
-        `Cannot read ${NOTIFY_SOCKET}: run again with --allow-env=${NOTIFY_SOCKET}`,
-        {
-          code: "PERMISSION_REQUIRED",
-          variable: NOTIFY_SOCKET,
-          cause: error,
-        },
-      );
-    }
-    throw error;
-  }
-}
-
-function unsetNotifySocket(): void {
-  try {
-    Deno.env.delete(NOTIFY_SOCKET);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotCapable)) throw error;
-  }
 }
 
 function sendNotification(

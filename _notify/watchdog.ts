@@ -20,6 +20,7 @@
  */
 
 import { ListenFdsError } from "../_errors.ts";
+import { CANONICAL_DECIMAL, readEnv, unsetEnv } from "../_environment.ts";
 import { notify, NOTIFY_SOCKET } from "./notify.ts";
 
 /** The variable holding the watchdog timeout in microseconds. */
@@ -28,7 +29,6 @@ export const WATCHDOG_USEC = "WATCHDOG_USEC";
 /** The variable naming the process the watchdog applies to. */
 export const WATCHDOG_PID = "WATCHDOG_PID";
 
-const CANONICAL_DECIMAL = /^(?:0|[1-9][0-9]*)$/;
 const USEC_INFINITY = 18446744073709551615n;
 const INT_MAX = 2147483647;
 
@@ -112,7 +112,9 @@ export function watchdogInterval(
     }
     return Number(usec) / 1000;
   } finally {
-    if (options.unsetEnvironment && !env) unsetWatchdogEnv();
+    if (options.unsetEnvironment && !env) {
+      unsetEnv([WATCHDOG_USEC, WATCHDOG_PID]);
+    }
   }
 }
 
@@ -219,33 +221,9 @@ export function startWatchdog(options: StartWatchdogOptions = {}): Watchdog {
   };
 }
 
-function unsetWatchdogEnv(): void {
-  for (const name of [WATCHDOG_USEC, WATCHDOG_PID]) {
-    try {
-      Deno.env.delete(name);
-    } catch {
-      // Without write access there is nothing to remove it with.
-    }
-  }
-}
-
 function invalidUsec(value: string, reason: string): ListenFdsError {
   return new ListenFdsError(
     `Cannot use ${WATCHDOG_USEC}: value "${value}" ${reason}`,
     { code: "INVALID_WATCHDOG_USEC", variable: WATCHDOG_USEC, value },
   );
-}
-
-function readEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) {
-      throw new ListenFdsError(
-        `Cannot read ${name}: run again with --allow-env=${name}`,
-        { code: "PERMISSION_REQUIRED", variable: name, cause: error },
-      );
-    }
-    throw error;
-  }
 }

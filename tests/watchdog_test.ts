@@ -226,7 +226,7 @@ Deno.test("startWatchdog() reports failed pings to onError and keeps trying", as
 Deno.test("startWatchdog() does not keep the process alive", async () => {
   const script = `
     import { startWatchdog } from ${
-    JSON.stringify(new URL("../watchdog.ts", import.meta.url).href)
+    JSON.stringify(new URL("../_notify/watchdog.ts", import.meta.url).href)
   };
     startWatchdog({ env: { NOTIFY_SOCKET: "@x-${crypto.randomUUID()}" }, interval: 50, onError() {} });
   `;
