@@ -217,9 +217,8 @@ function cStrings(strings: readonly string[]): {
   return { pointers: new Uint8Array(pointers.buffer), keep };
 }
 
-function check(result: number, what: string, call: string): void {
-  if (result !== 0) throw errnoError(what, call, result);
-}
+/** Throws the error of a `posix_spawn*()` call that did not return 0. */
+type Check = (result: number, call: string) => void;
 
 function posixSpawn(
   path: string,
@@ -229,55 +228,20 @@ function posixSpawn(
 ): number {
   const c = libc();
   const what = `Cannot start "${argv[7] ?? path}"`;
+  const check: Check = (result, call) => {
+    if (result !== 0) throw errnoError(what, call, result);
+  };
   const actions = new Uint8Array(SPAWN.file_actions_size);
   const attr = new Uint8Array(SPAWN.attr_size);
   check(
     c.posix_spawn_file_actions_init(actions),
-    what,
     "posix_spawn_file_actions_init",
   );
   try {
-    check(c.posix_spawnattr_init(attr), what, "posix_spawnattr_init");
+    check(c.posix_spawnattr_init(attr), "posix_spawnattr_init");
     try {
-      fds.forEach((fd, i) => {
-        // Source and target always differ, so dup2() clears FD_CLOEXEC.
-        check(
-          c.posix_spawn_file_actions_adddup2(actions, fd, 3 + i),
-          what,
-          "posix_spawn_file_actions_adddup2",
-        );
-      });
-      if (c.posix_spawn_file_actions_addclosefrom_np) {
-        check(
-          c.posix_spawn_file_actions_addclosefrom_np(actions, 3 + fds.length),
-          what,
-          "posix_spawn_file_actions_addclosefrom_np",
-        );
-      }
-      const all = new Uint8Array(SPAWN.sigset_size);
-      all.fill(0xff, 0, SPAWN.sigset_used);
-      const none = new Uint8Array(SPAWN.sigset_size);
-      check(
-        c.posix_spawnattr_setsigdefault(attr, all),
-        what,
-        "posix_spawnattr_setsigdefault",
-      );
-      check(
-        c.posix_spawnattr_setsigmask(attr, none),
-        what,
-        "posix_spawnattr_setsigmask",
-      );
-      // Process group 0 (the attribute's default): a new group led by the
-      // child, out of the terminal's reach.
-      check(
-        c.posix_spawnattr_setflags(
-          attr,
-          LINUX.POSIX_SPAWN_SETSIGDEF | LINUX.POSIX_SPAWN_SETSIGMASK |
-            LINUX.POSIX_SPAWN_SETPGROUP,
-        ),
-        what,
-        "posix_spawnattr_setflags",
-      );
+      passFds(actions, fds, check);
+      defaultSignalsInNewGroup(attr, check);
       const pid = new Int32Array(1);
       const args = cStrings(argv);
       const env = cStrings(envp);
@@ -293,7 +257,7 @@ function posixSpawn(
       if (args.keep.length + env.keep.length < 0) {
         throw new Error("unreachable");
       }
-      check(result, what, "posix_spawn");
+      check(result, "posix_spawn");
       return pid[0]!;
     } finally {
       c.posix_spawnattr_destroy(attr);
@@ -301,6 +265,53 @@ function posixSpawn(
   } finally {
     c.posix_spawn_file_actions_destroy(actions);
   }
+}
+
+/** File actions: `fds` become 3, 4, … and every other fd above is closed. */
+function passFds(
+  actions: Uint8Array,
+  fds: readonly number[],
+  check: Check,
+): void {
+  const c = libc();
+  fds.forEach((fd, i) => {
+    // Source and target always differ, so dup2() clears FD_CLOEXEC.
+    check(
+      c.posix_spawn_file_actions_adddup2(actions, fd, 3 + i),
+      "posix_spawn_file_actions_adddup2",
+    );
+  });
+  if (c.posix_spawn_file_actions_addclosefrom_np) {
+    check(
+      c.posix_spawn_file_actions_addclosefrom_np(actions, 3 + fds.length),
+      "posix_spawn_file_actions_addclosefrom_np",
+    );
+  }
+}
+
+/**
+ * Attributes: every signal at its default action and unblocked, and process
+ * group 0 (the attribute's default): a new group led by the child, out of
+ * the terminal's reach.
+ */
+function defaultSignalsInNewGroup(attr: Uint8Array, check: Check): void {
+  const c = libc();
+  const all = new Uint8Array(SPAWN.sigset_size);
+  all.fill(0xff, 0, SPAWN.sigset_used);
+  const none = new Uint8Array(SPAWN.sigset_size);
+  check(
+    c.posix_spawnattr_setsigdefault(attr, all),
+    "posix_spawnattr_setsigdefault",
+  );
+  check(c.posix_spawnattr_setsigmask(attr, none), "posix_spawnattr_setsigmask");
+  check(
+    c.posix_spawnattr_setflags(
+      attr,
+      LINUX.POSIX_SPAWN_SETSIGDEF | LINUX.POSIX_SPAWN_SETSIGMASK |
+        LINUX.POSIX_SPAWN_SETPGROUP,
+    ),
+    "posix_spawnattr_setflags",
+  );
 }
 
 async function waitForExit(pid: number): Promise<ExitStatus> {
