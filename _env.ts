@@ -106,62 +106,11 @@ export function parseListenEnv(
   env: ListenEnvRecord,
   options: ParseListenEnvOptions = {},
 ): ListenEnv | undefined {
-  const fdsValue = env.LISTEN_FDS;
-  if (fdsValue === undefined) return undefined;
-
-  const pidValue = numberText(
-    "LISTEN_PID",
-    env.LISTEN_PID,
-    "INVALID_LISTEN_PID",
-  );
-  const pid = parseListenPid(pidValue);
-  if (pid !== undefined && options.pid !== undefined && pid !== options.pid) {
-    throw new ListenFdsError(
-      `Cannot use LISTEN_PID: value is "${pidValue}" but this process is ${options.pid}; ` +
-        `the variables are meant for another process, usually because the service was started through a ` +
-        `wrapper that forks (deno task, a shell, npm's .bin/deno): exec the deno binary directly`,
-      { code: "PID_MISMATCH", variable: "LISTEN_PID", value: pidValue },
-    );
-  }
-
-  const pidfdIdValue = numberText(
-    "LISTEN_PIDFDID",
-    env.LISTEN_PIDFDID,
-    "INVALID_LISTEN_PIDFDID",
-  );
-  const pidfdId = parseListenPidfdId(pidfdIdValue);
-  let pidfdIdVerified = false;
-  if (pidfdId !== undefined && options.pidfdId) {
-    const own = options.pidfdId();
-    if (own !== undefined && own !== pidfdId) {
-      throw new ListenFdsError(
-        `Cannot use LISTEN_PIDFDID: value is "${pidfdIdValue}" but this process's pidfd id is ${own}; ` +
-          `the variables are meant for another process`,
-        {
-          code: "PIDFDID_MISMATCH",
-          variable: "LISTEN_PIDFDID",
-          value: pidfdIdValue,
-        },
-      );
-    }
-    pidfdIdVerified = own !== undefined;
-  }
-
+  if (env.LISTEN_FDS === undefined) return undefined;
+  const pid = checkPid(env, options.pid);
+  const { pidfdId, pidfdIdVerified } = checkPidfdId(env, options.pidfdId);
   const { count, firstFd } = parseListenFdRange(env);
-  const namesValue = nameText(env.LISTEN_FDNAMES);
-  const names = parseListenFdNames(namesValue);
-  if (names !== undefined && names.length !== count) {
-    throw new ListenFdsError(
-      `Cannot use LISTEN_FDNAMES: value is "${namesValue}" with ${names.length} ${
-        names.length === 1 ? "name" : "names"
-      } but LISTEN_FDS is ${count}`,
-      {
-        code: "FDNAMES_COUNT_MISMATCH",
-        variable: "LISTEN_FDNAMES",
-        value: namesValue,
-      },
-    );
-  }
+  const names = readNames(env, count);
   return {
     count,
     firstFd,
@@ -170,6 +119,67 @@ export function parseListenEnv(
     pidfdId,
     pidfdIdVerified,
   };
+}
+
+/** `LISTEN_PID`, checked against this process's pid when one is given. */
+function checkPid(
+  env: ListenEnvRecord,
+  own: number | undefined,
+): number | undefined {
+  const value = numberText("LISTEN_PID", env.LISTEN_PID, "INVALID_LISTEN_PID");
+  const pid = parseListenPid(value);
+  if (pid !== undefined && own !== undefined && pid !== own) {
+    throw new ListenFdsError(
+      `Cannot use LISTEN_PID: value is "${value}" but this process is ${own}; ` +
+        `the variables are meant for another process, usually because the service was started through a ` +
+        `wrapper that forks (deno task, a shell, npm's .bin/deno): exec the deno binary directly`,
+      { code: "PID_MISMATCH", variable: "LISTEN_PID", value },
+    );
+  }
+  return pid;
+}
+
+/** `LISTEN_PIDFDID`, checked against this process's pidfd id if known. */
+function checkPidfdId(
+  env: ListenEnvRecord,
+  ownId: (() => bigint | undefined) | undefined,
+): { pidfdId: bigint | undefined; pidfdIdVerified: boolean } {
+  const value = numberText(
+    "LISTEN_PIDFDID",
+    env.LISTEN_PIDFDID,
+    "INVALID_LISTEN_PIDFDID",
+  );
+  const pidfdId = parseListenPidfdId(value);
+  if (pidfdId === undefined || !ownId) {
+    return { pidfdId, pidfdIdVerified: false };
+  }
+  const own = ownId();
+  if (own !== undefined && own !== pidfdId) {
+    throw new ListenFdsError(
+      `Cannot use LISTEN_PIDFDID: value is "${value}" but this process's pidfd id is ${own}; ` +
+        `the variables are meant for another process`,
+      { code: "PIDFDID_MISMATCH", variable: "LISTEN_PIDFDID", value },
+    );
+  }
+  return { pidfdId, pidfdIdVerified: own !== undefined };
+}
+
+/** `LISTEN_FDNAMES`, which must name `count` fds when present. */
+function readNames(
+  env: ListenEnvRecord,
+  count: number,
+): string[] | undefined {
+  const value = nameText(env.LISTEN_FDNAMES);
+  const names = parseListenFdNames(value);
+  if (names !== undefined && names.length !== count) {
+    throw new ListenFdsError(
+      `Cannot use LISTEN_FDNAMES: value is "${value}" with ${names.length} ${
+        names.length === 1 ? "name" : "names"
+      } but LISTEN_FDS is ${count}`,
+      { code: "FDNAMES_COUNT_MISMATCH", variable: "LISTEN_FDNAMES", value },
+    );
+  }
+  return names;
 }
 
 /**

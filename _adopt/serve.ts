@@ -233,6 +233,36 @@ function serveNatively(
   );
 }
 
+/** The options of `ListenFds.serve()` that would bind an address. */
+const ADDRESS_FIELDS = [
+  "port",
+  "hostname",
+  "path",
+  "transport",
+  "reusePort",
+  "tcpBacklog",
+  "name",
+  "index",
+  "cid",
+] as const;
+
+/**
+ * Deno reports the listener's own path as a Unix peer's address: report the
+ * activated path instead of the placeholder's.
+ */
+function withPeer(
+  handler: Deno.ServeHandler,
+  address: Deno.UnixAddr,
+): Deno.ServeHandler {
+  return (request, info) =>
+    handler(request, {
+      remoteAddr: address,
+      get completed(): Promise<void> {
+        return info.completed;
+      },
+    });
+}
+
 /**
  * What the placeholder `Deno.serve()` gets: only behaviour options (the
  * address options, the development fallback of `ListenFds.serve()`, must not
@@ -268,19 +298,7 @@ function placeholderOptions(
       { code: "INVALID_ARGUMENT", fd, value: String(drainTimeout) },
     );
   }
-  for (
-    const field of [
-      "port",
-      "hostname",
-      "path",
-      "transport",
-      "reusePort",
-      "tcpBacklog",
-      "name",
-      "index",
-      "cid",
-    ]
-  ) delete rest[field];
+  for (const field of ADDRESS_FIELDS) delete rest[field];
   // drainTimeout 0: Deno.serve's own behaviour, signal included.
   const state: DrainState | undefined = drainTimeout > 0
     ? { requests: 0, draining: false }
@@ -294,16 +312,7 @@ function placeholderOptions(
         { code: "INVALID_ARGUMENT", fd },
       );
     }
-    // Deno reports the listener's own path as a Unix peer's address; report
-    // the activated path instead of the placeholder's.
-    const inner = handler;
-    handler = (request, info) =>
-      inner(request, {
-        remoteAddr: address,
-        get completed(): Promise<void> {
-          return info.completed;
-        },
-      });
+    handler = withPeer(handler, address);
   } else if (cert !== undefined && key !== undefined) {
     Object.assign(rest, { cert, key });
   }

@@ -159,14 +159,8 @@ export async function runServe(run: Run): Promise<number> {
   let child: SpawnedChild | undefined;
   let stopping = false;
   const start = (): SpawnedChild => {
-    const fds = run.sockets.map((s) => s.fd);
-    const started = spawnChild(config.command, {
-      fds,
-      env: run.env,
-      ...run.spawn,
-    });
+    const started = startChild(run);
     running.add(started);
-    log(`launch: started pid ${started.pid}: ${config.command.join(" ")}`);
     started.exited.then((status) => {
       running.delete(started);
       events.push({ kind: "exited", child: started, status });
@@ -223,6 +217,15 @@ export async function runServe(run: Run): Promise<number> {
       await child.exited;
     }
   }
+}
+
+/** Starts the command with every socket. */
+function startChild(run: Run): SpawnedChild {
+  const { command } = run.config;
+  const fds = run.sockets.map((s) => s.fd);
+  const child = spawnChild(command, { fds, env: run.env, ...run.spawn });
+  run.log(`launch: started pid ${child.pid}: ${command.join(" ")}`);
+  return child;
 }
 
 /** Starts watching `--watch` paths, if any; a failing watch is reported. */
