@@ -452,9 +452,7 @@ export class ListenFds {
     options: HandOffOptions = {},
   ): Deno.Listener {
     const index = this.#select(selector, "take a listener");
-    const listener = adoptListener(this.#fds[index]!, options);
-    this.take(index);
-    return listener;
+    return this.#handOver(index, (fd) => adoptListener(fd, options));
   }
 
   /**
@@ -544,12 +542,10 @@ export class ListenFds {
           & Deno.ServeInit<Deno.NetAddr>,
       );
     }
-    const server = adoptServe(this.#fds[index]!, {
-      ...options,
-      handler: serveHandler,
-    });
-    this.take(index);
-    return server;
+    return this.#handOver(
+      index,
+      (fd) => adoptServe(fd, { ...options, handler: serveHandler }),
+    );
   }
 
   /**
@@ -571,9 +567,7 @@ export class ListenFds {
    */
   takeDatagram(selector: string | number): Deno.DatagramConn {
     const index = this.#select(selector, "take a datagram socket");
-    const conn = adoptDatagram(this.#fds[index]!);
-    this.take(index);
-    return conn;
+    return this.#handOver(index, adoptDatagram);
   }
 
   /**
@@ -626,9 +620,17 @@ export class ListenFds {
    */
   takeFile(selector: string | number): Deno.FsFile {
     const index = this.#select(selector, "take a file");
-    const file = adoptFile(this.#fds[index]!);
+    return this.#handOver(index, adoptFile);
+  }
+
+  /**
+   * Hands the fd at `index` to `adopt`, and takes it once `adopt` succeeded
+   * (a failed hand-off leaves the fd in the set).
+   */
+  #handOver<T>(index: number, adopt: (fd: number) => T): T {
+    const handed = adopt(this.#fds[index]!);
     this.take(index);
-    return file;
+    return handed;
   }
 
   /**
