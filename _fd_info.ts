@@ -85,11 +85,12 @@ export interface FdInfo {
  * `PERMISSION_REQUIRED` without `--allow-ffi`.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { inspectFd } from "./_fd_info.ts";
  *
- * const info = inspectFd(3);
- * if (info.socket?.listening) console.log("fd 3 listens on", info.socket.address);
+ * const info = inspectFd(0);
+ * if (info.socket?.listening) console.log("fd 0 listens on", info.socket.address);
+ * else console.log(`fd 0 is a ${info.kind}`);
  * ```
  */
 export function inspectFd(fd: number): FdInfo {

@@ -82,11 +82,13 @@ export interface LaunchOptions {
  * bad command line, `SYSCALL_FAILED` when a socket cannot be bound.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { launch } from "@listen-fds/listen-fds/launch";
+ * import { assertEquals } from "@std/assert";
  *
- * const code = await launch(["-s", "http::3000", "--", "deno", "run", "-A", "main.ts"]);
- * Deno.exit(code);
+ * // A free port as fd 3 of `true`, whose exit code launch() returns.
+ * const code = await launch(["-q", "-s", "0", "--", "true"]);
+ * assertEquals(code, 0);
  * ```
  */
 export async function launch(

@@ -99,12 +99,12 @@ const INSPECT_LIMIT = 100;
  * when fds are taken.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { ListenFds } from "@listen-fds/listen-fds";
  *
  * const fds = ListenFds.fromEnv();
  * for (const { fd, name } of fds.takeByName("http")) {
- *   console.log(`took fd ${fd} named ${name}`);
+ *   console.log(`took fd ${fd} named ${name}`); // the caller closes it
  * }
  * ```
  */
@@ -249,7 +249,7 @@ export class ListenFds {
    * @returns `LISTEN_FDS`, or 0 when not activated.
    *
    * @example Usage
-   * ```ts ignore
+   * ```ts
    * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * if (ListenFds.fromEnv().length === 0) console.log("not socket-activated");
@@ -265,10 +265,10 @@ export class ListenFds {
    * @returns The names from `LISTEN_FDNAMES`, or `"unknown"` for each fd.
    *
    * @example Usage
-   * ```ts ignore
+   * ```ts
    * import { ListenFds } from "@listen-fds/listen-fds";
    *
-   * console.log(ListenFds.fromEnv().names); // [ "http", "admin" ]
+   * console.log(ListenFds.fromEnv().names); // [ "http", "admin" ] under systemd
    * ```
    */
   get names(): readonly string[] {
@@ -281,7 +281,7 @@ export class ListenFds {
    * @returns The outcome of the `LISTEN_PID` and `LISTEN_PIDFDID` checks.
    *
    * @example Usage
-   * ```ts ignore
+   * ```ts
    * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * const { pidfdId, reason } = ListenFds.fromEnv().verification;
@@ -325,10 +325,11 @@ export class ListenFds {
    * range or the fd was taken.
    *
    * @example Usage
-   * ```ts ignore
+   * ```ts
    * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * const first = ListenFds.fromEnv().borrow(0);
+   * console.log(first?.fd, first?.name); // 3 "http" under systemd
    * ```
    */
   borrow(index: number): ListenFd | undefined {
@@ -345,12 +346,13 @@ export class ListenFds {
    * range or the fd was taken already.
    *
    * @example Usage
-   * ```ts ignore
+   * ```ts
    * import { ListenFds } from "@listen-fds/listen-fds";
+   * import { assertEquals } from "@std/assert";
    *
    * const fds = ListenFds.fromEnv();
-   * const first = fds.take(0);
-   * fds.take(0); // undefined: taken already
+   * const first = fds.take(0); // yours to close, if there was one
+   * assertEquals(fds.take(0), undefined); // taken already
    * ```
    */
   take(index: number): ListenFd | undefined {
@@ -366,10 +368,11 @@ export class ListenFds {
    * @returns The fds, in fd order; empty when none is left.
    *
    * @example Usage
-   * ```ts ignore
+   * ```ts
    * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * const web = ListenFds.fromEnv().takeByName("web");
+   * console.log(`${web.length} fds named "web"`);
    * ```
    */
   takeByName(name: string): ListenFd[] {
@@ -389,11 +392,11 @@ export class ListenFds {
    * @returns The index, or -1 when no untaken fd has that name.
    *
    * @example Usage
-   * ```ts ignore
+   * ```ts
    * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * const fds = ListenFds.fromEnv();
-   * const index = fds.indexOf("http");
+   * if (fds.indexOf("admin") === -1) console.log("no admin socket: admin API off");
    * ```
    */
   indexOf(name: string): number {
@@ -411,7 +414,7 @@ export class ListenFds {
    * the fd was taken.
    *
    * @example Usage
-   * ```ts ignore
+   * ```ts
    * import { ListenFds } from "@listen-fds/listen-fds";
    *
    * const info = ListenFds.fromEnv().inspect(0);
@@ -440,11 +443,14 @@ export class ListenFds {
    * untaken), `ADOPTION_FAILED`, `PERMISSION_REQUIRED`.
    *
    * @example Usage
-   * ```ts ignore
+   * ```ts
    * import { ListenFds } from "@listen-fds/listen-fds";
    *
-   * const listener = ListenFds.fromEnv().takeListener("echo");
-   * for await (const conn of listener) conn.readable.pipeTo(conn.writable);
+   * const fds = ListenFds.fromEnv();
+   * if (fds.indexOf("echo") !== -1) {
+   *   const listener = fds.takeListener("echo");
+   *   for await (const conn of listener) conn.readable.pipeTo(conn.writable);
+   * }
    * ```
    */
   takeListener(
@@ -476,10 +482,14 @@ export class ListenFds {
    * {@linkcode ListenFds.takeListener}.
    *
    * @example Usage
-   * ```ts ignore
+   * ```ts
    * import { ListenFds } from "@listen-fds/listen-fds";
    *
-   * const listener = ListenFds.fromEnv().listen({ name: "echo", port: 7000 });
+   * // The socket named "echo" under systemd; port 7000 (here: any free one)
+   * // when started by hand.
+   * const listener = ListenFds.fromEnv().listen({ name: "echo", port: 0 });
+   * console.log(listener.addr);
+   * listener.close();
    * ```
    */
   listen(options: ListenOrBindOptions): Deno.Listener {
@@ -514,14 +524,18 @@ export class ListenFds {
    * {@linkcode ListenFds.takeListener}.
    *
    * @example Usage
-   * ```ts ignore
+   * ```ts
    * import { ListenFds } from "@listen-fds/listen-fds";
    *
-   * ListenFds.fromEnv().serve({
+   * // The socket named "http" under systemd; port 8000 (here: any free one)
+   * // when started by hand.
+   * const server = ListenFds.fromEnv().serve({
    *   name: "http",
-   *   port: 8000,
+   *   port: 0,
+   *   onListen: (addr) => console.log("listening on", addr),
    *   handler: () => new Response("hello\n"),
    * });
+   * await server.shutdown();
    * ```
    */
   serve(
@@ -558,11 +572,14 @@ export class ListenFds {
    * `UNSTABLE_API_REQUIRED`, `ADOPTION_FAILED`, `PERMISSION_REQUIRED`.
    *
    * @example Usage
-   * ```ts ignore
+   * ```ts
    * import { ListenFds } from "@listen-fds/listen-fds";
    *
-   * const socket = ListenFds.fromEnv().takeDatagram("dns");
-   * for await (const [data, from] of socket) await socket.send(data, from);
+   * const fds = ListenFds.fromEnv();
+   * if (fds.indexOf("dns") !== -1) {
+   *   const socket = fds.takeDatagram("dns");
+   *   for await (const [data, from] of socket) await socket.send(data, from);
+   * }
    * ```
    */
   takeDatagram(selector: string | number): Deno.DatagramConn {
@@ -581,11 +598,14 @@ export class ListenFds {
    * `ADOPTION_FAILED`, `PERMISSION_REQUIRED`.
    *
    * @example Usage
-   * ```ts ignore
+   * ```ts
    * import { ListenFds } from "@listen-fds/listen-fds";
    *
-   * const conn = await ListenFds.fromEnv().takeConn("connection");
-   * await conn.readable.pipeTo(conn.writable);
+   * const fds = ListenFds.fromEnv();
+   * if (fds.indexOf("connection") !== -1) {
+   *   const conn = await fds.takeConn("connection");
+   *   await conn.readable.pipeTo(conn.writable);
+   * }
    * ```
    */
   async takeConn(selector: string | number): Promise<Deno.Conn> {
@@ -611,11 +631,14 @@ export class ListenFds {
    * `ADOPTION_FAILED`, `PERMISSION_REQUIRED`.
    *
    * @example Usage
-   * ```ts ignore
+   * ```ts
    * import { ListenFds } from "@listen-fds/listen-fds";
    *
-   * const fifo = ListenFds.fromEnv().takeFile("control");
-   * for await (const chunk of fifo.readable) console.log(chunk.length);
+   * const fds = ListenFds.fromEnv();
+   * if (fds.indexOf("control") !== -1) {
+   *   const fifo = fds.takeFile("control");
+   *   for await (const chunk of fifo.readable) console.log(chunk.length);
+   * }
    * ```
    */
   takeFile(selector: string | number): Deno.FsFile {

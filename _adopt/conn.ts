@@ -50,12 +50,19 @@ export async function adoptConn(fd: number): Promise<Deno.Conn> {
  * stream socket, `ADOPTION_FAILED`, `PERMISSION_REQUIRED`.
  *
  * @example Usage
- * ```ts ignore
- * import { adoptInetdConn } from "@listen-fds/listen-fds";
+ * ```ts
+ * import { adoptInetdConn, ListenFdsError } from "@listen-fds/listen-fds";
  *
  * // A service with StandardInput=socket (no LISTEN_* variables).
- * const conn = await adoptInetdConn();
- * await conn.readable.pipeTo(conn.writable);
+ * try {
+ *   const conn = await adoptInetdConn();
+ *   await conn.readable.pipeTo(conn.writable);
+ * } catch (error) {
+ *   if (!(error instanceof ListenFdsError && error.code === "WRONG_FD_TYPE")) {
+ *     throw error;
+ *   }
+ *   console.error("fd 0 is no connection: start me from an Accept=yes socket");
+ * }
  * ```
  */
 export async function adoptInetdConn(): Promise<Deno.Conn> {

@@ -17,14 +17,20 @@
  * Permissions: `--allow-env=NOTIFY_SOCKET` and `--allow-ffi`.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { ListenFds } from "@listen-fds/listen-fds";
- * import { createMemfd, readMemfd, storeFds } from "@listen-fds/listen-fds/notify";
+ * import {
+ *   closeFd,
+ *   createMemfd,
+ *   readMemfd,
+ *   storeFds,
+ * } from "@listen-fds/listen-fds/notify";
  *
  * const [previous] = ListenFds.fromEnv().takeByName("state");
  * const state = previous ? new TextDecoder().decode(readMemfd(previous.fd)) : "{}";
  * const fd = previous?.fd ?? createMemfd("state", state);
- * storeFds([fd], { name: "state" });
+ * storeFds([fd], { name: "state" }); // systemd keeps a duplicate
+ * closeFd(fd);
  * ```
  *
  * @module
@@ -71,11 +77,12 @@ export interface StoreFdsOptions extends Omit<NotifyOptions, "fds"> {
  * bad name; otherwise as {@linkcode notify}.
  *
  * @example Usage
- * ```ts ignore
- * import { createMemfd, storeFds } from "@listen-fds/listen-fds/notify";
+ * ```ts
+ * import { closeFd, createMemfd, storeFds } from "@listen-fds/listen-fds/notify";
  *
  * const fd = createMemfd("counter", "41");
- * storeFds([fd], { name: "counter" });
+ * storeFds([fd], { name: "counter" }); // false: not started by systemd
+ * closeFd(fd);
  * ```
  */
 export function storeFds(
@@ -104,7 +111,7 @@ export function storeFds(
  * {@linkcode notify}.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { removeStoredFds } from "@listen-fds/listen-fds/notify";
  *
  * removeStoredFds("counter");
@@ -130,7 +137,7 @@ export function removeStoredFds(
  * `SYSCALL_FAILED` when creating or writing fails.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { closeFd, createMemfd, readMemfd } from "@listen-fds/listen-fds/notify";
  *
  * const fd = createMemfd("state", JSON.stringify({ sessions: 3 }));
@@ -184,12 +191,15 @@ export function createMemfd(
  * (e.g. `ESPIPE` for a socket or pipe).
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { ListenFds } from "@listen-fds/listen-fds";
- * import { readMemfd } from "@listen-fds/listen-fds/notify";
+ * import { closeFd, readMemfd } from "@listen-fds/listen-fds/notify";
  *
  * const [state] = ListenFds.fromEnv().takeByName("state");
- * if (state) console.log(new TextDecoder().decode(readMemfd(state.fd)));
+ * if (state) {
+ *   console.log(new TextDecoder().decode(readMemfd(state.fd)));
+ *   closeFd(state.fd);
+ * }
  * ```
  */
 export function readMemfd(fd: number): Uint8Array {
@@ -206,7 +216,7 @@ export function readMemfd(fd: number): Uint8Array {
  * `SYSCALL_FAILED` for other failures.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { closeFd, createMemfd } from "@listen-fds/listen-fds/notify";
  *
  * closeFd(createMemfd("scratch"));

@@ -12,7 +12,7 @@
  * sent with libc's `sendmsg`; FFI means full trust).
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { notifyReady, notifyStatus } from "@listen-fds/listen-fds/notify";
  *
  * // … open databases, start listening …
@@ -110,7 +110,7 @@ const encoder = new TextEncoder();
  * `--allow-env` or `--allow-ffi`.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { notify } from "@listen-fds/listen-fds/notify";
  *
  * notify({ READY: 1, STATUS: "listening on :8080" });
@@ -145,7 +145,7 @@ export function notify(
  * @throws {ListenFdsError} As {@linkcode notify}.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { notifyReady } from "@listen-fds/listen-fds/notify";
  *
  * notifyReady();
@@ -165,14 +165,15 @@ export function notifyReady(options?: NotifyOptions): boolean {
  * @throws {ListenFdsError} As {@linkcode notify}.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { notifyReady, notifyReloading } from "@listen-fds/listen-fds/notify";
  *
- * Deno.addSignalListener("SIGHUP", () => {
+ * function reload(): void {
  *   notifyReloading();
  *   // … re-read the configuration …
  *   notifyReady();
- * });
+ * }
+ * reload(); // e.g. on SIGHUP, with ExecReload=kill -HUP $MAINPID
  * ```
  */
 export function notifyReloading(options?: NotifyOptions): boolean {
@@ -191,7 +192,7 @@ export function notifyReloading(options?: NotifyOptions): boolean {
  * @throws {ListenFdsError} As {@linkcode notify}.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { notifyStopping } from "@listen-fds/listen-fds/notify";
  *
  * notifyStopping();
@@ -211,7 +212,7 @@ export function notifyStopping(options?: NotifyOptions): boolean {
  * text contains a newline.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { notifyStatus } from "@listen-fds/listen-fds/notify";
  *
  * notifyStatus("42 clients connected");
@@ -232,7 +233,7 @@ export function notifyStatus(text: string, options?: NotifyOptions): boolean {
  * pid is not a positive integer.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { notifyMainPid } from "@listen-fds/listen-fds/notify";
  *
  * notifyMainPid(1234);
@@ -255,7 +256,7 @@ export function notifyMainPid(pid: number, options?: NotifyOptions): boolean {
  * duration is negative or not finite.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { notifyExtendTimeout } from "@listen-fds/listen-fds/notify";
  *
  * notifyExtendTimeout(30_000); // the migration needs up to 30 more seconds
@@ -283,7 +284,7 @@ export function notifyExtendTimeout(
  * number is not a non-negative integer.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { notifyErrno } from "@listen-fds/listen-fds/notify";
  *
  * notifyErrno(98); // EADDRINUSE
@@ -301,7 +302,7 @@ export function notifyErrno(code: number, options?: NotifyOptions): boolean {
  * @throws {ListenFdsError} `PERMISSION_REQUIRED` without `--allow-ffi`.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { monotonicMicroseconds } from "./notify.ts";
  *
  * console.log(monotonicMicroseconds()); // e.g. 123456789012n

@@ -9,12 +9,13 @@
  * notification (nothing is sent without `NOTIFY_SOCKET`).
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { handleShutdown, notifyReady } from "@listen-fds/listen-fds/notify";
  *
- * const server = Deno.serve({ port: 8000 }, () => new Response("hi"));
- * handleShutdown(server, { timeout: 10_000 });
+ * const server = Deno.serve({ port: 0, onListen() {} }, () => new Response("hi"));
+ * using _shutdown = handleShutdown(server, { timeout: 10_000 });
  * notifyReady();
+ * await server.shutdown(); // here at once; a service waits for SIGTERM
  * ```
  *
  * @module
@@ -122,14 +123,17 @@ export interface ShutdownHandler extends Disposable {
  * `shutdown()` or `close()`, or a bad timeout.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { ListenFds } from "@listen-fds/listen-fds";
  * import { handleShutdown } from "@listen-fds/listen-fds/notify";
  * import { createServer } from "node:http";
  *
  * const [web] = ListenFds.fromEnv().takeByName("web");
- * const server = createServer((_req, res) => res.end("hi")).listen({ fd: web!.fd });
- * handleShutdown(server);
+ * const server = createServer((_req, res) => res.end("hi"));
+ * // The activated socket, or a free port when not socket-activated.
+ * server.listen(web ? { fd: web.fd } : { port: 0, host: "127.0.0.1" });
+ * using handler = handleShutdown(server, { exit: false });
+ * await handler.shutdown(); // what SIGTERM does
  * ```
  */
 export function handleShutdown(

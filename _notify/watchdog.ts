@@ -9,7 +9,7 @@
  * `--allow-ffi`.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { startWatchdog } from "@listen-fds/listen-fds/notify";
  *
  * using watchdog = startWatchdog(); // does nothing without WatchdogSec=
@@ -163,7 +163,7 @@ export interface Watchdog extends Disposable {
  * `INVALID_ARGUMENT` for an `interval` that is not a positive finite number.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { notifyReady, startWatchdog } from "@listen-fds/listen-fds/notify";
  *
  * const watchdog = startWatchdog();
