@@ -11,6 +11,7 @@
  */
 
 import type * as NodeHttp from "node:http";
+import type * as NodeHttps from "node:https";
 import { nodeBuiltin } from "./node_net.ts";
 
 /** What {@linkcode nodeServe} needs from `Deno.serve`'s options. */
@@ -49,11 +50,11 @@ export function nodeServe(
   const tls = options.cert !== undefined && options.key !== undefined;
   const bridge = requestBridge(addr, tls ? "https" : "http", options);
   const server = tls
-    ? nodeBuiltin().getBuiltinModule("node:https").createServer(
+    ? nodeBuiltin<typeof NodeHttps>("node:https").createServer(
       { cert: options.cert, key: options.key },
       bridge,
     )
-    : nodeBuiltin().getBuiltinModule("node:http").createServer(bridge);
+    : nodeBuiltin<typeof NodeHttp>("node:http").createServer(bridge);
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => finish = resolve);
   server.on("close", () => finish());

@@ -12,27 +12,19 @@
  */
 
 import type * as NodeNet from "node:net";
-import type * as NodeHttp from "node:http";
-import type * as NodeHttps from "node:https";
-
-/** The `node:` built-in modules the adapters load, on first use. */
-export interface NodeBuiltins {
-  /** Loads `node:net`. */
-  getBuiltinModule(name: "node:net"): typeof NodeNet;
-  /** Loads `node:http`. */
-  getBuiltinModule(name: "node:http"): typeof NodeHttp;
-  /** Loads `node:https`. */
-  getBuiltinModule(name: "node:https"): typeof NodeHttps;
-}
 
 /**
- * The loader of `node:` built-in modules (Node's `process`): a module is
- * loaded when first asked for, not when this file is imported.
+ * Loads a `node:` built-in module (Node's `process.getBuiltinModule`): a
+ * module is loaded when first asked for, not when this file is imported.
  *
- * @returns The loader.
+ * @param name The module, e.g. `"node:net"`.
+ * @returns The module.
  */
-export function nodeBuiltin(): NodeBuiltins {
-  return (globalThis as unknown as { process: NodeBuiltins }).process;
+export function nodeBuiltin<T>(name: `node:${string}`): T {
+  const process = (globalThis as unknown as {
+    process: { getBuiltinModule(name: string): unknown };
+  }).process;
+  return process.getBuiltinModule(name) as T;
 }
 
 function badResource(message: string): Error {
@@ -261,7 +253,7 @@ export class NodeListener implements Deno.Listener {
    */
   constructor(fd: number, addr: Deno.Addr) {
     this.addr = addr;
-    const net = nodeBuiltin().getBuiltinModule("node:net");
+    const net = nodeBuiltin<typeof NodeNet>("node:net");
     this.#server = net.createServer({ pauseOnConnect: true }, (socket) => {
       const waiter = this.#waiting.shift();
       if (waiter) waiter.resolve(new NodeConn(socket, addr));
