@@ -21,6 +21,7 @@
  */
 
 import { ListenFdsError } from "./_errors.ts";
+import type { ListenFdsErrorCode } from "./_errors.ts";
 import { readOptionalEnv } from "./_environment.ts";
 import { ERRNO_NAMES, isLinuxArch } from "./_linux.ts";
 
@@ -478,16 +479,18 @@ export function errnoName(value: number): string {
  * @param syscall The libc function that failed.
  * @param fd The fd concerned, if any.
  * @param code The error code, `SYSCALL_FAILED` by default.
+ * @param context The variable (and its value) the fd or address came from.
  * @returns The error, ready to throw.
  */
 export function syscallError(
   action: string,
   syscall: string,
   fd?: number,
-  code: "SYSCALL_FAILED" | "FD_NOT_OPEN" = "SYSCALL_FAILED",
+  code: ListenFdsErrorCode = "SYSCALL_FAILED",
+  context: ErrorContext = {},
 ): ListenFdsError {
   const value = errno();
-  return errnoError(action, syscall, value, fd, code);
+  return errnoError(action, syscall, value, fd, code, context);
 }
 
 /**
@@ -499,6 +502,7 @@ export function syscallError(
  * @param value The errno value.
  * @param fd The fd concerned, if any.
  * @param code The error code, `SYSCALL_FAILED` by default.
+ * @param context The variable (and its value) the fd or address came from.
  * @returns The error, ready to throw.
  */
 export function errnoError(
@@ -506,7 +510,8 @@ export function errnoError(
   syscall: string,
   value: number,
   fd?: number,
-  code: "SYSCALL_FAILED" | "FD_NOT_OPEN" = "SYSCALL_FAILED",
+  code: ListenFdsErrorCode = "SYSCALL_FAILED",
+  context: ErrorContext = {},
 ): ListenFdsError {
   const text = describeErrno(value);
   return new ListenFdsError(
@@ -516,8 +521,17 @@ export function errnoError(
       syscall,
       errno: value,
       ...(fd === undefined ? {} : { fd }),
+      ...context,
     },
   );
+}
+
+/** Where the failing call's input came from, for the error. */
+export interface ErrorContext {
+  /** The environment variable. */
+  variable?: string;
+  /** Its value. */
+  value?: string;
 }
 
 function describeErrno(value: number): string {

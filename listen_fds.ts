@@ -845,15 +845,15 @@ function adoptRange(firstFd: number, count: number): void {
     const flags = c.fcntl(fd, LINUX.F_GETFD, 0);
     if (flags === -1) {
       const closed = errno() === LINUX.EBADF;
-      const error = syscallError(
+      throw syscallError(
         closed
           ? `Cannot use fd ${fd} from ${source}: it is not open`
           : `Cannot use fd ${fd} from ${source}`,
         "fcntl",
         fd,
         closed ? "FD_NOT_OPEN" : "SYSCALL_FAILED",
+        { variable: "LISTEN_FDS", value: String(count) },
       );
-      throw withVariable(error, "LISTEN_FDS", String(count));
     }
     if (flags & LINUX.FD_CLOEXEC) {
       throw new ListenFdsError(
@@ -873,19 +873,4 @@ function adoptRange(firstFd: number, count: number): void {
       throw syscallError(`Cannot make fd ${fd} close-on-exec`, "fcntl", fd);
     }
   }
-}
-
-function withVariable(
-  error: ListenFdsError,
-  variable: string,
-  value: string,
-): ListenFdsError {
-  return new ListenFdsError(error.message, {
-    code: error.code,
-    variable,
-    value,
-    fd: error.fd,
-    syscall: error.syscall,
-    errno: error.errno,
-  });
 }

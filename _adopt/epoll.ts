@@ -25,7 +25,7 @@
  */
 
 import { ListenFdsError } from "../_errors.ts";
-import { errno, errnoName, libc } from "../_ffi.ts";
+import { libc, syscallError } from "../_ffi.ts";
 import { epollEvent, LINUX, SOCKADDR_UN } from "../_linux.ts";
 import { statFd } from "../_fd_info.ts";
 import { listOpenFds, readEpollTargets, readFdLink } from "./proc.ts";
@@ -117,11 +117,7 @@ function adoptionError(
   syscall: string,
   fd: number,
 ): ListenFdsError {
-  const value = errno();
-  return new ListenFdsError(
-    `Cannot ${action}: ${syscall} failed with ${errnoName(value)}`,
-    { code: "ADOPTION_FAILED", syscall, errno: value, fd },
-  );
+  return syscallError(`Cannot ${action}`, syscall, fd, "ADOPTION_FAILED");
 }
 
 /**

@@ -25,7 +25,7 @@
 
 import { ListenFdsError } from "../_errors.ts";
 import { readEnv, unsetEnv } from "../_environment.ts";
-import { errno, errnoError, libc } from "../_ffi.ts";
+import { libc, syscallError } from "../_ffi.ts";
 import {
   buildMsghdr,
   LINUX,
@@ -555,16 +555,11 @@ function sendNotification(
 }
 
 function notifyFailed(value: string, syscall: string): ListenFdsError {
-  const base = errnoError(
+  return syscallError(
     `Cannot notify through ${NOTIFY_SOCKET} "${value}"`,
     syscall,
-    errno(),
+    undefined,
+    "NOTIFY_FAILED",
+    { variable: NOTIFY_SOCKET, value },
   );
-  return new ListenFdsError(base.message, {
-    code: "NOTIFY_FAILED",
-    variable: NOTIFY_SOCKET,
-    value,
-    syscall,
-    errno: base.errno,
-  });
 }
