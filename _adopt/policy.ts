@@ -1,9 +1,10 @@
 /**
- * The hand-off policy, in one place: `via` (adopt into Deno's reactor, the
- * `node:` path, or adopt and fall back to `node:` when the takeover cannot
- * be verified) and `fallback` (what a hand-off binds when the process was
- * not socket-activated: its own `Deno.listen`/`Deno.serve` options without
- * the hand-off's).
+ * The hand-off policy: `via` (adopt into Deno's reactor, the `node:` path, or
+ * adopt and fall back to `node:` when the takeover cannot be verified) and
+ * what a `fallback` binds (the caller's own `Deno.listen`/`Deno.serve`
+ * options without the hand-off's). When a hand-off may fall back at all
+ * (only when the process was not socket-activated) is decided in one place
+ * too: `ListenFds`'s `#handOff()`, which owns the fds.
  *
  * @module
  */
