@@ -16,7 +16,7 @@ import {
 import { inspectFd, ListenFds, ListenFdsError } from "../mod.ts";
 import { bindLibc, libc, LINUX } from "../ffi.ts";
 import { join } from "@std/path";
-import { DENO, ROOT } from "./support/helpers.ts";
+import { closedFd, DENO, ROOT } from "./support/helpers.ts";
 
 // Bound once for the whole file: the library stays open by design, which the
 // resource sanitizer of some Deno versions would report inside a test.
@@ -208,13 +208,14 @@ Deno.test("ListenFds.fromEnv() compares LISTEN_PID with options.pid", () => {
 });
 
 Deno.test("inspectFd() names a closed fd", () => {
+  const fd = closedFd();
   const error = assertThrows(
-    () => inspectFd(650),
+    () => inspectFd(fd),
     ListenFdsError,
-    "Cannot inspect fd 650: fcntl failed with EBADF (Bad file descriptor)",
+    `Cannot inspect fd ${fd}: fcntl failed with EBADF (Bad file descriptor)`,
   );
   assertEquals(error.code, "FD_NOT_OPEN");
-  assertEquals(error.fd, 650);
+  assertEquals(error.fd, fd);
 });
 
 const LAUNCHER = join(ROOT, "tests", "fixtures", "exec_with_fds.py");
@@ -262,23 +263,32 @@ async function activate(
   layout: Layout,
   options: { args?: string[]; flags?: string[] } = {},
 ): Promise<Report> {
+  // Where the launcher makes Unix sockets, fifos and files.
+  const dir = await Deno.makeTempDir({ prefix: "listen-fds-test-" });
   const spec = {
     ...layout,
+    dir,
     unset: ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "LISTEN_PIDFDID"],
   };
-  const { code, stdout, stderr } = await new Deno.Command("python3", {
-    args: [
-      LAUNCHER,
-      JSON.stringify(spec),
-      DENO,
-      "run",
-      ...(options.flags ?? ["-A"]),
-      SERVICE,
-      ...(options.args ?? []),
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  let output: Deno.CommandOutput;
+  try {
+    output = await new Deno.Command("python3", {
+      args: [
+        LAUNCHER,
+        JSON.stringify(spec),
+        DENO,
+        "run",
+        ...(options.flags ?? ["-A"]),
+        SERVICE,
+        ...(options.args ?? []),
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  const { code, stdout, stderr } = output;
   const text = new TextDecoder().decode(stdout);
   if (code !== 0) {
     throw new Error(

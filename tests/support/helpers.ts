@@ -147,3 +147,17 @@ export function openFds(pid: number | "self"): Map<number, string> {
   }
   return fds;
 }
+
+/**
+ * An fd number that is not open in this process right now, for tests that
+ * need a closed fd whatever fds the test runner inherited.
+ *
+ * @param from The lowest number to consider.
+ * @returns The first closed fd at or above `from`.
+ */
+export function closedFd(from = 600): number {
+  const open = openFds("self");
+  let fd = from;
+  while (open.has(fd)) fd++;
+  return fd;
+}
