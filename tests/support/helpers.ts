@@ -161,3 +161,34 @@ export function closedFd(from = 600): number {
   while (open.has(fd)) fd++;
   return fd;
 }
+
+/**
+ * How many connections wait in the accept queue of the listening TCP socket
+ * on `port` (the `rx_queue` of its LISTEN line in `/proc/net/tcp{,6}`): a
+ * test can wait until a server accepted what it was sent, or until clients
+ * queue for the next one, instead of sleeping.
+ *
+ * @param port The local port.
+ * @returns The queue length (summed over listeners on that port), or
+ * `undefined` when nothing listens there.
+ */
+export function acceptQueueLength(port: number): number | undefined {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  let total: number | undefined;
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(file);
+    } catch {
+      continue; // no IPv6
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address, st 0A = LISTEN, tx_queue:rx_queue
+      if (fields[1]?.endsWith(`:${hexPort}`) && fields[3] === "0A") {
+        total = (total ?? 0) + parseInt(fields[4]!.split(":")[1]!, 16);
+      }
+    }
+  }
+  return total;
+}
