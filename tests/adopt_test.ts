@@ -513,6 +513,7 @@ Deno.test("adoptServe() servers replacing each other on one socket under load lo
       });
       await waitFor(() => (servedBy.get(String(i)) ?? 0) >= PER_SERVER, {
         what: `server ${i} to answer ${PER_SERVER} requests`,
+        progress: () => servedBy.get(String(i)),
       });
       if (i === 3) {
         // The socket closes with the last server: stop the clients first.

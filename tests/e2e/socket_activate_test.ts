@@ -133,7 +133,7 @@ Deno.test("ListenFds.serve() serves HTTP on an activated Unix socket and removes
     assertEquals(body.remote, `unix:${path}`);
     await getJson({ transport: "unix", path }, "/shutdown");
     await expectCleanExit(activation);
-    assertEquals([...Deno.readDirSync(tmp)].map((e) => e.name), []);
+    assertEquals(await Array.fromAsync(Deno.readDir(tmp), (e) => e.name), []);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -92,7 +92,10 @@ for (const child of CHILDREN) {
       });
       for (let restart = 1; restart <= RESTARTS; restart++) {
         const target = ok + PER_PHASE;
-        await waitFor(() => ok >= target, { what: `${target} requests` });
+        await waitFor(() => ok >= target, {
+          what: `${target} requests`,
+          progress: () => ok,
+        });
         const children = servedBy.size;
         await Deno.writeTextFile(file, String(restart));
         await waitFor(() => servedBy.size > children, {
@@ -101,7 +104,10 @@ for (const child of CHILDREN) {
         });
       }
       const target = Math.max(MIN_REQUESTS, ok + PER_PHASE);
-      await waitFor(() => ok >= target, { what: `${target} requests` });
+      await waitFor(() => ok >= target, {
+        what: `${target} requests`,
+        progress: () => ok,
+      });
     } finally {
       stop = true;
       await Promise.all(workers);

@@ -67,20 +67,37 @@ export function freePort(): number {
 /**
  * Polls until `check` returns a value other than `undefined`/`false`.
  *
+ * The timeout only guards against a hang. When waiting for a count to grow
+ * (requests answered), pass `progress`: the timeout then runs from its last
+ * change, so a slow but moving machine never fails the wait, and a test never
+ * asserts a rate.
+ *
  * @param check The condition.
- * @param options How long to wait and what to say on timeout.
+ * @param options How long to wait, what to say on timeout, and what shows
+ * progress.
  * @returns The first truthy value of `check`.
  */
 export async function waitFor<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
-  options: { timeout?: number; what?: string } = {},
+  options: { timeout?: number; what?: string; progress?: () => unknown } = {},
 ): Promise<T> {
-  const deadline = Date.now() + (options.timeout ?? 10_000);
+  const timeout = options.timeout ?? 10_000;
+  let deadline = Date.now() + timeout;
+  let last = options.progress?.();
   while (true) {
     const value = await check();
     if (value !== undefined && value !== false) return value;
+    const now = options.progress?.();
+    if (now !== last) {
+      last = now;
+      deadline = Date.now() + timeout;
+    }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${options.what ?? "condition"}`);
+      throw new Error(
+        `Timed out waiting for ${options.what ?? "condition"}${
+          options.progress ? ` (no progress for ${timeout} ms)` : ""
+        }`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
