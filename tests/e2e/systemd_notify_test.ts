@@ -8,7 +8,6 @@
 import {
   assert,
   assertEquals,
-  assertGreater,
   assertGreaterOrEqual,
   assertNotEquals,
   assertStringIncludes,
@@ -164,11 +163,15 @@ Deno.test("storeFds() keeps a memfd and a self-made listener across systemctl re
 
 for (const via of ["adopt", "node"] as const) {
   Deno.test(`a socket-activated Type=notify HTTP service (serve() via ${via}) restarted 5 times under load loses 0 requests`, async () => {
-    const result = await runRestartDemo({ restarts: 5, via });
+    // Each of the 6 processes answers 100 requests before the next restart.
+    const result = await runRestartDemo({
+      restarts: 5,
+      via,
+      requestsPerPhase: 100,
+    });
     assertEquals(result.restarts, 5);
-    assertGreater(result.requests, 1000);
     assertEquals(result.failures, 0, result.errors.slice(0, 5).join("\n"));
-    assertGreaterOrEqual(result.servedBy.size, 6);
+    assertEquals(result.servedBy.size, 6);
     assert(result.requestsDuringRestarts > 0);
   });
 }
