@@ -268,7 +268,14 @@ async function activate(
   const spec = {
     ...layout,
     dir,
-    unset: ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "LISTEN_PIDFDID"],
+    // Whatever the runner's own environment holds.
+    unset: [
+      "LISTEN_PID",
+      "LISTEN_FDS",
+      "LISTEN_FDNAMES",
+      "LISTEN_PIDFDID",
+      "LISTEN_FDS_FIRST_FD",
+    ],
   };
   let output: Deno.CommandOutput;
   try {
