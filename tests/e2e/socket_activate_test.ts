@@ -14,6 +14,7 @@ import {
 } from "@std/assert";
 import { join } from "@std/path";
 import { freePort, requirePeer } from "../support/helpers.ts";
+import { nodeFdSupported } from "../../adopt/placeholder.ts";
 import {
   activate,
   type Activation,
@@ -276,57 +277,78 @@ Deno.test("ListenFds.takeListener() rejects a datagram socket and leaves it unta
   await expectCleanExit(activation);
 });
 
-Deno.test("ListenFds.serve() falls back to node:http when the takeover cannot be verified", async () => {
-  const port = freePort();
-  const activation = await activate(
-    ["-l", `127.0.0.1:${port}`],
-    ["serve", "auto", "--fail-verification"],
-  );
-  await serveRoundTrip(
-    { hostname: "127.0.0.1", port },
-    `tcp:127.0.0.1:${port}`,
-    activation,
-  );
-});
+/**
+ * The node: path needs Deno 2.8.3 (`listen({ fd })`): run with an older Deno,
+ * these tests are left out, and "fails clearly on Deno 2.0.6 …" below checks
+ * what such a Deno does instead.
+ */
+const NODE_PATH = { ignore: !nodeFdSupported() };
 
-Deno.test("ListenFds.takeListener() uses node:net when asked to", async () => {
-  const port = freePort();
-  const activation = await activate(["-l", `127.0.0.1:${port}`], [
-    "listen",
-    "node",
-  ]);
-  const reply = await exchange({ hostname: "127.0.0.1", port }, "hello");
-  assertStringIncludes(
-    reply,
-    `hello tcp:127.0.0.1:${port} `,
-  );
-  await exchange({ hostname: "127.0.0.1", port }, "quit");
-  await expectCleanExit(activation);
-});
+Deno.test(
+  "ListenFds.serve() falls back to node:http when the takeover cannot be verified",
+  NODE_PATH,
+  async () => {
+    const port = freePort();
+    const activation = await activate(
+      ["-l", `127.0.0.1:${port}`],
+      ["serve", "auto", "--fail-verification"],
+    );
+    await serveRoundTrip(
+      { hostname: "127.0.0.1", port },
+      `tcp:127.0.0.1:${port}`,
+      activation,
+    );
+  },
+);
 
-for (const via of ["adopt", "node"]) {
-  Deno.test(`ListenFds.serve() answers each of 5,000 requests from 200 concurrent clients right (${via})`, async () => {
+Deno.test(
+  "ListenFds.takeListener() uses node:net when asked to",
+  NODE_PATH,
+  async () => {
     const port = freePort();
     const activation = await activate(["-l", `127.0.0.1:${port}`], [
-      "serve",
-      via,
+      "listen",
+      "node",
     ]);
-    await waitListening({ hostname: "127.0.0.1", port });
-    const { answered, errors } = await httpLoad(
-      `http://127.0.0.1:${port}/`,
-      { clients: 200, requestsPerClient: 25 },
-      (status, body) => {
-        assertEquals(status, 200, body);
-        const json = JSON.parse(body);
-        assertEquals(json.addr, `tcp:127.0.0.1:${port}`);
-        assertMatch(json.remote, /^tcp:127\.0\.0\.1:\d+$/);
-      },
+    const reply = await exchange({ hostname: "127.0.0.1", port }, "hello");
+    assertStringIncludes(
+      reply,
+      `hello tcp:127.0.0.1:${port} `,
     );
-    assertEquals(errors.length, 0, errors.slice(0, 5).join("\n"));
-    assertEquals(answered, 5000);
-    await getJson({ hostname: "127.0.0.1", port }, "/shutdown");
+    await exchange({ hostname: "127.0.0.1", port }, "quit");
     await expectCleanExit(activation);
-  });
+  },
+);
+
+for (const via of ["adopt", "node"]) {
+  Deno.test(
+    `ListenFds.serve() answers each of 5,000 requests from 200 concurrent clients right (${via})`,
+    {
+      ignore: via === "node" && NODE_PATH.ignore,
+    },
+    async () => {
+      const port = freePort();
+      const activation = await activate(["-l", `127.0.0.1:${port}`], [
+        "serve",
+        via,
+      ]);
+      await waitListening({ hostname: "127.0.0.1", port });
+      const { answered, errors } = await httpLoad(
+        `http://127.0.0.1:${port}/`,
+        { clients: 200, requestsPerClient: 25 },
+        (status, body) => {
+          assertEquals(status, 200, body);
+          const json = JSON.parse(body);
+          assertEquals(json.addr, `tcp:127.0.0.1:${port}`);
+          assertMatch(json.remote, /^tcp:127\.0\.0\.1:\d+$/);
+        },
+      );
+      assertEquals(errors.length, 0, errors.slice(0, 5).join("\n"));
+      assertEquals(answered, 5000);
+      await getJson({ hostname: "127.0.0.1", port }, "/shutdown");
+      await expectCleanExit(activation);
+    },
+  );
 }
 
 // ---- Deno 2.0.6, the oldest supported version (no node: fallback).
