@@ -16,13 +16,24 @@ import {
 import { inspectFd, ListenFds, ListenFdsError } from "../mod.ts";
 import { bindLibc, libc, LINUX } from "../ffi.ts";
 import { join } from "@std/path";
-import { closedFd, DENO, ROOT } from "./support/helpers.ts";
+import { closedFd, DENO, openFds, ROOT } from "./support/helpers.ts";
 
 // Bound once for the whole file: the library stays open by design, which the
 // resource sanitizer of some Deno versions would report inside a test.
 bindLibc();
 
-let nextFd = 700;
+/**
+ * The first of `count` consecutive fds at or above 700 that are all closed
+ * now: dup2() onto them clobbers nothing the test runner inherited.
+ */
+function closedRange(count: number): number {
+  const open = openFds("self");
+  let first = 700;
+  for (let fd = first; fd < first + count; fd++) {
+    if (open.has(fd)) first = fd + 1;
+  }
+  return first;
+}
 
 /** Duplicates fresh fds to consecutive numbers, not close-on-exec. */
 function inherit(kinds: ("tcp" | "udp" | "pipe")[]): {
@@ -30,8 +41,7 @@ function inherit(kinds: ("tcp" | "udp" | "pipe")[]): {
   close(): void;
 } {
   const c = libc();
-  const firstFd = nextFd;
-  nextFd += kinds.length + 5;
+  const firstFd = closedRange(kinds.length);
   const sources: { close(): void }[] = [];
   kinds.forEach((kind, i) => {
     let source: number;
