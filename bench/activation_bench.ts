@@ -1,0 +1,180 @@
+/**
+ * Exec-to-first-response of a socket-activated Deno server against a plain
+ * start of the same server, as a ratio measured in one run.
+ *
+ * What is timed, per sample (each in a fresh process, module cache warm):
+ * - plain: from just before the benchmark spawns `deno run -A <server> <port>`
+ *   until the first response bytes reach a client that retries connecting
+ *   every millisecond (so a plain sample includes up to ~1 ms of polling);
+ * - activated: `systemd-socket-activate -l 127.0.0.1:<port>` has bound the
+ *   socket before anything runs; the sample runs from just before the client
+ *   connects (the completed connection wakes the activator, which execs
+ *   `deno run -A <server>` in its own process) until the first response bytes
+ *   of that same request arrive.
+ *
+ * Servers (bench/activation/): `plain_serve.ts` (`Deno.serve`),
+ * `activated_serve.ts` (`ListenFds.fromEnv().serve()`), `plain_listen.ts`
+ * (`Deno.listen`, raw reply), `activated_listener.ts` (`takeListener()`,
+ * raw reply), `activated_floor.ts` (control: no module, FFI `accept4` on
+ * fd 3). One round runs every kind once, in an order rotated each round;
+ * each kind first runs once unmeasured (warm cache). Loopback only.
+ *
+ * Usage: `deno task bench:activation [--pairs 15] [--settle 150]
+ * [--deno /path/to/deno] [--json out.json]`
+ *
+ * @module
+ */
+
+import { fromFileUrl } from "@std/path";
+import {
+  childEnv,
+  denoVersion,
+  freePort,
+  median,
+  parseArgs,
+  pollFirstResponse,
+  quantile,
+  sleep,
+  spread,
+  startActivator,
+  timedRequest,
+} from "./activation/client.ts";
+
+const args = parseArgs(Deno.args);
+const PAIRS = Number(args.pairs ?? 15);
+const SETTLE = Number(args.settle ?? 150);
+const DENO = args.deno ?? Deno.execPath();
+const server = (name: string): string =>
+  fromFileUrl(new URL(`./activation/${name}`, import.meta.url));
+
+interface Kind {
+  name: string;
+  label: string;
+  run(): Promise<number>;
+}
+
+async function plain(script: string): Promise<number> {
+  const port = freePort();
+  const t0 = performance.now();
+  const child = new Deno.Command(DENO, {
+    args: ["run", "-A", server(script), String(port)],
+    clearEnv: true,
+    env: childEnv(),
+    stdin: "null",
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  try {
+    return (await pollFirstResponse(port)) - t0;
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+  }
+}
+
+async function activated(script: string): Promise<number> {
+  const port = freePort();
+  const activator = await startActivator([port], [
+    DENO,
+    "run",
+    "-A",
+    server(script),
+  ]);
+  try {
+    await sleep(SETTLE);
+    const { ms, text } = await timedRequest(port);
+    if (!text.startsWith("HTTP/1.1 200")) {
+      throw new Error(`${script}: unexpected response ${JSON.stringify(text)}`);
+    }
+    return ms;
+  } finally {
+    await activator.stop();
+  }
+}
+
+const KINDS: Kind[] = [
+  {
+    name: "plain-serve",
+    label: "plain `Deno.serve` (exec → first response, polling)",
+    run: () => plain("plain_serve.ts"),
+  },
+  {
+    name: "activated-serve",
+    label: "activated `ListenFds.fromEnv().serve()`",
+    run: () => activated("activated_serve.ts"),
+  },
+  {
+    name: "plain-listen",
+    label: "plain `Deno.listen`, raw reply",
+    run: () => plain("plain_listen.ts"),
+  },
+  {
+    name: "activated-listener",
+    label: "activated `takeListener()`, raw reply",
+    run: () => activated("activated_listener.ts"),
+  },
+  {
+    name: "activated-floor",
+    label: "control: activated, no module, FFI accept4 + write",
+    run: async () => {
+      await sleep(0);
+      return await activated("activated_floor.ts");
+    },
+  },
+];
+
+console.log(`${await denoVersion(DENO)}; ${PAIRS} rounds; loopback`);
+for (const kind of KINDS) await kind.run(); // warm the module cache
+
+const samples: Record<string, number[]> = {};
+for (let round = 0; round < PAIRS; round++) {
+  const order = KINDS.map((_, i) => KINDS[(i + round) % KINDS.length]!);
+  if (round % 2) order.reverse();
+  for (const kind of order) {
+    await sleep(SETTLE);
+    (samples[kind.name] ??= []).push(await kind.run());
+  }
+  console.error(
+    `round ${round + 1}: ${
+      KINDS.map((k) => `${k.name} ${samples[k.name]!.at(-1)!.toFixed(1)}`)
+        .join(", ")
+    }`,
+  );
+}
+
+const ratioOf = (a: string, b: string): number =>
+  median(samples[a]!) / median(samples[b]!);
+// Per-round ratios show the spread of the ratio itself.
+const perRound = (a: string, b: string): number[] =>
+  samples[a]!.map((v, i) => v / samples[b]![i]!);
+
+console.log("\n| kind | ms: median [IQR] (min, max) |");
+console.log("|---|---|");
+for (const kind of KINDS) {
+  console.log(`| ${kind.label} | ${spread(samples[kind.name]!)} |`);
+}
+const line = (label: string, a: string, b: string): void => {
+  const rounds = perRound(a, b);
+  console.log(
+    `${label}: ${ratioOf(a, b).toFixed(3)} (per-round ratios: median ${
+      median(rounds).toFixed(3)
+    }, IQR ${quantile(rounds, 0.25).toFixed(3)}–${
+      quantile(rounds, 0.75).toFixed(3)
+    })`,
+  );
+};
+console.log("");
+line("floor (no module) / plain serve", "activated-floor", "plain-serve");
+line(
+  "takeListener() / plain Deno.listen",
+  "activated-listener",
+  "plain-listen",
+);
+line("serve() activated / plain Deno.serve", "activated-serve", "plain-serve");
+
+if (args.json) {
+  await Deno.writeTextFile(
+    args.json,
+    JSON.stringify({ deno: await denoVersion(DENO), samples }, null, 1),
+  );
+}
