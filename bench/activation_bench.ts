@@ -123,7 +123,11 @@ const KINDS: Kind[] = [
   },
 ];
 
-console.log(`${await denoVersion(DENO)}; ${PAIRS} rounds; loopback`);
+console.log(
+  `${await denoVersion(DENO)}; ${PAIRS} rounds; loopback; load average ${
+    Deno.loadavg().map((v) => v.toFixed(2)).join(" ")
+  }`,
+);
 for (const kind of KINDS) await kind.run(); // warm the module cache
 
 const samples: Record<string, number[]> = {};
@@ -155,12 +159,14 @@ for (const kind of KINDS) {
 }
 const line = (label: string, a: string, b: string): void => {
   const rounds = perRound(a, b);
+  const q1 = quantile(samples[a]!, 0.25) / quantile(samples[b]!, 0.25);
+  const min = Math.min(...samples[a]!) / Math.min(...samples[b]!);
   console.log(
     `${label}: ${ratioOf(a, b).toFixed(3)} (per-round ratios: median ${
       median(rounds).toFixed(3)
     }, IQR ${quantile(rounds, 0.25).toFixed(3)}–${
       quantile(rounds, 0.75).toFixed(3)
-    })`,
+    }; ratio of lower quartiles ${q1.toFixed(3)}, of minima ${min.toFixed(3)})`,
   );
 };
 console.log("");
@@ -172,6 +178,11 @@ line(
 );
 line("serve() activated / plain Deno.serve", "activated-serve", "plain-serve");
 
+console.error(
+  `load average at the end: ${
+    Deno.loadavg().map((v) => v.toFixed(2)).join(" ")
+  }`,
+);
 if (args.json) {
   await Deno.writeTextFile(
     args.json,
