@@ -45,6 +45,7 @@ interface Report {
   exec: number;
   timeOrigin: number;
   marks: Record<string, number | undefined>;
+  getters: Record<string, number>;
   calls: Call[];
 }
 type Phases = Record<string, number>;
@@ -79,6 +80,12 @@ function phasesOf(
     "start → exec of deno (activator or spawn, bash)": report.exec - startEpoch,
     "exec → performance.timeOrigin (Deno runtime start)": origin - report.exec,
     "timeOrigin → first line of the script": m.firstLine!,
+    "first access of Deno.serve (lazy load of Deno's HTTP code)": report.getters
+      .serve!,
+    "first access of Deno.listen": report.getters.listen!,
+    "first access of Deno.dlopen": report.getters.dlopen!,
+    "first line → start of the measured calls (wrappers, the accesses above)":
+      (m.importStart ?? m.serveStart)! - m.firstLine!,
   };
   if (report.kind === "plain") {
     p["Deno.serve() call"] = m.serveEnd! - m.serveStart!;
