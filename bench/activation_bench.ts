@@ -28,6 +28,7 @@
 import { fromFileUrl } from "@std/path";
 import {
   childEnv,
+  cpuMs,
   denoVersion,
   freePort,
   median,
@@ -47,6 +48,9 @@ const DENO = args.deno ?? Deno.execPath();
 const server = (name: string): string =>
   fromFileUrl(new URL(`./activation/${name}`, import.meta.url));
 
+/** The CPU time of the last sample's server process (see `cpuMs`). */
+let cpu: number[] = [];
+
 interface Kind {
   name: string;
   label: string;
@@ -65,7 +69,9 @@ async function plain(script: string): Promise<number> {
     stderr: "inherit",
   }).spawn();
   try {
-    return (await pollFirstResponse(port)) - t0;
+    const ms = (await pollFirstResponse(port)) - t0;
+    cpu.push(cpuMs(child.pid));
+    return ms;
   } finally {
     child.kill("SIGTERM");
     await child.status;
@@ -83,6 +89,7 @@ async function activated(script: string): Promise<number> {
   try {
     await sleep(SETTLE);
     const { ms, text } = await timedRequest(port);
+    cpu.push(cpuMs(activator.pid));
     if (!text.startsWith("HTTP/1.1 200")) {
       throw new Error(`${script}: unexpected response ${JSON.stringify(text)}`);
     }
@@ -131,12 +138,15 @@ console.log(
 for (const kind of KINDS) await kind.run(); // warm the module cache
 
 const samples: Record<string, number[]> = {};
+const cpuSamples: Record<string, number[]> = {};
 for (let round = 0; round < PAIRS; round++) {
   const order = KINDS.map((_, i) => KINDS[(i + round) % KINDS.length]!);
   if (round % 2) order.reverse();
   for (const kind of order) {
     await sleep(SETTLE);
+    cpu = [];
     (samples[kind.name] ??= []).push(await kind.run());
+    (cpuSamples[kind.name] ??= []).push(cpu[0] ?? NaN);
   }
   console.error(
     `round ${round + 1}: ${
@@ -152,10 +162,16 @@ const ratioOf = (a: string, b: string): number =>
 const perRound = (a: string, b: string): number[] =>
   samples[a]!.map((v, i) => v / samples[b]![i]!);
 
-console.log("\n| kind | ms: median [IQR] (min, max) |");
-console.log("|---|---|");
+console.log(
+  "\n| kind | ms to first response: median [IQR] (min, max) | CPU ms of the server process (all threads) by then |",
+);
+console.log("|---|---|---|");
 for (const kind of KINDS) {
-  console.log(`| ${kind.label} | ${spread(samples[kind.name]!)} |`);
+  console.log(
+    `| ${kind.label} | ${spread(samples[kind.name]!)} | ${
+      spread(cpuSamples[kind.name]!)
+    } |`,
+  );
 }
 const line = (label: string, a: string, b: string): void => {
   const rounds = perRound(a, b);
@@ -170,6 +186,15 @@ const line = (label: string, a: string, b: string): void => {
   );
 };
 console.log("");
+console.log(
+  `CPU time (medians) serve()/plain Deno.serve: ${
+    (median(cpuSamples["activated-serve"]!) /
+      median(cpuSamples["plain-serve"]!)).toFixed(3)
+  }, takeListener()/plain listen: ${
+    (median(cpuSamples["activated-listener"]!) /
+      median(cpuSamples["plain-listen"]!)).toFixed(3)
+  }`,
+);
 line("floor (no module) / plain serve", "activated-floor", "plain-serve");
 line(
   "takeListener() / plain Deno.listen",
@@ -186,6 +211,10 @@ console.error(
 if (args.json) {
   await Deno.writeTextFile(
     args.json,
-    JSON.stringify({ deno: await denoVersion(DENO), samples }, null, 1),
+    JSON.stringify(
+      { deno: await denoVersion(DENO), samples, cpu: cpuSamples },
+      null,
+      1,
+    ),
   );
 }

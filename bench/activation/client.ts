@@ -207,6 +207,32 @@ export async function pollFirstResponse(
   }
 }
 
+/**
+ * The CPU time a process has used so far, all threads, in milliseconds
+ * (`/proc/<pid>/task/<tid>/schedstat`, nanosecond resolution): a view of the
+ * cost that queueing on a busy machine does not inflate.
+ *
+ * @returns The milliseconds, or NaN when the process is gone.
+ */
+export function cpuMs(pid: number): number {
+  let total = 0;
+  try {
+    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+      try {
+        const text = Deno.readTextFileSync(
+          `/proc/${pid}/task/${task.name}/schedstat`,
+        );
+        total += Number(text.split(" ")[0]);
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  } catch {
+    return NaN;
+  }
+  return total / 1e6;
+}
+
 /** Sorted copy. */
 function sorted(values: readonly number[]): number[] {
   return [...values].sort((a, b) => a - b);
@@ -228,7 +254,9 @@ export function median(values: readonly number[]): number {
 }
 
 /** `median [q1–q3] (min–max)` in milliseconds. */
-export function spread(values: readonly number[], digits = 1): string {
+export function spread(all: readonly number[], digits = 1): string {
+  const values = all.filter(Number.isFinite);
+  if (values.length === 0) return "–";
   const f = (v: number): string => v.toFixed(digits);
   return `${f(median(values))} [IQR ${f(quantile(values, 0.25))}–${
     f(quantile(values, 0.75))
