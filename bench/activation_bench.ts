@@ -49,7 +49,7 @@ const server = (name: string): string =>
   fromFileUrl(new URL(`./activation/${name}`, import.meta.url));
 
 /** The CPU time of the last sample's server process (see `cpuMs`). */
-let cpu: number[] = [];
+let cpu: Record<string, number>[] = [];
 
 interface Kind {
   name: string;
@@ -139,6 +139,7 @@ for (const kind of KINDS) await kind.run(); // warm the module cache
 
 const samples: Record<string, number[]> = {};
 const cpuSamples: Record<string, number[]> = {};
+const threads: Record<string, Record<string, number[]>> = {};
 for (let round = 0; round < PAIRS; round++) {
   const order = KINDS.map((_, i) => KINDS[(i + round) % KINDS.length]!);
   if (round % 2) order.reverse();
@@ -146,13 +147,39 @@ for (let round = 0; round < PAIRS; round++) {
     await sleep(SETTLE);
     cpu = [];
     (samples[kind.name] ??= []).push(await kind.run());
-    (cpuSamples[kind.name] ??= []).push(cpu[0] ?? NaN);
+    (cpuSamples[kind.name] ??= []).push(cpu[0]?.total ?? NaN);
+    for (const [thread, ms] of Object.entries(cpu[0] ?? {})) {
+      ((threads[kind.name] ??= {})[thread] ??= []).push(ms);
+    }
   }
   console.error(
     `round ${round + 1}: ${
       KINDS.map((k) => `${k.name} ${samples[k.name]!.at(-1)!.toFixed(1)}`)
         .join(", ")
     }`,
+  );
+}
+
+const names = [
+  ...new Set(Object.values(threads).flatMap((t) => Object.keys(t))),
+].filter((n) => n !== "total").sort();
+console.log(
+  `\nCPU ms by thread name at the first response (medians; a thread absent from a sample counts 0; "N" = a number):\n| thread | ${
+    KINDS.map((k) => k.name).join(" | ")
+  } |\n|---|${KINDS.map(() => "---").join("|")}|`,
+);
+for (const name of names) {
+  console.log(
+    `| ${name} | ${
+      KINDS.map((k) => {
+        const list = threads[k.name]?.[name] ?? [];
+        const all = [
+          ...list,
+          ...new Array(samples[k.name]!.length - list.length).fill(0),
+        ];
+        return median(all).toFixed(1);
+      }).join(" | ")
+    } |`,
   );
 }
 
@@ -212,7 +239,7 @@ if (args.json) {
   await Deno.writeTextFile(
     args.json,
     JSON.stringify(
-      { deno: await denoVersion(DENO), samples, cpu: cpuSamples },
+      { deno: await denoVersion(DENO), samples, cpu: cpuSamples, threads },
       null,
       1,
     ),

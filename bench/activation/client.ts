@@ -208,29 +208,35 @@ export async function pollFirstResponse(
 }
 
 /**
- * The CPU time a process has used so far, all threads, in milliseconds
- * (`/proc/<pid>/task/<tid>/schedstat`, nanosecond resolution): a view of the
+ * The CPU time a process has used so far, per thread name and in all, in
+ * milliseconds (`/proc/<pid>/task/<tid>/schedstat`, nanoseconds; up to date
+ * for threads that are not running at the moment of the read): a view of the
  * cost that queueing on a busy machine does not inflate.
  *
- * @returns The milliseconds, or NaN when the process is gone.
+ * @returns The milliseconds by thread name (`comm`) plus `total`; `total`
+ * is NaN when the process is gone.
  */
-export function cpuMs(pid: number): number {
-  let total = 0;
+export function cpuMs(pid: number): Record<string, number> {
+  const out: Record<string, number> = { total: 0 };
   try {
     for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
       try {
-        const text = Deno.readTextFileSync(
-          `/proc/${pid}/task/${task.name}/schedstat`,
-        );
-        total += Number(text.split(" ")[0]);
+        const dir = `/proc/${pid}/task/${task.name}`;
+        const ms =
+          Number(Deno.readTextFileSync(`${dir}/schedstat`).split(" ")[0]) /
+          1e6;
+        const name = Deno.readTextFileSync(`${dir}/comm`).trim()
+          .replace(/[0-9]+$/, "N");
+        out[name] = (out[name] ?? 0) + ms;
+        out.total! += ms;
       } catch {
         // the thread ended meanwhile
       }
     }
   } catch {
-    return NaN;
+    return { total: NaN };
   }
-  return total / 1e6;
+  return out;
 }
 
 /** Sorted copy. */
