@@ -103,6 +103,8 @@ for (const { count, bigTable } of configs) {
       spread(list.map((r) => r.fromEnv))
     } | ${spread(list.map((r) => r.handoffs[0]!))} | ${
       later.length ? spread(later) : "–"
-    } | ${spread(list.map((r) => r.handoffs.reduce((a, b) => a + b, 0)))} |`,
+    } | ${later.length ? spread(list.map((r) => r.handoffs.at(-1)!)) : "–"} | ${
+      spread(list.map((r) => r.handoffs.reduce((a, b) => a + b, 0)))
+    } |`,
   );
 }
