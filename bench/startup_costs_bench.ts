@@ -8,7 +8,8 @@
  * - the first three `fcntl(F_GETFD)` scans of 256 and of 8192 fd slots.
  *
  * Usage: `deno task bench:startup-costs [--runs 9] [--modules a.ts,b.ts]
- * [--deno /path/to/deno]`. Modules that do not exist are skipped.
+ * [--deno /path/to/deno]`. Modules that do not exist are skipped; a path is
+ * relative to the repository root unless absolute.
  *
  * @module
  */
@@ -44,7 +45,7 @@ const MODULES = (args.modules ??
   ].join(",")).split(",").filter((m) => {
     if (m.startsWith("node:")) return true;
     try {
-      Deno.statSync(`${ROOT}${m}`);
+      Deno.statSync(m.startsWith("/") ? m : `${ROOT}${m}`);
       return true;
     } catch {
       console.error(`skipped ${m}: no such file`);
