@@ -47,6 +47,7 @@ interface Report {
   marks: Record<string, number | undefined>;
   getters: Record<string, number>;
   calls: Call[];
+  libraryMarks?: [string, number][];
 }
 type Phases = Record<string, number>;
 
@@ -115,6 +116,14 @@ function phasesOf(
       if (!k.endsWith("(calls)")) inCalls += v;
     }
     p["  hand-off: JS between the calls"] = handoff - inCalls;
+    // Phases the library marks itself: the time from the previous mark
+    // (or from the end of fromEnv() for the first one).
+    let previous = m.fromEnvEnd!;
+    for (const [name, at] of report.libraryMarks ?? []) {
+      if (at < m.fromEnvEnd! || at > m.serveEnd!) continue;
+      p[`  mark ${name} (since the previous mark)`] = at - previous;
+      previous = at;
+    }
   }
   p["hand-off/serve returned → first request in the handler"] =
     m.firstRequest! - m.serveEnd!;

@@ -16,6 +16,9 @@
  *   see its own cost);
  * - the first call of the handler (first request accepted and parsed).
  *
+ * Marks the library sets with `performance.mark("listen-fds:<phase>")`, if
+ * any, are reported too, for the phases a wrapper cannot see.
+ *
  * `GET /report` answers with all of it as JSON (`performance.timeOrigin` and
  * `BENCH_EXEC` are wall-clock, to line up with the client's clock).
  *
@@ -91,6 +94,10 @@ function report(): string {
     marks: { ...marks, firstRequest },
     getters,
     calls,
+    // Marks the library may set (performance.mark("listen-fds:…")).
+    libraryMarks: performance.getEntriesByType("mark")
+      .filter((m) => m.name.startsWith("listen-fds:"))
+      .map((m) => [m.name, m.startTime]),
   });
 }
 
