@@ -5,7 +5,8 @@
  *   imports) against an empty module, and `node:http` for scale;
  * - binding libc: one `Deno.dlopen` per function (as `ffi.ts` binds lazily)
  *   vs one call with the same 11 functions vs one call with 64;
- * - the first three `fcntl(F_GETFD)` scans of 256 and of 8192 fd slots.
+ * - the first three `fcntl(F_GETFD)` scans of 256 and of 8192 fd slots, and
+ *   listing the open fds with `getdents64` of `/proc/self/fd` instead.
  *
  * Usage: `deno task bench:startup-costs [--runs 9] [--modules a.ts,b.ts]
  * [--deno /path/to/deno]`. Modules that do not exist are skipped; a path is
@@ -70,8 +71,13 @@ async function runJson(script: string, argv: string[]): Promise<string> {
 
 console.log(`${await denoVersion(DENO)}; ${RUNS} fresh processes per row`);
 const imports: Record<string, number[]> = {};
-const ffi: Record<string, { first: number; bind: number; scans: number[] }[]> =
-  {};
+const ffi: Record<string, {
+  first: number;
+  bind: number;
+  scans: number[];
+  dentsBind: number;
+  dents: number[];
+}[]> = {};
 const FFI_CASES = [
   ["per-symbol", "256"],
   ["one-call", "256"],
@@ -87,7 +93,13 @@ for (let round = 0; round < RUNS; round++) {
   for (const [mode, slots] of FFI_CASES) {
     const result = JSON.parse(
       await runJson("ffi_probe.ts", [mode!, slots!]),
-    ) as { first: number; bind: number; scans: number[] };
+    ) as {
+      first: number;
+      bind: number;
+      scans: number[];
+      dentsBind: number;
+      dents: number[];
+    };
     (ffi[`${mode} ${slots}`] ??= []).push(result);
   }
   console.error(`round ${round + 1} done`);
@@ -116,6 +128,18 @@ for (const [mode, slots] of FFI_CASES) {
       spread(list.map((r) => r.bind), 2)
     } | ${
       [0, 1, 2].map((i) => spread(list.map((r) => r.scans[i]!), 2)).join(" | ")
+    } |`,
+  );
+}
+console.log(
+  "\n| listing the open fds with getdents64 of /proc/self/fd, fd slots | bind (open, close, syscall) ms | list 1 ms | list 2 ms | list 3 ms |",
+);
+console.log("|---|---|---|---|---|");
+for (const [mode, slots] of FFI_CASES.filter(([m]) => m === "one-call")) {
+  const list = ffi[`${mode} ${slots}`]!;
+  console.log(
+    `| ${slots} | ${spread(list.map((r) => r.dentsBind), 2)} | ${
+      [0, 1, 2].map((i) => spread(list.map((r) => r.dents[i]!), 2)).join(" | ")
     } |`,
   );
 }
