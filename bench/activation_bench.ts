@@ -212,7 +212,11 @@ const line = (label: string, a: string, b: string): void => {
     }; ratio of lower quartiles ${q1.toFixed(3)}, of minima ${min.toFixed(3)})`,
   );
 };
-console.log("");
+console.log(
+  `\nload average at the end: ${
+    Deno.loadavg().map((v) => v.toFixed(2)).join(" ")
+  }`,
+);
 console.log(
   `CPU time (medians) serve()/plain Deno.serve: ${
     (median(cpuSamples["activated-serve"]!) /
@@ -230,11 +234,6 @@ line(
 );
 line("serve() activated / plain Deno.serve", "activated-serve", "plain-serve");
 
-console.error(
-  `load average at the end: ${
-    Deno.loadavg().map((v) => v.toFixed(2)).join(" ")
-  }`,
-);
 if (args.json) {
   await Deno.writeTextFile(
     args.json,
