@@ -109,6 +109,13 @@ export {
   storeFds,
 } from "./fd_store.ts";
 export type { StoreFdsOptions } from "./fd_store.ts";
+// ---- Serving on every core (workers).
+export { serveParallel } from "./parallel.ts";
+export type {
+  ParallelServer,
+  ServeParallelOptions,
+  WorkerExitEvent,
+} from "./parallel.ts";
 export { handleShutdown } from "./shutdown.ts";
 export type {
   HandleShutdownOptions,
