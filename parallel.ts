@@ -43,8 +43,8 @@ export interface ServeParallelOptions {
    * (`ReusePort=yes`), each socket is served by at least one worker and each
    * worker serves at least one socket.
    *
-   * @default {the number of activated sockets when there are several, else
-   * `navigator.hardwareConcurrency`}
+   * @default {the number of activated sockets of one address when there are
+   * several (`ReusePort=yes`), else `navigator.hardwareConcurrency`}
    */
   workers?: number;
   /**
@@ -210,8 +210,9 @@ export async function serveParallel(
       address: bound.address as Deno.NetAddr | Deno.UnixAddr,
     }];
   }
+  const perAddress = socketsPerAddress(sockets.map((socket) => socket.address));
   const count = options.workers ??
-    (sockets.length > 1 ? sockets.length : navigator.hardwareConcurrency ?? 1);
+    (perAddress > 1 ? perAddress : navigator.hardwareConcurrency ?? 1);
   const pool = new Pool(module, sockets, count, options);
   try {
     await pool.start();
@@ -351,6 +352,30 @@ export function assignSockets(sockets: number, workers: number): number[][] {
   );
 }
 
+function addressKey(address: Deno.NetAddr | Deno.UnixAddr): string {
+  return "path" in address
+    ? `unix:${address.path}`
+    : `${address.hostname}:${address.port}`;
+}
+
+/**
+ * The most sockets that share one address: more than 1 for a
+ * `ReusePort=yes` set.
+ *
+ * @param addresses The address of every socket.
+ * @returns The size of the largest group.
+ */
+export function socketsPerAddress(
+  addresses: readonly (Deno.NetAddr | Deno.UnixAddr)[],
+): number {
+  const counts = new Map<string, number>();
+  for (const address of addresses) {
+    const key = addressKey(address);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return Math.max(0, ...counts.values());
+}
+
 /**
  * Which sockets each worker serves: every address is served by every worker,
  * its sockets spread by {@linkcode assignSockets}.
@@ -365,9 +390,7 @@ export function planWorkers(
 ): number[][] {
   const groups = new Map<string, number[]>();
   addresses.forEach((address, index) => {
-    const key = "path" in address
-      ? `unix:${address.path}`
-      : `${address.hostname}:${address.port}`;
+    const key = addressKey(address);
     groups.set(key, [...groups.get(key) ?? [], index]);
   });
   const plan: number[][] = Array.from({ length: workers }, () => []);

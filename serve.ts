@@ -31,8 +31,8 @@
  * `SIGTERM`/`SIGINT` (`STOPPING=1`), restarts a worker that dies, and exits
  * with code 1 when workers die more often than `--restart-limit` allows, so
  * that the unit fails and `Restart=` decides. Without `--parallel` or
- * `--workers`, the module is served in the main thread, as `deno serve`
- * does.
+ * `--workers`, a `ReusePort=yes` set of sockets gets one worker per socket,
+ * and anything else is served in the main thread, as `deno serve` does.
  *
  * Permissions: `--allow-env`, `--allow-ffi`, `--allow-read` (the module),
  * `--allow-net` (the placeholder; the module's own needs), or `-A`.
@@ -45,7 +45,11 @@ import { ListenFds } from "./mod.ts";
 import { ListenFdsError } from "./errors.ts";
 import { notifyReady, notifyStatus } from "./notify.ts";
 import { handleShutdown } from "./shutdown.ts";
-import { selectActivated, serveParallel } from "./parallel.ts";
+import {
+  selectActivated,
+  serveParallel,
+  socketsPerAddress,
+} from "./parallel.ts";
 import { loadServeModule, serveSockets } from "./_serve_module.ts";
 import { defaultOnListen } from "./adopt/serve.ts";
 
@@ -60,6 +64,8 @@ socket-activated listening socket(s), or on --host/--port without activation.
 Options:
   --parallel             one worker per CPU (or $DENO_JOBS workers)
   --workers N            N workers
+                         [default: one per socket of a ReusePort=yes set,
+                         else the main thread serves]
   --host HOST            address to bind when not activated [default: 0.0.0.0]
   --port PORT            port to bind when not activated [default: 8000]
   --name NAME            serve the activated fds named NAME
@@ -216,6 +222,21 @@ async function serveInMainThread(
   return servers;
 }
 
+/** Whether the activated sockets to serve are a `ReusePort=yes` set. */
+function reusePortSet(command: ServeCommand): boolean {
+  const fds = ListenFds.fromEnv();
+  const addresses = selectActivated(
+    fds,
+    command.name === undefined ? {} : { name: command.name },
+  ).flatMap((index) => {
+    const address = fds.inspect(index)?.socket?.address;
+    return address && ("port" in address || "path" in address)
+      ? [address as Deno.NetAddr | Deno.UnixAddr]
+      : [];
+  });
+  return socketsPerAddress(addresses) > 1;
+}
+
 /**
  * Runs the entry: parses the arguments, serves, reports readiness, and
  * handles shutdown.
@@ -241,7 +262,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   try {
-    if (command.workers === undefined) {
+    if (command.workers === undefined && !reusePortSet(command)) {
       const servers = await serveInMainThread(command);
       handleShutdown(servers, { timeout: command.shutdownTimeout });
       notifyReady();
@@ -250,7 +271,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     const server = await serveParallel({
       module: command.module,
       args: command.args,
-      workers: command.workers,
+      ...(command.workers === undefined ? {} : { workers: command.workers }),
       hostname: command.host,
       port: command.port,
       drainTimeout: command.drainTimeout,
