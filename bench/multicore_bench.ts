@@ -12,13 +12,16 @@
  *   `systemd-socket-activate`;
  * - with `--split`: how the requests of wrk's keep-alive connections were
  *   split over the workers (a wrk Lua script counts the serving thread's
- *   name in each body; slower, so measured apart).
+ *   name in each body; slower, so measured apart);
+ * - with `--wakeups`: `accept4()` calls that failed with `EAGAIN` per
+ *   accepted connection (a worker woken for a connection another worker
+ *   took), counted by `strace -f -c` during wrk with `Connection: close`.
  *
  * The handler module is the same everywhere: `bench/multicore_app.ts`.
  *
  * Usage (loopback only, bounded; needs wrk, python3, systemd-socket-activate):
  * `deno run -A bench/multicore_bench.ts [--workers 2] [--runs 3]
- *  [--duration 5s] [--connections 50] [--threads 1] [--split]`
+ *  [--duration 5s] [--connections 50] [--threads 1] [--split] [--wakeups]`
  *
  * Not a test: nothing here asserts a figure.
  *
@@ -30,7 +33,7 @@ import { fromFileUrl } from "@std/path";
 
 const args = parseArgs(Deno.args, {
   string: ["workers", "runs", "duration", "connections", "threads", "deno"],
-  boolean: ["split"],
+  boolean: ["split", "wakeups"],
 });
 const N = Number(args.workers ?? 2);
 const RUNS = Number(args.runs ?? 3);
@@ -78,6 +81,7 @@ function sleep(ms: number): Promise<void> {
 
 interface Server {
   port: number;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -169,6 +173,7 @@ async function start(kind: Kind): Promise<Server> {
   await sleep(300);
   return {
     port,
+    pid: child.pid,
     async stop(): Promise<void> {
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
@@ -284,11 +289,57 @@ if (args.split) {
       const split = [...text.matchAll(/^split (.+)=(\d+)$/gm)].map((m) =>
         Number(m[2])
       ).sort((a, b) => b - a);
+      while (split.length < N) split.push(0);
       const total = split.reduce((a, b) => a + b, 0);
       console.log(
         `  ${kind}: ${
           split.map((n) => `${Math.round((100 * n) / total)}%`).join(" / ")
         }`,
+      );
+    } finally {
+      await server.stop();
+    }
+  }
+}
+
+if (args.wakeups) {
+  console.log("");
+  console.log(
+    `wake-ups: failed accept4 (EAGAIN) per accepted connection (wrk -c1 -d3s, Connection: close, under strace), ${N} workers:`,
+  );
+  for (const kind of KINDS.slice(0, 3)) {
+    const server = await start(kind);
+    try {
+      const strace = new Deno.Command("strace", {
+        args: ["-f", "-c", "-e", "trace=accept4", "-p", String(server.pid)],
+        stdout: "null",
+        stderr: "piped",
+      }).spawn();
+      await sleep(500);
+      await new Deno.Command("wrk", {
+        args: [
+          "-t1",
+          "-c1",
+          "-d3s",
+          "-H",
+          "Connection: close",
+          `http://127.0.0.1:${server.port}/`,
+        ],
+        stdout: "null",
+        stderr: "null",
+      }).output();
+      strace.kill("SIGINT");
+      const text = new TextDecoder().decode((await strace.output()).stderr);
+      const line = text.split("\n").find((l) => /\saccept4$/.test(l));
+      const fields = line?.trim().split(/\s+/) ?? [];
+      // % time, seconds, usecs/call, calls, errors, syscall
+      const calls = Number(fields[3]);
+      const failed = fields.length === 6 ? Number(fields[4]) : 0;
+      const accepted = calls - failed;
+      console.log(
+        `  ${kind}: ${accepted} connections, ${failed} failed accept4, ${
+          (failed / accepted).toFixed(2)
+        } per connection`,
       );
     } finally {
       await server.stop();
