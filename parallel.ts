@@ -25,6 +25,7 @@ import { LINUX } from "./_linux.ts";
 import { ListenFds } from "./mod.ts";
 import type { HandOffVia } from "./adopt/placeholder.ts";
 import { requireListeningStream } from "./adopt/listener.ts";
+import { storeFds } from "./fd_store.ts";
 import { bindSockets, closeSockets } from "./launcher/bind.ts";
 import type { BoundSocket } from "./launcher/bind.ts";
 import type { SocketSpec } from "./launcher/spec.ts";
@@ -75,6 +76,15 @@ export interface ServeParallelOptions {
   hostname?: string;
   /** Instead of `port`: the Unix socket path to bind. */
   path?: string;
+  /**
+   * Keep the served socket in systemd's fd store under this name (the unit
+   * needs `FileDescriptorStoreMax=` of at least 1): a socket bound here
+   * because nothing was activated is stored, and on the next start it comes
+   * back in `LISTEN_FDS` with this name and is served instead of bound again.
+   * A restart (`systemctl restart`, or `Restart=` after a failure) then
+   * loses no connection, without a `.socket` unit. Also the default `name`.
+   */
+  store?: string;
   /** What `Deno.args` is inside the module. @default {[]} */
   args?: readonly string[];
   /**
@@ -173,7 +183,8 @@ interface PoolSocket {
  * module cannot be imported, has no `fetch`, or the hand-off fails: the
  * message says which); `FD_NOT_FOUND` when nothing is activated and neither
  * `port` nor `path` is given; `WRONG_FD_TYPE`, `INVALID_ARGUMENT`,
- * `SYSCALL_FAILED`. Nothing is taken from `fds` on failure.
+ * `SYSCALL_FAILED`; as `storeFds()` with `store`. Nothing is taken from
+ * `fds` on failure.
  *
  * @example Usage
  * ```ts ignore
@@ -191,7 +202,13 @@ export async function serveParallel(
   checkCount("restartLimit", options.restartLimit, 0);
   checkCount("restartInterval", options.restartInterval, 0);
   const fds = options.fds ?? ListenFds.fromEnv();
-  const chosen = selectActivated(fds, options);
+  const chosen = selectActivated(
+    fds,
+    options.index === undefined && options.name === undefined &&
+      options.store !== undefined
+      ? { name: options.store }
+      : options,
+  );
   let bound: BoundSocket | undefined;
   let sockets: PoolSocket[];
   if (chosen.length > 0) {
@@ -205,6 +222,14 @@ export async function serveParallel(
     });
   } else {
     bound = bindFallback(options);
+    if (options.store !== undefined) {
+      try {
+        storeFds([bound.fd], { name: options.store });
+      } catch (error) {
+        closeSockets([bound]);
+        throw error;
+      }
+    }
     sockets = [{
       fd: bound.fd,
       address: bound.address as Deno.NetAddr | Deno.UnixAddr,
@@ -221,7 +246,10 @@ export async function serveParallel(
     throw error;
   }
   for (const index of chosen) fds.take(index);
-  if (bound) pool.onClose = () => closeSockets([bound]);
+  // A stored Unix socket keeps its path: the next start serves it.
+  if (bound && options.store === undefined) {
+    pool.onClose = () => closeSockets([bound]);
+  } else if (bound) pool.onClose = () => libc().close(bound.fd);
   else pool.onClose = () => sockets.forEach(({ fd }) => libc().close(fd));
   const reporter = options.onListen ?? defaultOnListen;
   if (options.onListen || !pool.moduleHasOnListen) {

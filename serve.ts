@@ -26,6 +26,7 @@
  * | `--drain-timeout MS`    | each server's drain on shutdown (1000)                         |
  * | `--shutdown-timeout MS` | the most a shutdown may take before exiting with 1 (10000)     |
  * | `--restart-limit N`     | dead workers restarted within 10 s before failing (5)          |
+ * | `--fd-store NAME`       | keep the bound socket in the fd store across restarts          |
  *
  * It sends `READY=1` once every worker serves, drains every worker on
  * `SIGTERM`/`SIGINT` (`STOPPING=1`), restarts a worker that dies, and exits
@@ -73,6 +74,10 @@ Options:
   --drain-timeout MS     each server's drain on shutdown [default: 1000]
   --shutdown-timeout MS  exit with 1 when shutting down takes longer [default: 10000]
   --restart-limit N      dead workers restarted within 10 s before failing [default: 5]
+  --fd-store NAME        keep the socket bound without activation in systemd's fd
+                         store (FileDescriptorStoreMax=1) and serve it from there
+                         after a restart (implies --name NAME; served by
+                         workers: --workers N, else one per CPU)
   -h, --help             this text
 `;
 
@@ -96,6 +101,8 @@ export interface ServeCommand {
   shutdownTimeout: number;
   /** The restart limit of dead workers. */
   restartLimit: number;
+  /** Keep a socket bound without activation in the fd store, by this name. */
+  fdStore: string | undefined;
 }
 
 function integer(flag: string, value: string | undefined, min: number): number {
@@ -134,6 +141,7 @@ export function parseServeArgs(
       "drain-timeout",
       "shutdown-timeout",
       "restart-limit",
+      "fd-store",
     ],
     alias: { h: "help" },
     stopEarly: true,
@@ -183,6 +191,7 @@ export function parseServeArgs(
     restartLimit: flags["restart-limit"] === undefined
       ? 5
       : integer("restart-limit", flags["restart-limit"], 0),
+    fdStore: flags["fd-store"],
   };
 }
 
@@ -262,7 +271,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   try {
-    if (command.workers === undefined && !reusePortSet(command)) {
+    if (
+      command.workers === undefined && command.fdStore === undefined &&
+      !reusePortSet(command)
+    ) {
       const servers = await serveInMainThread(command);
       handleShutdown(servers, { timeout: command.shutdownTimeout });
       notifyReady();
@@ -277,6 +289,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       drainTimeout: command.drainTimeout,
       restartLimit: command.restartLimit,
       ...(command.name === undefined ? {} : { name: command.name }),
+      ...(command.fdStore === undefined ? {} : { store: command.fdStore }),
     });
     handleShutdown(server, { timeout: command.shutdownTimeout });
     server.finished.catch((error) => {

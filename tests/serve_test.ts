@@ -38,6 +38,7 @@ Deno.test("parseServeArgs() has deno serve's defaults and serves in the main thr
     drainTimeout: 1000,
     shutdownTimeout: 10_000,
     restartLimit: 5,
+    fdStore: undefined,
   });
 });
 
@@ -56,6 +57,8 @@ Deno.test("parseServeArgs() takes every flag before the module and gives the res
     "5000",
     "--restart-limit",
     "0",
+    "--fd-store",
+    "kept",
     "../other/main.ts",
     "--port",
     "9",
@@ -71,6 +74,7 @@ Deno.test("parseServeArgs() takes every flag before the module and gives the res
     drainTimeout: 0,
     shutdownTimeout: 5000,
     restartLimit: 0,
+    fdStore: "kept",
   });
 });
 

@@ -156,10 +156,15 @@ function dechunk(body: string): string {
   }
 }
 
-/** `<pid> <worker>` of fresh connections until both workers answered. */
+/**
+ * The workers that answered fresh connections, until both did (a replaced
+ * worker may still be loading: up to 15 s).
+ */
 async function bothWorkers(port: number): Promise<Set<string>> {
   const seen = new Set<string>();
-  for (let round = 0; round < 50 && seen.size < 2; round++) {
+  const deadline = Date.now() + 15_000;
+  while (seen.size < 2 && Date.now() < deadline) {
+    if (seen.size) await new Promise((resolve) => setTimeout(resolve, 50));
     const bodies = await Promise.all(
       Array.from({ length: 8 }, () => request(port)),
     );
@@ -168,6 +173,65 @@ async function bothWorkers(port: number): Promise<Set<string>> {
     }
   }
   return seen;
+}
+
+/**
+ * Restarts app.service `restarts` times while 8 clients keep opening fresh
+ * connections, and checks that every request was answered, by both workers
+ * of every process.
+ */
+async function restartsUnderLoad(
+  h: Harness,
+  port: number,
+  restarts: number,
+): Promise<void> {
+  let stop = false;
+  let requests = 0;
+  let during = 0;
+  let restarting = false;
+  const failures: string[] = [];
+  const servedBy = new Map<string, number>();
+  const clients = Array.from({ length: 8 }, async () => {
+    while (!stop) {
+      requests++;
+      try {
+        const body = (await request(port)).trim();
+        servedBy.set(body, (servedBy.get(body) ?? 0) + 1);
+        if (restarting) during++;
+      } catch (error) {
+        failures.push(String(error));
+      }
+    }
+  });
+  const pids = new Set<string>();
+  try {
+    for (let i = 0; i < restarts; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      pids.add(await h.show("app.service", "MainPID"));
+      restarting = true;
+      await h.ctl("restart", "app.service");
+      restarting = false;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    pids.add(await h.show("app.service", "MainPID"));
+  } finally {
+    stop = true;
+    await Promise.all(clients);
+  }
+  assertEquals(failures, [], `${failures.length} of ${requests} failed`);
+  assertGreater(requests, 200);
+  assertGreater(during, 0);
+  assertEquals(pids.size, restarts + 1);
+  // Every process answered on both of its workers.
+  const byPid = new Map<string, Set<string>>();
+  for (const served of servedBy.keys()) {
+    const [pid, ...worker] = served.split(" ");
+    byPid.set(pid!, (byPid.get(pid!) ?? new Set()).add(worker.join(" ")));
+  }
+  assertEquals(byPid.size, restarts + 1, JSON.stringify([...servedBy]));
+  for (const workers of byPid.values()) {
+    assertEquals([...workers].sort(), WORKERS);
+  }
 }
 
 for (const layout of ["ReusePort=yes", "one socket"] as const) {
@@ -193,53 +257,7 @@ for (const layout of ["ReusePort=yes", "one socket"] as const) {
     );
     assertEquals([...await bothWorkers(port)].sort(), WORKERS);
 
-    let stop = false;
-    let requests = 0;
-    let during = 0;
-    let restarting = false;
-    const failures: string[] = [];
-    const servedBy = new Map<string, number>();
-    const clients = Array.from({ length: 8 }, async () => {
-      while (!stop) {
-        requests++;
-        try {
-          const body = (await request(port)).trim();
-          servedBy.set(body, (servedBy.get(body) ?? 0) + 1);
-          if (restarting) during++;
-        } catch (error) {
-          failures.push(String(error));
-        }
-      }
-    });
-    const pids = new Set<string>();
-    try {
-      for (let i = 0; i < 3; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 400));
-        pids.add(await h.show("app.service", "MainPID"));
-        restarting = true;
-        await h.ctl("restart", "app.service");
-        restarting = false;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      pids.add(await h.show("app.service", "MainPID"));
-    } finally {
-      stop = true;
-      await Promise.all(clients);
-    }
-    assertEquals(failures, [], `${failures.length} of ${requests} failed`);
-    assertGreater(requests, 200);
-    assertGreater(during, 0);
-    assertEquals(pids.size, 4);
-    // Every process answered on both of its workers.
-    const byPid = new Map<string, Set<string>>();
-    for (const served of servedBy.keys()) {
-      const [pid, ...worker] = served.split(" ");
-      byPid.set(pid!, (byPid.get(pid!) ?? new Set()).add(worker.join(" ")));
-    }
-    assertEquals(byPid.size, 4, JSON.stringify([...servedBy]));
-    for (const workers of byPid.values()) {
-      assertEquals([...workers].sort(), WORKERS);
-    }
+    await restartsUnderLoad(h, port, 3);
   });
 }
 
@@ -301,6 +319,34 @@ async function inFlight(
   })();
   return { worker: match[1]!, done };
 }
+
+Deno.test("serve entry --fd-store: a socket it bound itself survives 3 restarts under load in the fd store, 0 failed requests", async () => {
+  const port = freePort();
+  await using h = await Harness.up({
+    name: "mc-store",
+    units: {
+      "app.service": serviceUnit(
+        [
+          "--workers",
+          "2",
+          "--fd-store",
+          "web",
+          "--host",
+          "127.0.0.1",
+          "--port",
+          String(port),
+          APP,
+        ],
+        { service: ["FileDescriptorStoreMax=1"] },
+      ),
+    },
+  });
+  await h.ctl("start", "app.service");
+  assertEquals(await h.show("app.service", "NFileDescriptorStore"), "1");
+  await restartsUnderLoad(h, port, 3);
+  // The same socket all along: still one stored fd.
+  assertEquals(await h.show("app.service", "NFileDescriptorStore"), "1");
+});
 
 Deno.test("serve entry: a worker that fails to start fails the service, naming why", async () => {
   const { h } = await boot("mc-fail", "ReusePort=yes", [APP], {
