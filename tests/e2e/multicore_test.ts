@@ -348,6 +348,16 @@ Deno.test("serve entry --fd-store: a socket it bound itself survives 3 restarts 
   assertEquals(await h.show("app.service", "NFileDescriptorStore"), "1");
 });
 
+Deno.test("serve entry without --parallel/--workers: one activated socket is served in the main thread, as plain deno serve", async () => {
+  const { h, port } = await boot("mc-main", "one socket", [APP]);
+  await using _ = h;
+  await h.ctl("start", "app.service");
+  const pid = await h.show("app.service", "MainPID");
+  assertEquals((await request(port)).trim(), `${pid} main`);
+  await h.ctl("stop", "app.service");
+  assertEquals(await h.show("app.service", "Result"), "success");
+});
+
 Deno.test("serve entry: a worker that fails to start fails the service, naming why", async () => {
   const { h } = await boot("mc-fail", "ReusePort=yes", [APP], {
     env: { SERVE_APP_FAIL: "1" },
