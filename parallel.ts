@@ -158,7 +158,10 @@ const RESTART_DELAY_MS = 100;
 
 const WORKER_URL = new URL("./_serve_worker.ts", import.meta.url);
 
-/** One of the sockets the pool owns, and which copy it is. */
+/**
+ * A socket the pool serves: this thread's copy (the activated fd itself, or
+ * the one bound here), from which each worker gets a duplicate.
+ */
 interface PoolSocket {
   fd: number;
   address: Deno.NetAddr | Deno.UnixAddr;
