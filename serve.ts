@@ -280,6 +280,8 @@ export async function main(argv: readonly string[]): Promise<void> {
       notifyReady();
       return;
     }
+    let restarted = 0;
+    let workers = command.workers ?? 0;
     const server = await serveParallel({
       module: command.module,
       args: command.args,
@@ -290,7 +292,21 @@ export async function main(argv: readonly string[]): Promise<void> {
       restartLimit: command.restartLimit,
       ...(command.name === undefined ? {} : { name: command.name }),
       ...(command.fdStore === undefined ? {} : { store: command.fdStore }),
+      onWorkerExit(event): void {
+        console.error(
+          `listen-fds: serve worker ${event.worker} died (${event.reason}); ${
+            event.restart ? "restarting it" : "stopping: too many deaths"
+          }`,
+        );
+        if (event.restart) {
+          restarted++;
+          notifyStatus(
+            `serving on ${workers} workers; ${restarted} restarted, last: worker ${event.worker} (${event.reason})`,
+          );
+        }
+      },
     });
+    workers = server.workers;
     handleShutdown(server, { timeout: command.shutdownTimeout });
     server.finished.catch((error) => {
       console.error(error instanceof Error ? error.message : String(error));

@@ -400,6 +400,12 @@ for (const layout of ["ReusePort=yes", "one socket"] as const) {
       { what: "the death report in the journal" },
     );
     assertEquals([...await bothWorkers(port)].sort(), WORKERS);
+    assertEquals(
+      await h.show("app.service", "StatusText"),
+      `serving on 2 workers; 1 restarted, last: worker ${
+        worker.at(-1)
+      } (Uncaught Error: dying in ${worker})`,
+    );
     assertEquals(await h.show("app.service", "MainPID"), pid);
     assertEquals(await h.show("app.service", "NRestarts"), "0");
     assertEquals(await h.show("app.service", "ActiveState"), "active");
