@@ -79,6 +79,16 @@ const SYMBOLS = {
   write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   /** off_t lseek(int fd, off_t offset, int whence) */
   lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
+  /** ssize_t getdents64(int fd, void *dirp, size_t count) (glibc 2.30) */
+  getdents64: {
+    parameters: [
+      "i32", // int fd
+      "buffer", // void *dirp
+      "usize", // size_t count
+    ],
+    result: "isize",
+    optional: true,
+  },
   /** ssize_t readlink(const char *pathname, char *buf, size_t bufsiz) */
   readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
   /** int unlink(const char *pathname) */
