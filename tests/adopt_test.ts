@@ -149,7 +149,7 @@ Deno.test("adoptListener() hands over 40 listeners in turn while other fds open 
     for (let i = 0; i < 40; i++) {
       const fd = libcSocket("inet", "stream");
       // Fds come and go between hand-offs, so numbers are reused.
-      if (i % 3 === 0) files.push(Deno.openSync("/dev/null"));
+      if (i % 3 === 0) files.push(await Deno.open("/dev/null"));
       if (i % 5 === 4) files.shift()?.close();
       listeners.push(adoptListener(fd, { via: "adopt" }));
       assertFalse(isFdOpen(fd), `fd ${fd} is still open`);
