@@ -113,6 +113,11 @@ function onSignals(
   return () => removers.forEach((remove) => remove());
 }
 
+/** Passes a signal the launcher received on to a child. */
+function forward(child: SpawnedChild, signal: Deno.Signal): void {
+  sendSignal(child.pid, SIGNALS[signal as keyof typeof SIGNALS]);
+}
+
 function describeStatus(status: ExitStatus): string {
   return status.signal === undefined
     ? `exited with code ${status.code}`
@@ -155,22 +160,15 @@ class Events<T> {
 export async function runServe(run: Run): Promise<number> {
   const { config, log } = run;
   const events = new Events<ServeEvent>();
-  const running = new Set<SpawnedChild>();
+  const start = (): SpawnedChild =>
+    startChild(
+      run,
+      (child, status) => events.push({ kind: "exited", child, status }),
+    );
   let child: SpawnedChild | undefined;
   let stopping = false;
-  const start = (): SpawnedChild => {
-    const started = startChild(run);
-    running.add(started);
-    started.exited.then((status) => {
-      running.delete(started);
-      events.push({ kind: "exited", child: started, status });
-    });
-    return started;
-  };
   const removeSignals = onSignals(run.stop, (signal) => {
-    if (child && running.has(child)) {
-      sendSignal(child.pid, SIGNALS[signal as keyof typeof SIGNALS]);
-    }
+    if (child?.running) forward(child, signal);
     if (signal === "SIGHUP") return;
     stopping = true;
     events.push({ kind: "stop" });
@@ -197,11 +195,8 @@ export async function runServe(run: Run): Promise<number> {
       } else if (event.kind === "stop") {
         if (!child) return last ? exitCode(last) : 0;
       } else if (!stopping) {
-        log(
-          `launch: restarting: ${event.paths.length} changed (${
-            event.paths[0]
-          })`,
-        );
+        const [first] = event.paths;
+        log(`launch: restarting: ${event.paths.length} changed (${first})`);
         const previous = child;
         child = undefined;
         if (previous) await stopChild(previous, config.stopTimeout);
@@ -212,19 +207,23 @@ export async function runServe(run: Run): Promise<number> {
   } finally {
     watcher?.close();
     removeSignals();
-    if (child && running.has(child)) {
+    if (child?.running) {
       sendSignal(child.pid, SIGNALS.SIGTERM);
       await child.exited;
     }
   }
 }
 
-/** Starts the command with every socket. */
-function startChild(run: Run): SpawnedChild {
+/** Starts the command with every socket; `onExit` hears when it ended. */
+function startChild(
+  run: Run,
+  onExit: (child: SpawnedChild, status: ExitStatus) => void,
+): SpawnedChild {
   const { command } = run.config;
   const fds = run.sockets.map((s) => s.fd);
   const child = spawnChild(command, { fds, env: run.env, ...run.spawn });
   run.log(`launch: started pid ${child.pid}: ${command.join(" ")}`);
+  child.exited.then((status) => onExit(child, status));
   return child;
 }
 
@@ -272,9 +271,7 @@ export async function runAccept(run: Run): Promise<number> {
   let wake: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (wake = resolve));
   const removeSignals = onSignals(run.stop, (signal) => {
-    for (const child of children) {
-      sendSignal(child.pid, SIGNALS[signal as keyof typeof SIGNALS]);
-    }
+    for (const child of children) forward(child, signal);
     if (signal !== "SIGHUP") wake();
   });
   const loops = run.sockets.map((socket) =>

@@ -39,6 +39,8 @@ export interface SpawnedChild {
   pidfdId: bigint | undefined;
   /** Settles when the child has ended and was reaped. */
   exited: Promise<ExitStatus>;
+  /** Whether it was not reaped yet (its pid is still its own). */
+  readonly running: boolean;
 }
 
 /** Options of {@linkcode spawnChild}. */
@@ -139,14 +141,7 @@ export function spawnChild(
       );
     }
   }
-  let pipe: [number, number] | undefined;
-  if (options.setPid && pidfdIdsSupported() && c.pipe2) {
-    const ends = new Int32Array(2);
-    if (c.pipe2(new Uint8Array(ends.buffer), LINUX.O_CLOEXEC) === -1) {
-      throw syscallError("Cannot create the LISTEN_PIDFDID pipe", "pipe2");
-    }
-    pipe = [ends[0]!, ends[1]!];
-  }
+  const pipe = options.setPid ? pidfdIdPipe() : undefined;
   const argv = [
     SHELL,
     "-c",
@@ -168,18 +163,45 @@ export function spawnChild(
     }
     throw error;
   }
-  let pidfdId: bigint | undefined;
-  if (pipe) {
-    pidfdId = ownPidfdId(pid).id;
-    const line = cString(`${pidfdId ?? ""}\n`).subarray(0, -1);
-    c.write(pipe[1], line, BigInt(line.length));
-    c.close(pipe[1]);
-  }
+  const pidfdId = pipe ? sendPidfdId(pid, pipe[1]) : undefined;
   const readEnd = pipe?.[0];
+  let running = true;
   const exited = waitForExit(pid).finally(() => {
+    running = false;
     if (readEnd !== undefined) c.close(readEnd);
   });
-  return { pid, pidfdId, exited };
+  return {
+    pid,
+    pidfdId,
+    exited,
+    get running(): boolean {
+      return running;
+    },
+  };
+}
+
+/**
+ * The pipe the trampoline reads the child's `LISTEN_PIDFDID` from, where the
+ * kernel has pidfd ids.
+ */
+function pidfdIdPipe(): [number, number] | undefined {
+  const c = libc();
+  if (!pidfdIdsSupported() || !c.pipe2) return undefined;
+  const ends = new Int32Array(2);
+  if (c.pipe2(new Uint8Array(ends.buffer), LINUX.O_CLOEXEC) === -1) {
+    throw syscallError("Cannot create the LISTEN_PIDFDID pipe", "pipe2");
+  }
+  return [ends[0]!, ends[1]!];
+}
+
+/** Writes the child's pidfd id (or an empty line) and closes the pipe. */
+function sendPidfdId(pid: number, writeEnd: number): bigint | undefined {
+  const c = libc();
+  const pidfdId = ownPidfdId(pid).id;
+  const line = cString(`${pidfdId ?? ""}\n`).subarray(0, -1);
+  c.write(writeEnd, line, BigInt(line.length));
+  c.close(writeEnd);
+  return pidfdId;
 }
 
 /**
