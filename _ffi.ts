@@ -11,9 +11,11 @@
  * another file to try first.
  *
  * Nothing is loaded at import time: {@linkcode libc} opens the C library on
- * first use and binds each function on its first call, so importing `mod.ts`
- * or `env.ts` needs no permission and an activation pays only for the calls
- * it makes.
+ * first use (probing it with `fcntl`, the first function an activation
+ * calls) and binds each function on its first call, the functions of a
+ * socket hand-off together in one `Deno.dlopen`, so importing `mod.ts` or
+ * `env.ts` needs no permission and an activation pays only for the calls it
+ * makes.
  *
  * This file is internal: it is not one of the package's exports.
  *
@@ -79,6 +81,16 @@ const SYMBOLS = {
   write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   /** off_t lseek(int fd, off_t offset, int whence) */
   lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
+  /** ssize_t getdents64(int fd, void *dirp, size_t count) (glibc 2.30) */
+  getdents64: {
+    parameters: [
+      "i32", // int fd
+      "buffer", // void *dirp
+      "usize", // size_t count
+    ],
+    result: "isize",
+    optional: true,
+  },
   /** ssize_t readlink(const char *pathname, char *buf, size_t bufsiz) */
   readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
   /** int unlink(const char *pathname) */
@@ -354,8 +366,11 @@ export function libcCandidates(
  * Returns the libc functions, opening the C library on first use.
  *
  * Each function is bound on its first call: binding the whole table at once
- * costs about 6 ms (0.13 ms a symbol), which would show in a service's
- * activation latency, while a socket-activated start needs only a handful.
+ * costs about 7.5 ms, which would show in a service's activation latency,
+ * while a socket-activated start needs only a handful. The functions of a
+ * socket hand-off (`HAND_OFF_SYMBOLS`) are bound together on the
+ * first call of any of them: each `Deno.dlopen` call has a cost of its own
+ * besides ~0.28 ms a function.
  *
  * @returns The functions of {@linkcode SYMBOLS}; optional ones are `null`
  * where libc lacks them.
@@ -365,24 +380,63 @@ export function libcCandidates(
  */
 export function libc(): Libc {
   if (bound) return bound;
-  const path = findLibc(libcCandidates());
+  const { path, probe } = findLibc(libcCandidates());
   const symbols: Record<string, unknown> = {};
-  for (const name of Object.keys(SYMBOLS) as (keyof typeof SYMBOLS)[]) {
+  const define = (name: string, value: unknown): void => {
+    Object.defineProperty(symbols, name, { value, enumerable: true });
+  };
+  const bind = (names: readonly SymbolName[]): void => {
+    const wanted = names.filter((name) =>
+      Object.getOwnPropertyDescriptor(symbols, name)?.get !== undefined
+    );
+    const table = Object.fromEntries(
+      wanted.map((name) => [name, SYMBOLS[name]]),
+    );
+    const handle = Deno.dlopen(path, table);
+    handles.push(handle);
+    for (const name of wanted) define(name, handle.symbols[name]);
+  };
+  for (const name of Object.keys(SYMBOLS) as SymbolName[]) {
     Object.defineProperty(symbols, name, {
       configurable: true,
       enumerable: true,
       get(): unknown {
-        const handle = Deno.dlopen(path, { [name]: SYMBOLS[name] });
-        handles.push(handle);
-        const value = handle.symbols[name];
-        Object.defineProperty(symbols, name, { value, enumerable: true });
-        return value;
+        bind(HAND_OFF_SYMBOLS.includes(name) ? HAND_OFF_SYMBOLS : [name]);
+        return symbols[name];
       },
     });
   }
+  define(PROBE_SYMBOL, probe);
   bound = symbols as Libc;
   return bound;
 }
+
+type SymbolName = keyof typeof SYMBOLS;
+
+/**
+ * The function the C library is probed with: the first one an activation
+ * calls (`fromEnv()` sets `FD_CLOEXEC` on the passed fds), so the probe's
+ * binding is used rather than wasted.
+ */
+const PROBE_SYMBOL = "fcntl";
+
+/**
+ * The functions every socket hand-off calls (the fd checks, the placeholder
+ * search, the takeover and its verification), bound together on the first
+ * call of any of them: one `Deno.dlopen` costs less than one per function.
+ */
+const HAND_OFF_SYMBOLS: readonly SymbolName[] = [
+  "open",
+  "read",
+  "close",
+  "statx",
+  "getsockopt",
+  "getsockname",
+  "getdents64",
+  "readlink",
+  "dup3",
+  "epoll_ctl",
+];
 
 /**
  * Binds every libc function now rather than on first call (for tests whose
@@ -406,13 +460,18 @@ export function bindLibc(): Libc {
  * @throws {ListenFdsError} `PERMISSION_REQUIRED` without `--allow-ffi`,
  * `LIBC_UNAVAILABLE` when no candidate loads.
  */
-export function findLibc(candidates: string[]): string {
+export function findLibc(
+  candidates: string[],
+): { path: string; probe: Libc[typeof PROBE_SYMBOL] } {
   const failures: unknown[] = [];
   for (const path of candidates) {
     try {
       // Probe with one symbol; the handle keeps the library loaded.
-      handles.push(Deno.dlopen(path, { strerror: SYMBOLS.strerror }));
-      return path;
+      const handle = Deno.dlopen(path, {
+        [PROBE_SYMBOL]: SYMBOLS[PROBE_SYMBOL],
+      });
+      handles.push(handle);
+      return { path, probe: handle.symbols[PROBE_SYMBOL] };
     } catch (error) {
       if (error instanceof Deno.errors.NotCapable) {
         throw new ListenFdsError(

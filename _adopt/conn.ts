@@ -13,7 +13,6 @@ import { ListenFdsError } from "../_errors.ts";
 import { cString, libc, syscallError } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
 import { socketAddress, statFd } from "../_fd_info.ts";
-import { readFdLink } from "./proc.ts";
 import { findPlaceholder, takeOver } from "./epoll.ts";
 import {
   type CheckedSocket,
@@ -138,7 +137,6 @@ async function connectPlaceholder(listener: Deno.Listener): Promise<Deno.Conn> {
 /** Recognises the client end of a Unix placeholder connection. */
 function unixClientMatcher(path: string): (fd: number) => boolean {
   return (fd) => {
-    if (!readFdLink(fd)?.startsWith("socket:[")) return false;
     const peer = socketAddress(fd, "getpeername", "unix");
     const local = socketAddress(fd, "getsockname", "unix");
     return peer !== undefined && "path" in peer && peer.path === path &&

@@ -83,16 +83,46 @@ export function findPlaceholder(
   return { fd, inode: statFd(fd).inode };
 }
 
-/** Every fd that refers to an epoll instance. */
-function epollFds(): number[] {
-  return listOpenFds().filter((fd) =>
-    readFdLink(fd) === "anon_inode:[eventpoll]"
-  );
+const EVENTPOLL_LINK = "anon_inode:[eventpoll]";
+
+/**
+ * What each open fd was when last listed: `true` for an epoll instance. Only
+ * fds that are new since the last listing are `readlink`ed, plus the epoll
+ * fds again (one may have been closed and its number reused), so a hand-off
+ * costs the same with 1 or 200 fds open. Module state is per isolate, and the
+ * epoll instance of the isolate's own runtime, where its placeholders are
+ * registered, exists before the isolate runs any code: it is classified the
+ * first time and keeps its number. A full classification runs again when the
+ * placeholder is found in no epoll instance.
+ */
+let classified = new Map<number, boolean>();
+
+/**
+ * Every fd that refers to an epoll instance.
+ *
+ * @param fresh Classify every open fd again instead of the new ones only.
+ */
+function epollFds(fresh = false): number[] {
+  if (fresh) classified = new Map();
+  const next = new Map<number, boolean>();
+  const found: number[] = [];
+  for (const fd of listOpenFds()) {
+    const known = classified.get(fd);
+    const isEpoll = known === false ? false : readFdLink(fd) === EVENTPOLL_LINK;
+    next.set(fd, isEpoll);
+    if (isEpoll) found.push(fd);
+  }
+  classified = next;
+  return found;
 }
 
-function registrationsOf(fd: number, inode: bigint): Registration[] {
+function registrationsOf(
+  fd: number,
+  inode: bigint,
+  fresh = false,
+): Registration[] {
   const found: Registration[] = [];
-  for (const epfd of epollFds()) {
+  for (const epfd of epollFds(fresh)) {
     for (const target of readEpollTargets(epfd)) {
       if (target.fd === fd && target.inode === inode) {
         found.push({ ...target, epfd });
@@ -138,9 +168,12 @@ export function takeOver(
 ): void {
   const c = libc();
   const { action } = options;
-  const before = options.registered
+  let before = options.registered
     ? registrationsOf(target.fd, target.inode)
     : [];
+  if (options.registered && before.length === 0) {
+    before = registrationsOf(target.fd, target.inode, true);
+  }
   if (options.registered && before.length === 0) {
     throw new ListenFdsError(
       `Cannot ${action}: the placeholder fd ${target.fd} is not registered in any epoll instance`,

@@ -14,7 +14,6 @@ import { ListenFdsError } from "../_errors.ts";
 import { inspectFd, socketAddress, statFd } from "../_fd_info.ts";
 import type { FdInfo, SocketAddress, SocketInfo } from "../_fd_info.ts";
 import { findPlaceholder, takeOver } from "./epoll.ts";
-import { readFdLink } from "./proc.ts";
 
 /** The loopback address TCP and UDP placeholders bind to (port 0). */
 const PLACEHOLDER_HOSTNAME = "127.0.0.1";
@@ -238,6 +237,8 @@ export function listenAt(place: PlaceholderPlace): Deno.Listener {
 /**
  * Builds a predicate that recognises the placeholder among all fds: a socket
  * whose local (and, for a connection, peer) address equals the placeholder's.
+ * `getsockname` fails with `ENOTSOCK` on any other kind of fd, so the address
+ * comparison is also the socket check.
  *
  * @param local The placeholder's local address, as Deno reports it.
  * @param peer The placeholder's peer address, for connections.
@@ -249,7 +250,6 @@ export function placeholderMatcher(
 ): (fd: number) => boolean {
   const transport = local.transport as "tcp" | "udp" | "unix" | "unixpacket";
   return (fd) => {
-    if (!readFdLink(fd)?.startsWith("socket:[")) return false;
     if (!sameAddress(socketAddress(fd, "getsockname", transport), local)) {
       return false;
     }

@@ -52,14 +52,78 @@ export function readFdLink(fd: number): string | undefined {
   return n < 0 ? undefined : decoder.decode(buffer.subarray(0, n));
 }
 
+/** `struct linux_dirent64`: where `d_reclen` and `d_name` are. */
+const DIRENT64 = { d_reclen: 16, d_name: 19 } as const;
+
+/** Room for about 1,000 entries of `/proc/self/fd` per `getdents64` call. */
+const DIRENT_BUFFER = new Uint8Array(32768);
+
 /**
- * The open fds of this process, in ascending order. The fd table's size comes
- * from `FDSize:` in `/proc/self/status`; every slot below it is probed with
- * `fcntl(F_GETFD)`.
+ * The open fds of this process, in ascending order: the names in
+ * `/proc/self/fd`, read with `getdents64` (the directory's own fd left out),
+ * so the cost follows the number of open fds, not the size of the fd table.
+ * Where libc lacks `getdents64` (glibc before 2.30) or `/proc` cannot be
+ * read, every slot of the fd table is probed with `fcntl(F_GETFD)` instead.
  *
  * @returns The open fd numbers.
  */
 export function listOpenFds(): number[] {
+  const c = libc();
+  const getdents64 = c.getdents64;
+  if (getdents64 === null) return scanFdTable();
+  const dir = c.open(
+    cString("/proc/self/fd"),
+    LINUX.O_RDONLY | LINUX.O_CLOEXEC,
+    0,
+  );
+  if (dir === -1) return scanFdTable();
+  const fds: number[] = [];
+  try {
+    const buffer = DIRENT_BUFFER;
+    const view = new DataView(buffer.buffer);
+    while (true) {
+      const n = Number(getdents64(dir, buffer, BigInt(buffer.length)));
+      if (n === 0) break;
+      if (n < 0) return scanFdTable();
+      for (
+        let at = 0;
+        at < n;
+        at += view.getUint16(at + DIRENT64.d_reclen, true)
+      ) {
+        const fd = parseFdName(buffer, at + DIRENT64.d_name);
+        if (fd !== undefined && fd !== dir) fds.push(fd);
+      }
+    }
+  } finally {
+    c.close(dir);
+  }
+  return fds.sort((a, b) => a - b);
+}
+
+/**
+ * Parses a NUL-terminated decimal fd name of `/proc/self/fd`.
+ *
+ * @returns The number, or `undefined` for `.` and `..`.
+ */
+function parseFdName(buffer: Uint8Array, start: number): number | undefined {
+  let fd = 0;
+  let at = start;
+  for (; buffer[at] !== 0; at++) {
+    const digit = buffer[at]! - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    fd = fd * 10 + digit;
+  }
+  return at === start ? undefined : fd;
+}
+
+/**
+ * The open fds found by probing every slot of the fd table (its size from
+ * `FDSize:` in `/proc/self/status`) with `fcntl(F_GETFD)`: the fallback of
+ * {@linkcode listOpenFds}, whose cost grows with the table.
+ *
+ * @returns The open fd numbers, in ascending order.
+ */
+export function scanFdTable(): number[] {
   const status = readProcFile("/proc/self/status") ?? "";
   const size = Number(/^FDSize:\s*(\d+)/m.exec(status)?.[1] ?? 1024);
   const c = libc();

@@ -31,6 +31,7 @@ import {
   listOpenFds,
   parseEpollTargets,
   readProcFile,
+  scanFdTable,
 } from "../_adopt/proc.ts";
 import { acceptQueueLength, waitFor } from "./support/helpers.ts";
 
@@ -104,6 +105,62 @@ Deno.test("parseEpollTargets() reads tfd lines of an epoll fdinfo", () => {
 Deno.test("readProcFile() reads /proc through libc", () => {
   assert(readProcFile("/proc/self/status")?.includes("FDSize:"));
   assertEquals(readProcFile("/proc/self/no-such-file"), undefined);
+});
+
+Deno.test("listOpenFds() lists exactly the fds that probing every slot finds open, a high one included", () => {
+  const c = libc();
+  const high = c.fcntl(0, LINUX.F_DUPFD_CLOEXEC, 5000);
+  assertGreaterOrEqual(high, 5000);
+  try {
+    const listed = listOpenFds();
+    assertEquals(listed, scanFdTable());
+    assert(listed.includes(high), `fd ${high} is not listed`);
+    assertEquals(listed, [...listed].sort((a, b) => a - b));
+  } finally {
+    c.close(high);
+  }
+  const after = listOpenFds();
+  assertFalse(after.includes(high), `the closed fd ${high} is still listed`);
+  assertEquals(after, scanFdTable());
+});
+
+Deno.test("adoptListener() hands over a listener above fd 6000, in a grown fd table, and verifies it", async () => {
+  const c = libc();
+  const original = libcSocket("inet", "stream");
+  const fd = c.fcntl(original, LINUX.F_DUPFD_CLOEXEC, 6000);
+  c.close(original);
+  assertGreaterOrEqual(fd, 6000);
+  const address = inspectFd(fd).socket!.address;
+  const listener = adoptListener(fd, { via: "adopt" });
+  try {
+    assertEquals(listener.addr, address);
+    assertFalse(isFdOpen(fd), "the original fd is still open");
+    assertEquals(await echoOnce(listener), "ping");
+  } finally {
+    listener.close();
+    closeIfOpen(fd);
+  }
+});
+
+Deno.test("adoptListener() hands over 40 listeners in turn while other fds open and close, each one serving", async () => {
+  const listeners: Deno.Listener[] = [];
+  const files: Deno.FsFile[] = [];
+  try {
+    for (let i = 0; i < 40; i++) {
+      const fd = libcSocket("inet", "stream");
+      // Fds come and go between hand-offs, so numbers are reused.
+      if (i % 3 === 0) files.push(await Deno.open("/dev/null"));
+      if (i % 5 === 4) files.shift()?.close();
+      listeners.push(adoptListener(fd, { via: "adopt" }));
+      assertFalse(isFdOpen(fd), `fd ${fd} is still open`);
+    }
+    for (const listener of listeners) {
+      assertEquals(await echoOnce(listener), "ping");
+    }
+  } finally {
+    for (const listener of listeners) listener.close();
+    for (const file of files) file.close();
+  }
 });
 
 Deno.test("adoptListener() hands a TCP listener to Deno and closes the original fd", async () => {

@@ -167,18 +167,22 @@ Deno.test("syscallError() reads errno and names it", () => {
   );
 });
 
-Deno.test("libc() binds each function on first use", async () => {
+Deno.test("libc() binds fcntl with its probe, other functions on first use, the hand-off's together", async () => {
   const output = await run(
     `const { libc } = await ${FFI};
      const c = libc();
-     const lazy = Object.getOwnPropertyDescriptor(c, "fcntl")?.get !== undefined;
-     c.fcntl(0, 1, 0);
-     const bound = Object.getOwnPropertyDescriptor(c, "fcntl")?.value !== undefined;
-     const other = Object.getOwnPropertyDescriptor(c, "socket")?.get !== undefined;
-     console.log(lazy, bound, c === libc(), other);`,
+     const lazy = (name) => Object.getOwnPropertyDescriptor(c, name)?.get !== undefined;
+     const probe = !lazy("fcntl") && c.fcntl(0, 1, 0) !== -1;
+     const before = ["statx", "epoll_ctl", "getdents64", "socket"].map(lazy);
+     void c.statx;
+     const after = ["statx", "epoll_ctl", "getdents64", "socket"].map(lazy);
+     console.log(probe, c === libc(), before.join(), after.join());`,
     ["--allow-ffi", "--allow-env", "--allow-read"],
   );
-  assertEquals(output.trim(), "true true true true");
+  assertEquals(
+    output.trim(),
+    "true true true,true,true,true false,false,false,true",
+  );
 });
 
 Deno.test("errnoName() names known values and numbers unknown ones", () => {
