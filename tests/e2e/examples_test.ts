@@ -134,6 +134,21 @@ Deno.test("examples/hono.ts serves a Hono app on the activated socket", async ()
   );
 });
 
+Deno.test("examples/express.ts serves an Express app on the activated fd", async () => {
+  const port = freePort();
+  await withActivated(
+    ["-l", `127.0.0.1:${port}`, "--fdname=http"],
+    SERVICE_FLAGS,
+    "express.ts",
+    async () => {
+      assertEquals(
+        await get(`http://127.0.0.1:${port}/`),
+        "hello from express\n",
+      );
+    },
+  );
+});
+
 Deno.test("examples/websocket.ts echoes over a WebSocket on the activated socket", async () => {
   const port = freePort();
   await withActivated(
