@@ -17,13 +17,24 @@ import { inspectFd, ListenFds, ListenFdsError } from "../mod.ts";
 import { bindLibc, libc } from "../ffi.ts";
 import { LINUX } from "../_linux.ts";
 import { join } from "@std/path";
-import { DENO, ROOT } from "./support/helpers.ts";
+import { closedFd, DENO, openFds, ROOT } from "./support/helpers.ts";
 
 // Bound once for the whole file: the library stays open by design, which the
 // resource sanitizer of some Deno versions would report inside a test.
 bindLibc();
 
-let nextFd = 700;
+/**
+ * The first of `count` consecutive fds at or above 700 that are all closed
+ * now: dup2() onto them clobbers nothing the test runner inherited.
+ */
+function closedRange(count: number): number {
+  const open = openFds("self");
+  let first = 700;
+  for (let fd = first; fd < first + count; fd++) {
+    if (open.has(fd)) first = fd + 1;
+  }
+  return first;
+}
 
 /** Duplicates fresh fds to consecutive numbers, not close-on-exec. */
 function inherit(kinds: ("tcp" | "udp" | "pipe")[]): {
@@ -31,8 +42,7 @@ function inherit(kinds: ("tcp" | "udp" | "pipe")[]): {
   close(): void;
 } {
   const c = libc();
-  const firstFd = nextFd;
-  nextFd += kinds.length + 5;
+  const firstFd = closedRange(kinds.length);
   const sources: { close(): void }[] = [];
   kinds.forEach((kind, i) => {
     let source: number;
@@ -209,13 +219,14 @@ Deno.test("ListenFds.fromEnv() compares LISTEN_PID with options.pid", () => {
 });
 
 Deno.test("inspectFd() names a closed fd", () => {
+  const fd = closedFd();
   const error = assertThrows(
-    () => inspectFd(650),
+    () => inspectFd(fd),
     ListenFdsError,
-    "Cannot inspect fd 650: fcntl failed with EBADF (Bad file descriptor)",
+    `Cannot inspect fd ${fd}: fcntl failed with EBADF (Bad file descriptor)`,
   );
   assertEquals(error.code, "FD_NOT_OPEN");
-  assertEquals(error.fd, 650);
+  assertEquals(error.fd, fd);
 });
 
 const LAUNCHER = join(ROOT, "tests", "fixtures", "exec_with_fds.py");
@@ -276,23 +287,39 @@ async function activate(
   layout: Layout,
   options: { args?: string[]; flags?: string[] } = {},
 ): Promise<Report> {
+  // Where the launcher makes Unix sockets, fifos and files.
+  const dir = await Deno.makeTempDir({ prefix: "listen-fds-test-" });
   const spec = {
     ...layout,
-    unset: ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "LISTEN_PIDFDID"],
-  };
-  const { code, stdout, stderr } = await new Deno.Command("python3", {
-    args: [
-      LAUNCHER,
-      JSON.stringify(spec),
-      DENO,
-      "run",
-      ...(options.flags ?? ["-A"]),
-      SERVICE,
-      ...(options.args ?? []),
+    dir,
+    // Whatever the runner's own environment holds.
+    unset: [
+      "LISTEN_PID",
+      "LISTEN_FDS",
+      "LISTEN_FDNAMES",
+      "LISTEN_PIDFDID",
+      "LISTEN_FDS_FIRST_FD",
     ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  };
+  let output: Deno.CommandOutput;
+  try {
+    output = await new Deno.Command("python3", {
+      args: [
+        LAUNCHER,
+        JSON.stringify(spec),
+        DENO,
+        "run",
+        ...(options.flags ?? ["-A"]),
+        SERVICE,
+        ...(options.args ?? []),
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  const { code, stdout, stderr } = output;
   const text = new TextDecoder().decode(stdout);
   if (code !== 0) {
     throw new Error(

@@ -7,9 +7,11 @@ import {
 } from "@std/assert";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { FakeTime } from "@std/testing/time";
 import { ListenFdsError } from "../errors.ts";
 import { handleShutdown } from "../shutdown.ts";
 import { NotifyReceiver } from "./support/notify_receiver.ts";
+import { waitFor } from "./support/helpers.ts";
 
 function receiver(): NotifyReceiver {
   return NotifyReceiver.bind(`@listen-fds-shutdown-${crypto.randomUUID()}`);
@@ -45,6 +47,7 @@ Deno.test("handleShutdown() on SIGTERM sends STOPPING=1, waits for shutdown() an
 });
 
 Deno.test("handleShutdown() gives up after the timeout", async () => {
+  using time = new FakeTime();
   const server = { shutdown: () => new Promise<void>(() => {}) };
   using handler = handleShutdown(server, {
     exit: false,
@@ -52,13 +55,19 @@ Deno.test("handleShutdown() gives up after the timeout", async () => {
     notify: false,
     timeout: 50,
   });
-  assertEquals(await handler.shutdown(), "timeout");
+  let outcome: string | undefined;
+  const done = handler.shutdown().then((o) => outcome = o);
+  await time.tickAsync(49);
+  assertEquals(outcome, undefined);
+  await time.tickAsync(1);
+  await done;
+  assertEquals(outcome, "timeout");
 });
 
 Deno.test("handleShutdown() closes a node:http server and lets the in-flight request finish", async () => {
-  let respond = (): void => {};
+  const inFlight = Promise.withResolvers<() => void>();
   const server = createServer((_req, res) => {
-    respond = () => res.end("done");
+    inFlight.resolve(() => res.end("done"));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -69,21 +78,17 @@ Deno.test("handleShutdown() closes a node:http server and lets the in-flight req
     timeout: 5000,
   });
   const response = fetch(`http://127.0.0.1:${port}/`);
-  while (true) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    if (respond.name === "respond") break;
-  }
+  const respond = await inFlight.promise;
   const outcome = handler.shutdown();
   // New connections are refused while the in-flight one finishes.
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  let refused = false;
-  try {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    conn.close();
-  } catch {
-    refused = true;
-  }
-  assertEquals(refused, true);
+  await waitFor(async () => {
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+      return false;
+    } catch {
+      return true;
+    }
+  }, { what: "new connections to be refused" });
   respond();
   assertEquals(await (await response).text(), "done");
   assertEquals(await outcome, "graceful");
