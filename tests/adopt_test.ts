@@ -16,18 +16,22 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import { ListenFdsError } from "../errors.ts";
-import { bindLibc, libc } from "../ffi.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { bindLibc, libc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
-import { inspectFd, isFdOpen } from "../fd_info.ts";
-import { encodeInetSockaddr, encodeUnixSockaddr } from "../sockaddr.ts";
-import { adoptListener } from "../adopt/listener.ts";
-import { adoptServe } from "../adopt/serve.ts";
-import { adoptDatagram } from "../adopt/datagram.ts";
-import { adoptFile } from "../adopt/file.ts";
+import { inspectFd, isFdOpen } from "../_fd_info.ts";
+import { encodeInetSockaddr, encodeUnixSockaddr } from "../_sockaddr.ts";
+import { adoptListener } from "../_adopt/listener.ts";
+import { adoptServe } from "../_adopt/serve.ts";
+import { adoptDatagram } from "../_adopt/datagram.ts";
+import { adoptFile } from "../_adopt/file.ts";
 import { leaveStaleRegistration } from "./support/stale_epoll.ts";
-import { nodeFdSupported } from "../adopt/placeholder.ts";
-import { listOpenFds, parseEpollTargets, readProcFile } from "../adopt/proc.ts";
+import { nodeFdSupported } from "../_adopt/policy.ts";
+import {
+  listOpenFds,
+  parseEpollTargets,
+  readProcFile,
+} from "../_adopt/proc.ts";
 import { acceptQueueLength, waitFor } from "./support/helpers.ts";
 
 // Load libc before any test: Deno 2.0.6's sanitizer counts the library as a

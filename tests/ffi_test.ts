@@ -5,7 +5,7 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import { ListenFdsError } from "../errors.ts";
+import { ListenFdsError } from "../_errors.ts";
 import { join } from "@std/path";
 import {
   bindLibc,
@@ -15,7 +15,7 @@ import {
   LIBC_PATH_VARIABLE,
   libcCandidates,
   syscallError,
-} from "../ffi.ts";
+} from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
 import { closedFd, DENO, requirePeer, ROOT } from "./support/helpers.ts";
 
@@ -42,7 +42,7 @@ async function run(
   return new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
 }
 
-const FFI = `import(${JSON.stringify(join(ROOT, "ffi.ts"))})`;
+const FFI = `import(${JSON.stringify(join(ROOT, "_ffi.ts"))})`;
 
 Deno.test("libcCandidates() loads glibc on Linux x86_64 and aarch64", () => {
   assertEquals(libcCandidates({ os: "linux", arch: "x86_64" }), ["libc.so.6"]);

@@ -8,8 +8,8 @@ import {
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { FakeTime } from "@std/testing/time";
-import { ListenFdsError } from "../errors.ts";
-import { handleShutdown } from "../shutdown.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { handleShutdown } from "../_notify/shutdown.ts";
 import { NotifyReceiver } from "./support/notify_receiver.ts";
 import { waitFor } from "./support/helpers.ts";
 
@@ -111,7 +111,7 @@ Deno.test("handleShutdown() stops a Deno.serve() server with shutdown()", async 
 Deno.test("handleShutdown() exits the process: 0 when graceful", async () => {
   const script = `
     import { handleShutdown } from ${
-    JSON.stringify(new URL("../shutdown.ts", import.meta.url).href)
+    JSON.stringify(new URL("../_notify/shutdown.ts", import.meta.url).href)
   };
     const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen(): void {} }, () => new Response("ok"));
     handleShutdown(server, { onShutdown: (o) => console.log("outcome", o) });
@@ -177,7 +177,7 @@ function drainingChild(options: string): {
 } {
   const script = `
     import { handleShutdown } from ${
-    JSON.stringify(new URL("../shutdown.ts", import.meta.url).href)
+    JSON.stringify(new URL("../_notify/shutdown.ts", import.meta.url).href)
   };
     let release;
     const released = new Promise((resolve) => release = resolve);
@@ -254,7 +254,7 @@ Deno.test("handleShutdown() with repeatedSignal: exit ends the drain on a second
 Deno.test("handleShutdown() exits 1 when a server fails to stop", async () => {
   const script = `
     import { handleShutdown } from ${
-    JSON.stringify(new URL("../shutdown.ts", import.meta.url).href)
+    JSON.stringify(new URL("../_notify/shutdown.ts", import.meta.url).href)
   };
     handleShutdown({ shutdown: () => Promise.reject(new Error("x")) }, {
       notify: false,

@@ -7,13 +7,8 @@ import {
   assertThrows,
 } from "@std/assert";
 import { FakeTime } from "@std/testing/time";
-import { ListenFdsError } from "../errors.ts";
-import {
-  notifyWatchdog,
-  startWatchdog,
-  triggerWatchdog,
-  watchdogInterval,
-} from "../watchdog.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { startWatchdog, watchdogInterval } from "../_notify/watchdog.ts";
 import { NotifyReceiver } from "./support/notify_receiver.ts";
 
 function errorOf(fn: () => unknown): ListenFdsError {
@@ -150,15 +145,6 @@ Deno.test("watchdogInterval() with unsetEnvironment removes both variables, also
   }
 });
 
-Deno.test("notifyWatchdog() and triggerWatchdog() send WATCHDOG=1 and WATCHDOG=trigger", async () => {
-  using r = receiver();
-  const env = { NOTIFY_SOCKET: r.address };
-  notifyWatchdog({ env });
-  triggerWatchdog({ env });
-  assertEquals((await r.receive()).text, "WATCHDOG=1");
-  assertEquals((await r.receive()).text, "WATCHDOG=trigger");
-});
-
 Deno.test("startWatchdog() pings at once and every half interval until stopped", () => {
   using r = receiver();
   using time = new FakeTime();
@@ -255,7 +241,7 @@ Deno.test("startWatchdog() does not keep the process alive", async () => {
   using r = receiver();
   const script = `
     import { startWatchdog } from ${
-    JSON.stringify(new URL("../watchdog.ts", import.meta.url).href)
+    JSON.stringify(new URL("../_notify/watchdog.ts", import.meta.url).href)
   };
     import { notify } from ${
     JSON.stringify(new URL("../notify.ts", import.meta.url).href)

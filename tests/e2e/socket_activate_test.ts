@@ -14,7 +14,7 @@ import {
 } from "@std/assert";
 import { join } from "@std/path";
 import { freePort, requirePeer } from "../support/helpers.ts";
-import { nodeFdSupported } from "../../adopt/placeholder.ts";
+import { nodeFdSupported } from "../../_adopt/policy.ts";
 import {
   activate,
   type Activation,

@@ -10,8 +10,8 @@ import {
   reportedPort,
   startLauncher,
 } from "../fixtures/services/launcher_harness.ts";
-import { rankChangedPaths, watchPaths } from "../../launcher/watch.ts";
-import type { FsEventSource } from "../../launcher/watch.ts";
+import { rankChangedPaths, watchPaths } from "../../_launcher/watch.ts";
+import type { FsEventSource } from "../../_launcher/watch.ts";
 
 const HTTP = join(ROOT, "tests", "fixtures", "services", "launcher_http.ts");
 const WORKERS = 8;

@@ -18,10 +18,10 @@
  * @module
  */
 
-import { cString, errnoError, libc, syscallError } from "../ffi.ts";
+import { cString, errnoError, libc, syscallError } from "../_ffi.ts";
 import { decodeWaitStatus, LINUX, SPAWN } from "../_linux.ts";
-import { ownPidfdId } from "../fd_info.ts";
-import { ListenFdsError } from "../errors.ts";
+import { ownPidfdId } from "../_fd_info.ts";
+import { ListenFdsError } from "../_errors.ts";
 
 /** How a child ended. */
 export interface ExitStatus {
@@ -39,6 +39,8 @@ export interface SpawnedChild {
   pidfdId: bigint | undefined;
   /** Settles when the child has ended and was reaped. */
   exited: Promise<ExitStatus>;
+  /** Whether it was not reaped yet (its pid is still its own). */
+  readonly running: boolean;
 }
 
 /** Options of {@linkcode spawnChild}. */
@@ -139,14 +141,7 @@ export function spawnChild(
       );
     }
   }
-  let pipe: [number, number] | undefined;
-  if (options.setPid && pidfdIdsSupported() && c.pipe2) {
-    const ends = new Int32Array(2);
-    if (c.pipe2(new Uint8Array(ends.buffer), LINUX.O_CLOEXEC) === -1) {
-      throw syscallError("Cannot create the LISTEN_PIDFDID pipe", "pipe2");
-    }
-    pipe = [ends[0]!, ends[1]!];
-  }
+  const pipe = options.setPid ? pidfdIdPipe() : undefined;
   const argv = [
     SHELL,
     "-c",
@@ -168,18 +163,45 @@ export function spawnChild(
     }
     throw error;
   }
-  let pidfdId: bigint | undefined;
-  if (pipe) {
-    pidfdId = ownPidfdId(pid).id;
-    const line = cString(`${pidfdId ?? ""}\n`).subarray(0, -1);
-    c.write(pipe[1], line, BigInt(line.length));
-    c.close(pipe[1]);
-  }
+  const pidfdId = pipe ? sendPidfdId(pid, pipe[1]) : undefined;
   const readEnd = pipe?.[0];
+  let running = true;
   const exited = waitForExit(pid).finally(() => {
+    running = false;
     if (readEnd !== undefined) c.close(readEnd);
   });
-  return { pid, pidfdId, exited };
+  return {
+    pid,
+    pidfdId,
+    exited,
+    get running(): boolean {
+      return running;
+    },
+  };
+}
+
+/**
+ * The pipe the trampoline reads the child's `LISTEN_PIDFDID` from, where the
+ * kernel has pidfd ids.
+ */
+function pidfdIdPipe(): [number, number] | undefined {
+  const c = libc();
+  if (!pidfdIdsSupported() || !c.pipe2) return undefined;
+  const ends = new Int32Array(2);
+  if (c.pipe2(new Uint8Array(ends.buffer), LINUX.O_CLOEXEC) === -1) {
+    throw syscallError("Cannot create the LISTEN_PIDFDID pipe", "pipe2");
+  }
+  return [ends[0]!, ends[1]!];
+}
+
+/** Writes the child's pidfd id (or an empty line) and closes the pipe. */
+function sendPidfdId(pid: number, writeEnd: number): bigint | undefined {
+  const c = libc();
+  const pidfdId = ownPidfdId(pid).id;
+  const line = cString(`${pidfdId ?? ""}\n`).subarray(0, -1);
+  c.write(writeEnd, line, BigInt(line.length));
+  c.close(writeEnd);
+  return pidfdId;
 }
 
 /**
@@ -217,9 +239,8 @@ function cStrings(strings: readonly string[]): {
   return { pointers: new Uint8Array(pointers.buffer), keep };
 }
 
-function check(result: number, what: string, call: string): void {
-  if (result !== 0) throw errnoError(what, call, result);
-}
+/** Throws the error of a `posix_spawn*()` call that did not return 0. */
+type Check = (result: number, call: string) => void;
 
 function posixSpawn(
   path: string,
@@ -229,55 +250,20 @@ function posixSpawn(
 ): number {
   const c = libc();
   const what = `Cannot start "${argv[7] ?? path}"`;
+  const check: Check = (result, call) => {
+    if (result !== 0) throw errnoError(what, call, result);
+  };
   const actions = new Uint8Array(SPAWN.file_actions_size);
   const attr = new Uint8Array(SPAWN.attr_size);
   check(
     c.posix_spawn_file_actions_init(actions),
-    what,
     "posix_spawn_file_actions_init",
   );
   try {
-    check(c.posix_spawnattr_init(attr), what, "posix_spawnattr_init");
+    check(c.posix_spawnattr_init(attr), "posix_spawnattr_init");
     try {
-      fds.forEach((fd, i) => {
-        // Source and target always differ, so dup2() clears FD_CLOEXEC.
-        check(
-          c.posix_spawn_file_actions_adddup2(actions, fd, 3 + i),
-          what,
-          "posix_spawn_file_actions_adddup2",
-        );
-      });
-      if (c.posix_spawn_file_actions_addclosefrom_np) {
-        check(
-          c.posix_spawn_file_actions_addclosefrom_np(actions, 3 + fds.length),
-          what,
-          "posix_spawn_file_actions_addclosefrom_np",
-        );
-      }
-      const all = new Uint8Array(SPAWN.sigset_size);
-      all.fill(0xff, 0, SPAWN.sigset_used);
-      const none = new Uint8Array(SPAWN.sigset_size);
-      check(
-        c.posix_spawnattr_setsigdefault(attr, all),
-        what,
-        "posix_spawnattr_setsigdefault",
-      );
-      check(
-        c.posix_spawnattr_setsigmask(attr, none),
-        what,
-        "posix_spawnattr_setsigmask",
-      );
-      // Process group 0 (the attribute's default): a new group led by the
-      // child, out of the terminal's reach.
-      check(
-        c.posix_spawnattr_setflags(
-          attr,
-          LINUX.POSIX_SPAWN_SETSIGDEF | LINUX.POSIX_SPAWN_SETSIGMASK |
-            LINUX.POSIX_SPAWN_SETPGROUP,
-        ),
-        what,
-        "posix_spawnattr_setflags",
-      );
+      passFds(actions, fds, check);
+      defaultSignalsInNewGroup(attr, check);
       const pid = new Int32Array(1);
       const args = cStrings(argv);
       const env = cStrings(envp);
@@ -293,7 +279,7 @@ function posixSpawn(
       if (args.keep.length + env.keep.length < 0) {
         throw new Error("unreachable");
       }
-      check(result, what, "posix_spawn");
+      check(result, "posix_spawn");
       return pid[0]!;
     } finally {
       c.posix_spawnattr_destroy(attr);
@@ -301,6 +287,53 @@ function posixSpawn(
   } finally {
     c.posix_spawn_file_actions_destroy(actions);
   }
+}
+
+/** File actions: `fds` become 3, 4, … and every other fd above is closed. */
+function passFds(
+  actions: Uint8Array,
+  fds: readonly number[],
+  check: Check,
+): void {
+  const c = libc();
+  fds.forEach((fd, i) => {
+    // Source and target always differ, so dup2() clears FD_CLOEXEC.
+    check(
+      c.posix_spawn_file_actions_adddup2(actions, fd, 3 + i),
+      "posix_spawn_file_actions_adddup2",
+    );
+  });
+  if (c.posix_spawn_file_actions_addclosefrom_np) {
+    check(
+      c.posix_spawn_file_actions_addclosefrom_np(actions, 3 + fds.length),
+      "posix_spawn_file_actions_addclosefrom_np",
+    );
+  }
+}
+
+/**
+ * Attributes: every signal at its default action and unblocked, and process
+ * group 0 (the attribute's default): a new group led by the child, out of
+ * the terminal's reach.
+ */
+function defaultSignalsInNewGroup(attr: Uint8Array, check: Check): void {
+  const c = libc();
+  const all = new Uint8Array(SPAWN.sigset_size);
+  all.fill(0xff, 0, SPAWN.sigset_used);
+  const none = new Uint8Array(SPAWN.sigset_size);
+  check(
+    c.posix_spawnattr_setsigdefault(attr, all),
+    "posix_spawnattr_setsigdefault",
+  );
+  check(c.posix_spawnattr_setsigmask(attr, none), "posix_spawnattr_setsigmask");
+  check(
+    c.posix_spawnattr_setflags(
+      attr,
+      LINUX.POSIX_SPAWN_SETSIGDEF | LINUX.POSIX_SPAWN_SETSIGMASK |
+        LINUX.POSIX_SPAWN_SETPGROUP,
+    ),
+    "posix_spawnattr_setflags",
+  );
 }
 
 async function waitForExit(pid: number): Promise<ExitStatus> {

@@ -7,52 +7,16 @@
  * @module
  */
 
-import { ListenFdsError } from "../errors.ts";
-import type { FdInfo } from "../fd_info.ts";
+import { ListenFdsError } from "../_errors.ts";
 import { detachListener } from "./epoll.ts";
-import { chooseVia, requireListeningStream } from "./listener.ts";
-import { nodeServe } from "./node.ts";
+import { nodeServe } from "./node_http.ts";
+import type { AdoptServeOptions } from "./options.ts";
 import {
   adoptIntoPlaceholder,
-  type HandOffOptions,
-  PLACEHOLDER_HOSTNAME,
-  privateSocketPath,
-  setAddress,
-  UNIX_PLACEHOLDER_PERMISSIONS,
-  withPermission,
+  requireSocket,
+  withPlaceholder,
 } from "./placeholder.ts";
-
-/**
- * Options of a hand-off to `Deno.serve`: its own options (the address fields
- * are ignored: the activated socket decides) plus TLS.
- */
-export interface AdoptServeOptions extends HandOffOptions {
-  /** The request handler (Hono's `app.fetch` fits). */
-  handler?: Deno.ServeHandler;
-  /** Called once the server accepts connections, with the real address. */
-  onListen?: ((localAddr: Deno.NetAddr | Deno.UnixAddr) => void) | undefined;
-  /** Turns a handler error into a response. */
-  onError?: ((error: unknown) => Response | Promise<Response>) | undefined;
-  /** Shuts the server down (draining first, see `drainTimeout`) when aborted. */
-  signal?: AbortSignal | undefined;
-  /**
-   * The most time `shutdown()` (or `signal`) spends draining before the
-   * server closes, in milliseconds. Draining stops accepting without closing
-   * the shared socket (new connections wait in its backlog for the next
-   * instance), answers responses with `Connection: close`, and lasts until no
-   * request has started for 100 ms: requests already sent on connections the
-   * server accepted are answered instead of dropped. `0` closes at once, as
-   * `Deno.serve` does. Only the native (`via: "adopt"`) path drains; the
-   * `node:` path's `close()` already answers what it accepted.
-   *
-   * @default {1000}
-   */
-  drainTimeout?: number | undefined;
-  /** TLS certificate chain (PEM); serve HTTPS with `key`. */
-  cert?: string | undefined;
-  /** TLS private key (PEM). */
-  key?: string | undefined;
-}
+import { chooseVia } from "./policy.ts";
 
 /**
  * Prints what `Deno.serve`'s default `onListen` prints, with the real
@@ -92,8 +56,7 @@ export function adoptServe(
   options: AdoptServeOptions & { handler: Deno.ServeHandler },
 ): Deno.HttpServer {
   const action = `serve HTTP on fd ${fd}`;
-  const info: FdInfo = requireListeningStream(fd, action);
-  const address = info.socket!.address as Deno.NetAddr | Deno.UnixAddr;
+  const { address } = requireSocket(fd, action, "stream", true);
   const tls = options.cert !== undefined && options.key !== undefined;
   const server = chooseVia(
     fd,
@@ -221,14 +184,101 @@ function drainOnShutdown(
   else signal?.addEventListener("abort", () => void shutdown(), { once: true });
 }
 
+/** The drain of a native server: its requests and its time limit. */
+interface Drain {
+  state: DrainState;
+  timeout: number;
+  signal: AbortSignal | undefined;
+}
+
 function serveNatively(
   fd: number,
   address: Deno.NetAddr | Deno.UnixAddr,
   options: AdoptServeOptions & { handler: Deno.ServeHandler },
   action: string,
 ): Deno.HttpServer {
-  // Only behaviour options reach the placeholder: the address options (the
-  // development fallback of ListenFds.serve()) must not bind anything.
+  const { serveOptions, handler, drain } = placeholderOptions(
+    fd,
+    address,
+    options,
+    action,
+  );
+  return withPlaceholder(
+    "path" in address,
+    action,
+    (place) =>
+      Deno.serve(
+        { ...serveOptions, ...place, onListen(): void {}, handler } as
+          & Deno.ServeTcpOptions
+          & Deno.ServeInit<Deno.NetAddr>,
+      ),
+    (server) => {
+      const listener = adoptIntoPlaceholder(
+        fd,
+        server,
+        address,
+        action,
+        () => void server.shutdown(),
+      );
+      if (drain) {
+        const { signal, ...rest } = drain;
+        drainOnShutdown(
+          server,
+          listener,
+          signal === undefined ? rest : { ...rest, signal },
+        );
+      }
+      return server;
+    },
+  );
+}
+
+/** The options of `ListenFds.serve()` that would bind an address. */
+const ADDRESS_FIELDS = [
+  "port",
+  "hostname",
+  "path",
+  "transport",
+  "reusePort",
+  "tcpBacklog",
+  "name",
+  "index",
+  "cid",
+] as const;
+
+/**
+ * Deno reports the listener's own path as a Unix peer's address: report the
+ * activated path instead of the placeholder's.
+ */
+function withPeer(
+  handler: Deno.ServeHandler,
+  address: Deno.UnixAddr,
+): Deno.ServeHandler {
+  return (request, info) =>
+    handler(request, {
+      remoteAddr: address,
+      get completed(): Promise<void> {
+        return info.completed;
+      },
+    });
+}
+
+/**
+ * What the placeholder `Deno.serve()` gets: only behaviour options (the
+ * address options, the development fallback of `ListenFds.serve()`, must not
+ * bind anything), the handler (counting requests for the drain; on a Unix
+ * socket reporting the activated path as the peer) and TLS (TCP only).
+ */
+function placeholderOptions(
+  fd: number,
+  address: Deno.NetAddr | Deno.UnixAddr,
+  options: AdoptServeOptions & { handler: Deno.ServeHandler },
+  action: string,
+): {
+  serveOptions: Record<string, unknown>;
+  handler: Deno.ServeHandler;
+  drain: Drain | undefined;
+} {
   const {
     via: _via,
     onListen: _onListen,
@@ -241,43 +291,20 @@ function serveNatively(
   } = options as
     & AdoptServeOptions
     & { handler: Deno.ServeHandler }
-    & Record<
-      string,
-      unknown
-    >;
+    & Record<string, unknown>;
   if (!(Number.isFinite(drainTimeout) && drainTimeout >= 0)) {
     throw new ListenFdsError(
       `Cannot ${action}: drainTimeout ${drainTimeout} ms is not a finite non-negative number`,
       { code: "INVALID_ARGUMENT", fd, value: String(drainTimeout) },
     );
   }
-  for (
-    const field of [
-      "port",
-      "hostname",
-      "path",
-      "transport",
-      "reusePort",
-      "tcpBacklog",
-      "name",
-      "index",
-      "cid",
-    ]
-  ) delete rest[field];
+  for (const field of ADDRESS_FIELDS) delete rest[field];
   // drainTimeout 0: Deno.serve's own behaviour, signal included.
   const state: DrainState | undefined = drainTimeout > 0
     ? { requests: 0, draining: false }
     : undefined;
   if (!state && signal !== undefined) rest.signal = signal;
-  const handler = state ? countingHandler(userHandler, state) : userHandler;
-  const finishing = {
-    address,
-    action,
-    drain: state && { state, timeout: drainTimeout, signal },
-  };
-  const tlsOptions = cert !== undefined && key !== undefined
-    ? { cert, key }
-    : {};
+  let handler = state ? countingHandler(userHandler, state) : userHandler;
   if ("path" in address) {
     if (cert !== undefined || key !== undefined) {
       throw new ListenFdsError(
@@ -285,78 +312,10 @@ function serveNatively(
         { code: "INVALID_ARGUMENT", fd },
       );
     }
-    const socketPath = privateSocketPath(action);
-    try {
-      const server = withPermission(
-        action,
-        UNIX_PLACEHOLDER_PERMISSIONS,
-        () =>
-          Deno.serve(
-            {
-              ...rest,
-              path: socketPath.path,
-              onListen(): void {},
-              // Deno reports the listener's own path as a Unix peer's address;
-              // report the activated path instead of the placeholder's.
-              handler: (request, info) =>
-                handler(request, {
-                  remoteAddr: address,
-                  get completed(): Promise<void> {
-                    return info.completed;
-                  },
-                }),
-            } as Deno.ServeUnixOptions & Deno.ServeInit<Deno.UnixAddr>,
-          ),
-      );
-      return finish(fd, server, finishing);
-    } finally {
-      socketPath.remove();
-    }
+    handler = withPeer(handler, address);
+  } else if (cert !== undefined && key !== undefined) {
+    Object.assign(rest, { cert, key });
   }
-  const server = withPermission(
-    action,
-    `--allow-net=${PLACEHOLDER_HOSTNAME}`,
-    () =>
-      Deno.serve(
-        {
-          ...rest,
-          ...tlsOptions,
-          hostname: PLACEHOLDER_HOSTNAME,
-          port: 0,
-          onListen(): void {},
-          handler,
-        } as Deno.ServeTcpOptions & Deno.ServeInit<Deno.NetAddr>,
-      ),
-  );
-  return finish(fd, server, finishing);
-}
-
-function finish(
-  fd: number,
-  server: Deno.HttpServer,
-  options: {
-    address: Deno.Addr;
-    action: string;
-    drain:
-      | { state: DrainState; timeout: number; signal: AbortSignal | undefined }
-      | undefined;
-  },
-): Deno.HttpServer {
-  const { action } = options;
-  const listener = adoptIntoPlaceholder(
-    fd,
-    server.addr,
-    action,
-    () => void server.shutdown(),
-  );
-  setAddress(server, "addr", options.address);
-  if (options.drain) {
-    const { signal, ...drain } = options.drain;
-    drainOnShutdown(
-      server,
-      listener,
-      signal === undefined ? drain : { ...drain, signal },
-    );
-  }
-  return server;
+  const drain = state && { state, timeout: drainTimeout, signal };
+  return { serveOptions: rest, handler, drain };
 }

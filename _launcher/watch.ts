@@ -4,7 +4,7 @@
  * @module
  */
 
-import { ListenFdsError } from "../errors.ts";
+import { ListenFdsError } from "../_errors.ts";
 
 /** A running watcher. */
 export interface PathWatcher {
@@ -50,9 +50,9 @@ export function watchPaths(
 ): PathWatcher {
   const open = options.watch ??
     ((list: string[]) => Deno.watchFs(list, { recursive: true }));
-  let watcher: FsEventSource;
+  let source: FsEventSource;
   try {
-    watcher = open([...paths]);
+    source = open([...paths]);
   } catch (error) {
     throw new ListenFdsError(
       `Cannot watch ${paths.map((p) => `"${p}"`).join(", ")}: ${
@@ -61,68 +61,93 @@ export function watchPaths(
       { code: "INVALID_ARGUMENT", cause: error },
     );
   }
-  let closed = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let retry: ReturnType<typeof setTimeout> | undefined;
-  const changed = new Set<string>();
-  const report = (error: unknown): void => {
+  const watch = new Watch(() => open([...paths]), debounce, onChange, options);
+  void watch.consume(source);
+  return watch;
+}
+
+/**
+ * A running watch: collects changed paths until `debounce` ms pass without
+ * one, and opens the event source again when it fails.
+ */
+class Watch implements PathWatcher {
+  #closed = false;
+  #source: FsEventSource | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  #changed = new Set<string>();
+
+  constructor(
+    private readonly open: () => FsEventSource,
+    private readonly debounce: number,
+    private readonly onChange: (changed: string[]) => void,
+    private readonly options: WatchOptions,
+  ) {}
+
+  async consume(source: FsEventSource): Promise<void> {
+    this.#source = source;
     try {
-      options.onError?.(error);
+      for await (const event of source) {
+        if (this.#closed) break;
+        if (event.kind === "access") continue;
+        for (const path of event.paths) this.#changed.add(path);
+        this.#schedule();
+      }
+    } catch (error) {
+      if (this.#closed) return;
+      this.#report(error);
+      closeQuietly(source);
+      this.#reopen();
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    clearTimeout(this.#retry);
+    if (this.#source) closeQuietly(this.#source);
+  }
+
+  #schedule(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#closed) return;
+      const list = rankChangedPaths([...this.#changed]);
+      this.#changed.clear();
+      this.onChange(list);
+    }, this.debounce);
+  }
+
+  #reopen(): void {
+    if (this.#closed) return;
+    let source: FsEventSource;
+    try {
+      source = this.open();
+    } catch (error) {
+      this.#report(error);
+      this.#retry = setTimeout(() => this.#reopen(), RETRY_DELAY);
+      return;
+    }
+    void this.consume(source);
+  }
+
+  #report(error: unknown): void {
+    try {
+      this.options.onError?.(error);
     } catch {
       // a failing reporter must not stop the watching
     }
-  };
-  const consume = async (source: FsEventSource): Promise<void> => {
-    try {
-      for await (const event of source) {
-        if (closed) break;
-        if (event.kind === "access") continue;
-        for (const path of event.paths) changed.add(path);
-        if (timer !== undefined) clearTimeout(timer);
-        timer = setTimeout(() => {
-          timer = undefined;
-          if (closed) return;
-          const list = rankChangedPaths([...changed]);
-          changed.clear();
-          onChange(list);
-        }, debounce);
-      }
-    } catch (error) {
-      if (closed) return;
-      report(error);
-      try {
-        source.close();
-      } catch {
-        // already closed
-      }
-      reopen();
-    }
-  };
-  const reopen = (): void => {
-    if (closed) return;
-    try {
-      watcher = open([...paths]);
-    } catch (error) {
-      report(error);
-      retry = setTimeout(reopen, RETRY_DELAY);
-      return;
-    }
-    void consume(watcher);
-  };
-  void consume(watcher);
-  return {
-    close(): void {
-      if (closed) return;
-      closed = true;
-      if (timer !== undefined) clearTimeout(timer);
-      if (retry !== undefined) clearTimeout(retry);
-      try {
-        watcher.close();
-      } catch {
-        // already closed
-      }
-    },
-  };
+  }
+}
+
+function closeQuietly(source: FsEventSource): void {
+  try {
+    source.close();
+  } catch {
+    // already closed
+  }
 }
 
 /**

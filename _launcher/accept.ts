@@ -5,10 +5,10 @@
  * @module
  */
 
-import { libc } from "../ffi.ts";
+import { libc } from "../_ffi.ts";
 import { LINUX, SOCKADDR_STORAGE } from "../_linux.ts";
-import { decodeSockaddr } from "../sockaddr.ts";
-import type { SocketAddress } from "../sockaddr.ts";
+import { decodeSockaddr } from "../_sockaddr.ts";
+import type { SocketAddress } from "../_sockaddr.ts";
 import type { BoundSocket } from "./bind.ts";
 
 /** A running accept loop. */

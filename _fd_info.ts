@@ -6,7 +6,7 @@
  * @module
  */
 
-import { cString, errno, errnoError, libc, syscallError } from "./ffi.ts";
+import { cString, errno, errnoError, libc, syscallError } from "./_ffi.ts";
 import {
   fileHandle,
   LINUX,
@@ -19,11 +19,11 @@ import {
   STATFS,
   STATX,
 } from "./_linux.ts";
-import { decodeSockaddr } from "./sockaddr.ts";
-import type { SocketAddress } from "./sockaddr.ts";
-import { ListenFdsError } from "./errors.ts";
+import { decodeSockaddr } from "./_sockaddr.ts";
+import type { SocketAddress } from "./_sockaddr.ts";
+import { ListenFdsError } from "./_errors.ts";
 
-export type { SocketAddress } from "./sockaddr.ts";
+export type { SocketAddress } from "./_sockaddr.ts";
 
 /** What kind of file an fd refers to. */
 export type FdKind =
@@ -85,11 +85,12 @@ export interface FdInfo {
  * `PERMISSION_REQUIRED` without `--allow-ffi`.
  *
  * @example Usage
- * ```ts ignore
- * import { inspectFd } from "@listen-fds/listen-fds";
+ * ```ts
+ * import { inspectFd } from "./_fd_info.ts";
  *
- * const info = inspectFd(3);
- * if (info.socket?.listening) console.log("fd 3 listens on", info.socket.address);
+ * const info = inspectFd(0);
+ * if (info.socket?.listening) console.log("fd 0 listens on", info.socket.address);
+ * else console.log(`fd 0 is a ${info.kind}`);
  * ```
  */
 export function inspectFd(fd: number): FdInfo {

@@ -20,7 +20,9 @@
  * @module
  */
 
-import { ListenFdsError } from "./errors.ts";
+import { ListenFdsError } from "./_errors.ts";
+import type { ListenFdsErrorCode } from "./_errors.ts";
+import { readOptionalEnv } from "./_environment.ts";
 import { ERRNO_NAMES, isLinuxArch } from "./_linux.ts";
 
 /** The C prototype is beside each parameter. */
@@ -430,38 +432,6 @@ export function findLibc(candidates: string[]): string {
 }
 
 /**
- * Reads an optional variable, such as {@linkcode LIBC_PATH_VARIABLE}, without
- * ever prompting: unless env access to it is already granted, it counts as
- * unset. (A prompt would block a socket-activated start until someone
- * answers it in a terminal.)
- *
- * @param name The variable.
- * @returns Its value, or `undefined` when unset or not readable.
- * @throws {ListenFdsError} `INVALID_ARGUMENT` when the value is not valid
- * UTF-8.
- */
-export function readOptionalEnv(name: string): string | undefined {
-  try {
-    if (
-      Deno.permissions.querySync({ name: "env", variable: name }).state !==
-        "granted"
-    ) {
-      return undefined;
-    }
-    return Deno.env.get(name);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) return undefined;
-    if (error instanceof Deno.errors.InvalidData) {
-      throw new ListenFdsError(
-        `Cannot use ${name}: its value is not valid UTF-8`,
-        { code: "INVALID_ARGUMENT", variable: name, cause: error },
-      );
-    }
-    throw error;
-  }
-}
-
-/**
  * Reads a variable's raw bytes with libc's `getenv()`, for values that are
  * not valid UTF-8 (which `Deno.env.get()` refuses with `InvalidData`).
  *
@@ -509,16 +479,18 @@ export function errnoName(value: number): string {
  * @param syscall The libc function that failed.
  * @param fd The fd concerned, if any.
  * @param code The error code, `SYSCALL_FAILED` by default.
+ * @param context The variable (and its value) the fd or address came from.
  * @returns The error, ready to throw.
  */
 export function syscallError(
   action: string,
   syscall: string,
   fd?: number,
-  code: "SYSCALL_FAILED" | "FD_NOT_OPEN" = "SYSCALL_FAILED",
+  code: ListenFdsErrorCode = "SYSCALL_FAILED",
+  context: ErrorContext = {},
 ): ListenFdsError {
   const value = errno();
-  return errnoError(action, syscall, value, fd, code);
+  return errnoError(action, syscall, value, fd, code, context);
 }
 
 /**
@@ -530,6 +502,7 @@ export function syscallError(
  * @param value The errno value.
  * @param fd The fd concerned, if any.
  * @param code The error code, `SYSCALL_FAILED` by default.
+ * @param context The variable (and its value) the fd or address came from.
  * @returns The error, ready to throw.
  */
 export function errnoError(
@@ -537,7 +510,8 @@ export function errnoError(
   syscall: string,
   value: number,
   fd?: number,
-  code: "SYSCALL_FAILED" | "FD_NOT_OPEN" = "SYSCALL_FAILED",
+  code: ListenFdsErrorCode = "SYSCALL_FAILED",
+  context: ErrorContext = {},
 ): ListenFdsError {
   const text = describeErrno(value);
   return new ListenFdsError(
@@ -547,8 +521,17 @@ export function errnoError(
       syscall,
       errno: value,
       ...(fd === undefined ? {} : { fd }),
+      ...context,
     },
   );
+}
+
+/** Where the failing call's input came from, for the error. */
+export interface ErrorContext {
+  /** The environment variable. */
+  variable?: string;
+  /** Its value. */
+  value?: string;
 }
 
 function describeErrno(value: number): string {

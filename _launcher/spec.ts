@@ -19,8 +19,8 @@
  * @module
  */
 
-import { ListenFdsError } from "../errors.ts";
-import { parseIpv4, parseIpv6 } from "../sockaddr.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { parseIpv4, parseIpv6 } from "../_sockaddr.ts";
 import { SOCKADDR_UN } from "../_linux.ts";
 
 /** The socket types a spec can name before `::`. */
@@ -120,7 +120,7 @@ export function fdNameProblem(name: string): string | undefined {
  *
  * @example Usage
  * ```ts
- * import { parseSocketSpec } from "@listen-fds/listen-fds/launch";
+ * import { parseSocketSpec } from "./spec.ts";
  * import { assertEquals } from "@std/assert";
  *
  * const spec = parseSocketSpec("web=http::3000");

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { cString } from "./ffi.ts";
+import { cString } from "./_ffi.ts";
 import {
   LINUX,
   SOCKADDR_IN,
@@ -13,7 +13,7 @@ import {
   SOCKADDR_UN,
   SOCKADDR_VM,
 } from "./_linux.ts";
-import { ListenFdsError } from "./errors.ts";
+import { ListenFdsError } from "./_errors.ts";
 
 /** A socket address as this module reports it: one of Deno's own shapes. */
 export type SocketAddress =
@@ -122,6 +122,28 @@ function compressIpv6(groups: string[]): string {
   return `${head}::${tail}`;
 }
 
+/** Where a `sockaddr_in`/`sockaddr_in6` keeps its fields. */
+interface InetLayout {
+  size: number;
+  family: number;
+  port: number;
+  addr: number;
+}
+
+function inetSockaddr(
+  layout: InetLayout,
+  family: number,
+  addr: Uint8Array,
+  port: number,
+): Uint8Array {
+  const bytes = new Uint8Array(layout.size);
+  const view = new DataView(bytes.buffer);
+  view.setUint16(layout.family, family, true);
+  view.setUint16(layout.port, port, false);
+  bytes.set(addr, layout.addr);
+  return bytes;
+}
+
 /**
  * Encodes an IPv4 or IPv6 address and port as a `struct sockaddr_in` or
  * `struct sockaddr_in6`.
@@ -136,21 +158,20 @@ export function encodeInetSockaddr(
 ): Uint8Array {
   const v4 = parseIpv4(hostname);
   if (v4) {
-    const bytes = new Uint8Array(SOCKADDR_IN.size);
-    const view = new DataView(bytes.buffer);
-    view.setUint16(SOCKADDR_IN.sin_family, LINUX.AF_INET, true);
-    view.setUint16(SOCKADDR_IN.sin_port, port, false);
-    bytes.set(v4, SOCKADDR_IN.sin_addr);
-    return bytes;
+    const { size, sin_family, sin_port, sin_addr } = SOCKADDR_IN;
+    const layout = { size, family: sin_family, port: sin_port, addr: sin_addr };
+    return inetSockaddr(layout, LINUX.AF_INET, v4, port);
   }
   const v6 = parseIpv6(hostname.replace(/^\[(.*)\]$/, "$1"));
   if (v6) {
-    const bytes = new Uint8Array(SOCKADDR_IN6.size);
-    const view = new DataView(bytes.buffer);
-    view.setUint16(SOCKADDR_IN6.sin6_family, LINUX.AF_INET6, true);
-    view.setUint16(SOCKADDR_IN6.sin6_port, port, false);
-    bytes.set(v6, SOCKADDR_IN6.sin6_addr);
-    return bytes;
+    const { size, sin6_family, sin6_port, sin6_addr } = SOCKADDR_IN6;
+    const layout = {
+      size,
+      family: sin6_family,
+      port: sin6_port,
+      addr: sin6_addr,
+    };
+    return inetSockaddr(layout, LINUX.AF_INET6, v6, port);
   }
   throw new ListenFdsError(
     `Cannot encode address "${hostname}": not a literal IPv4 or IPv6 address`,

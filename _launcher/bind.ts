@@ -5,11 +5,11 @@
  * @module
  */
 
-import { libc, syscallError } from "../ffi.ts";
+import { libc, syscallError } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
-import { encodeInetSockaddr, encodeUnixSockaddr } from "../sockaddr.ts";
-import { socketAddress } from "../fd_info.ts";
-import type { SocketAddress } from "../fd_info.ts";
+import { encodeInetSockaddr, encodeUnixSockaddr } from "../_sockaddr.ts";
+import { socketAddress } from "../_fd_info.ts";
+import type { SocketAddress } from "../_fd_info.ts";
 import { describeSocket } from "./spec.ts";
 import type { SocketSpec } from "./spec.ts";
 
@@ -127,15 +127,7 @@ function bindSocket(spec: SocketSpec, options: BindOptions): BoundSocket {
       );
       if (result === -1) throw syscallError(what, "setsockopt", fd);
     }
-    let address: Uint8Array;
-    let length: number;
-    if (spec.transport === "unix") {
-      if (!spec.path.startsWith("@")) removeStaleSocket(spec.path);
-      ({ bytes: address, length } = encodeUnixSockaddr(spec.path));
-    } else {
-      address = encodeInetSockaddr(spec.hostname, spec.port);
-      length = address.length;
-    }
+    const { address, length } = sockaddrOf(spec);
     if (c.bind(fd, address, length) === -1) {
       throw syscallError(what, "bind", fd);
     }
@@ -165,6 +157,17 @@ function bindSocket(spec: SocketSpec, options: BindOptions): BoundSocket {
     c.close(fd);
     throw error;
   }
+}
+
+/** The address to bind, encoded; a stale Unix socket file is removed. */
+function sockaddrOf(spec: SocketSpec): { address: Uint8Array; length: number } {
+  if (spec.transport !== "unix") {
+    const address = encodeInetSockaddr(spec.hostname, spec.port);
+    return { address, length: address.length };
+  }
+  if (!spec.path.startsWith("@")) removeStaleSocket(spec.path);
+  const { bytes, length } = encodeUnixSockaddr(spec.path);
+  return { address: bytes, length };
 }
 
 /** Removes a leftover Unix socket file (never any other kind of file). */

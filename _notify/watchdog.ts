@@ -9,8 +9,8 @@
  * `--allow-ffi`.
  *
  * @example Usage
- * ```ts ignore
- * import { startWatchdog } from "jsr:@listen-fds/listen-fds";
+ * ```ts
+ * import { startWatchdog } from "@listen-fds/listen-fds/notify";
  *
  * using watchdog = startWatchdog(); // does nothing without WatchdogSec=
  * console.log(watchdog.interval); // e.g. 10000 (ms) for WatchdogSec=10
@@ -19,9 +19,9 @@
  * @module
  */
 
-import { ListenFdsError } from "./errors.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { CANONICAL_DECIMAL, readEnv, unsetEnv } from "../_environment.ts";
 import { notify, NOTIFY_SOCKET } from "./notify.ts";
-import type { NotifyOptions } from "./notify.ts";
 
 /** The variable holding the watchdog timeout in microseconds. */
 export const WATCHDOG_USEC = "WATCHDOG_USEC";
@@ -29,7 +29,6 @@ export const WATCHDOG_USEC = "WATCHDOG_USEC";
 /** The variable naming the process the watchdog applies to. */
 export const WATCHDOG_PID = "WATCHDOG_PID";
 
-const CANONICAL_DECIMAL = /^(?:0|[1-9][0-9]*)$/;
 const USEC_INFINITY = 18446744073709551615n;
 const INT_MAX = 2147483647;
 
@@ -70,7 +69,7 @@ export interface WatchdogIntervalOptions {
  *
  * @example Usage
  * ```ts
- * import { watchdogInterval } from "@listen-fds/listen-fds";
+ * import { watchdogInterval } from "./watchdog.ts";
  * import { assertEquals } from "@std/assert";
  *
  * assertEquals(watchdogInterval({ env: { WATCHDOG_USEC: "3000000" } }), 3000);
@@ -113,7 +112,9 @@ export function watchdogInterval(
     }
     return Number(usec) / 1000;
   } finally {
-    if (options.unsetEnvironment && !env) unsetWatchdogEnv();
+    if (options.unsetEnvironment && !env) {
+      unsetEnv([WATCHDOG_USEC, WATCHDOG_PID]);
+    }
   }
 }
 
@@ -162,8 +163,8 @@ export interface Watchdog extends Disposable {
  * `INVALID_ARGUMENT` for an `interval` that is not a positive finite number.
  *
  * @example Usage
- * ```ts ignore
- * import { notifyReady, startWatchdog } from "jsr:@listen-fds/listen-fds";
+ * ```ts
+ * import { notifyReady, startWatchdog } from "@listen-fds/listen-fds/notify";
  *
  * const watchdog = startWatchdog();
  * notifyReady();
@@ -220,71 +221,9 @@ export function startWatchdog(options: StartWatchdogOptions = {}): Watchdog {
   };
 }
 
-/**
- * Sends one watchdog keep-alive ping: `WATCHDOG=1`. {@linkcode startWatchdog}
- * does this on a timer.
- *
- * @param options See {@linkcode NotifyOptions}.
- * @returns `true` when sent, `false` when `NOTIFY_SOCKET` is not set.
- * @throws {ListenFdsError} As {@linkcode notify}.
- *
- * @example Usage
- * ```ts ignore
- * import { notifyWatchdog } from "jsr:@listen-fds/listen-fds";
- *
- * notifyWatchdog();
- * ```
- */
-export function notifyWatchdog(options?: NotifyOptions): boolean {
-  return notify("WATCHDOG=1", options);
-}
-
-/**
- * Makes the service manager act as if the watchdog timed out now:
- * `WATCHDOG=trigger`. Use it when the service detects it is broken.
- *
- * @param options See {@linkcode NotifyOptions}.
- * @returns `true` when sent, `false` when `NOTIFY_SOCKET` is not set.
- * @throws {ListenFdsError} As {@linkcode notify}.
- *
- * @example Usage
- * ```ts ignore
- * import { triggerWatchdog } from "jsr:@listen-fds/listen-fds";
- *
- * triggerWatchdog(); // systemd applies WatchdogSignal= and Restart=
- * ```
- */
-export function triggerWatchdog(options?: NotifyOptions): boolean {
-  return notify("WATCHDOG=trigger", options);
-}
-
-function unsetWatchdogEnv(): void {
-  for (const name of [WATCHDOG_USEC, WATCHDOG_PID]) {
-    try {
-      Deno.env.delete(name);
-    } catch {
-      // Without write access there is nothing to remove it with.
-    }
-  }
-}
-
 function invalidUsec(value: string, reason: string): ListenFdsError {
   return new ListenFdsError(
     `Cannot use ${WATCHDOG_USEC}: value "${value}" ${reason}`,
     { code: "INVALID_WATCHDOG_USEC", variable: WATCHDOG_USEC, value },
   );
-}
-
-function readEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) {
-      throw new ListenFdsError(
-        `Cannot read ${name}: run again with --allow-env=${name}`,
-        { code: "PERMISSION_REQUIRED", variable: name, cause: error },
-      );
-    }
-    throw error;
-  }
 }

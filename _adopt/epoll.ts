@@ -24,10 +24,10 @@
  * @module
  */
 
-import { ListenFdsError } from "../errors.ts";
-import { errno, errnoName, libc } from "../ffi.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { libc, syscallError } from "../_ffi.ts";
 import { epollEvent, LINUX, SOCKADDR_UN } from "../_linux.ts";
-import { statFd } from "../fd_info.ts";
+import { statFd } from "../_fd_info.ts";
 import { listOpenFds, readEpollTargets, readFdLink } from "./proc.ts";
 import type { EpollTarget } from "./proc.ts";
 
@@ -117,11 +117,7 @@ function adoptionError(
   syscall: string,
   fd: number,
 ): ListenFdsError {
-  const value = errno();
-  return new ListenFdsError(
-    `Cannot ${action}: ${syscall} failed with ${errnoName(value)}`,
-    { code: "ADOPTION_FAILED", syscall, errno: value, fd },
-  );
+  return syscallError(`Cannot ${action}`, syscall, fd, "ADOPTION_FAILED");
 }
 
 /**
@@ -153,46 +149,8 @@ export function takeOver(
   }
   const sourceInode = statFd(source).inode;
   setNonBlocking(source, options.nonBlocking, action);
-  const dup3 = c.dup3;
-  const duplicated = dup3
-    ? dup3(source, target.fd, LINUX.O_CLOEXEC)
-    : c.dup2(source, target.fd);
-  if (duplicated === -1) {
-    throw adoptionError(action, dup3 ? "dup3" : "dup2", source);
-  }
-  if (!dup3) c.fcntl(target.fd, LINUX.F_SETFD, LINUX.FD_CLOEXEC);
-
-  const added: Registration[] = [];
-  const undo = (): void => {
-    for (const registration of added) {
-      c.epoll_ctl(
-        registration.epfd,
-        LINUX.EPOLL_CTL_DEL,
-        target.fd,
-        epollEvent(0, 0n),
-      );
-    }
-  };
-  for (const registration of before) {
-    // Two fds may refer to one epoll instance: add once per instance.
-    const present = readEpollTargets(registration.epfd).some((t) =>
-      t.fd === target.fd && t.inode === sourceInode
-    );
-    if (present) continue;
-    const result = c.epoll_ctl(
-      registration.epfd,
-      LINUX.EPOLL_CTL_ADD,
-      target.fd,
-      epollEvent(registration.events, registration.data),
-    );
-    if (result === -1) {
-      const error = adoptionError(action, "epoll_ctl", source);
-      undo();
-      throw error;
-    }
-    added.push(registration);
-  }
-
+  duplicateInto(source, target.fd, action);
+  const undo = register(before, target.fd, sourceInode, source, action);
   const verified = statFd(target.fd).inode === sourceInode &&
     before.every((registration) =>
       readEpollTargets(registration.epfd).some((t) =>
@@ -208,6 +166,66 @@ export function takeOver(
     );
   }
   if (options.closeSource ?? true) c.close(source);
+}
+
+/** Puts `source` in the fd slot `target`, close-on-exec. */
+function duplicateInto(source: number, target: number, action: string): void {
+  const c = libc();
+  const dup3 = c.dup3;
+  const duplicated = dup3
+    ? dup3(source, target, LINUX.O_CLOEXEC)
+    : c.dup2(source, target);
+  if (duplicated === -1) {
+    throw adoptionError(action, dup3 ? "dup3" : "dup2", source);
+  }
+  if (!dup3) c.fcntl(target, LINUX.F_SETFD, LINUX.FD_CLOEXEC);
+}
+
+/**
+ * Registers the new file in the slot `target` with every epoll instance the
+ * placeholder was registered with, with the same events and data (once per
+ * instance: two fds may refer to one).
+ *
+ * @returns What undoes the registrations.
+ */
+function register(
+  before: readonly Registration[],
+  target: number,
+  sourceInode: bigint,
+  source: number,
+  action: string,
+): () => void {
+  const c = libc();
+  const added: Registration[] = [];
+  const undo = (): void => {
+    for (const registration of added) {
+      c.epoll_ctl(
+        registration.epfd,
+        LINUX.EPOLL_CTL_DEL,
+        target,
+        epollEvent(0, 0n),
+      );
+    }
+  };
+  for (const registration of before) {
+    const present = readEpollTargets(registration.epfd).some((t) =>
+      t.fd === target && t.inode === sourceInode
+    );
+    if (present) continue;
+    const result = c.epoll_ctl(
+      registration.epfd,
+      LINUX.EPOLL_CTL_ADD,
+      target,
+      epollEvent(registration.events, registration.data),
+    );
+    if (result === -1) {
+      const error = adoptionError(action, "epoll_ctl", source);
+      undo();
+      throw error;
+    }
+    added.push(registration);
+  }
+  return undo;
 }
 
 /**

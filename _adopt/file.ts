@@ -8,10 +8,10 @@
  * @module
  */
 
-import { statFd } from "../fd_info.ts";
+import { statFd } from "../_fd_info.ts";
 import { takeOver } from "./epoll.ts";
 import { listOpenFds, readFdLink } from "./proc.ts";
-import { ListenFdsError } from "../errors.ts";
+import { ListenFdsError } from "../_errors.ts";
 import { describeMismatch, requireFd, withPermission } from "./placeholder.ts";
 
 const FILE_KINDS = ["fifo", "file", "character-device"];

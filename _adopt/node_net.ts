@@ -1,28 +1,30 @@
 /**
- * The portable path: `node:net`/`node:http`/`node:https` listen on the
- * activated fd (`listen({ fd })`, Deno 2.8.3 or later) and adapters present
- * the result as {@linkcode Deno.Listener}, {@linkcode Deno.Conn} and
- * {@linkcode Deno.HttpServer}. It needs no permission flag, but node:http
- * serves about 40% of native `Deno.serve` throughput.
+ * The portable path for listeners: `node:net` listens on the activated fd
+ * (`listen({ fd })`, Deno 2.8.3 or later) and adapters present the result as
+ * {@linkcode Deno.Listener} and {@linkcode Deno.Conn}. It needs no permission
+ * flag. The `node:http` bridge for `serve()` is in `node_http.ts`.
  *
  * The `node:` modules are loaded only when this path is taken
- * (`process.getBuiltinModule`), so the native path pays nothing for them.
+ * ({@linkcode nodeBuiltin}, `process.getBuiltinModule`), so importing this
+ * module and the native path pay nothing for them.
  *
  * @module
  */
 
 import type * as NodeNet from "node:net";
-import type * as NodeHttp from "node:http";
-import type * as NodeHttps from "node:https";
 
-interface NodeProcess {
-  getBuiltinModule(name: "node:net"): typeof NodeNet;
-  getBuiltinModule(name: "node:http"): typeof NodeHttp;
-  getBuiltinModule(name: "node:https"): typeof NodeHttps;
-}
-
-function builtin(): NodeProcess {
-  return (globalThis as unknown as { process: NodeProcess }).process;
+/**
+ * Loads a `node:` built-in module (Node's `process.getBuiltinModule`): a
+ * module is loaded when first asked for, not when this file is imported.
+ *
+ * @param name The module, e.g. `"node:net"`.
+ * @returns The module.
+ */
+export function nodeBuiltin<T>(name: `node:${string}`): T {
+  const process = (globalThis as unknown as {
+    process: { getBuiltinModule(name: string): unknown };
+  }).process;
+  return process.getBuiltinModule(name) as T;
 }
 
 function badResource(message: string): Error {
@@ -251,7 +253,7 @@ export class NodeListener implements Deno.Listener {
    */
   constructor(fd: number, addr: Deno.Addr) {
     this.addr = addr;
-    const net = builtin().getBuiltinModule("node:net");
+    const net = nodeBuiltin<typeof NodeNet>("node:net");
     this.#server = net.createServer({ pauseOnConnect: true }, (socket) => {
       const waiter = this.#waiting.shift();
       if (waiter) waiter.resolve(new NodeConn(socket, addr));
@@ -328,189 +330,4 @@ export class NodeListener implements Deno.Listener {
  */
 export function nodeListener(fd: number, addr: Deno.Addr): Deno.Listener {
   return new NodeListener(fd, addr);
-}
-
-/** What {@linkcode nodeServe} needs from `Deno.serve`'s options. */
-export interface NodeServeOptions {
-  /** The request handler. */
-  handler: Deno.ServeHandler;
-  /** Turns a handler error into a response. */
-  onError?: ((error: unknown) => Response | Promise<Response>) | undefined;
-  /** Shuts the server down when aborted. */
-  signal?: AbortSignal | undefined;
-  /** TLS certificate chain (PEM). */
-  cert?: string | undefined;
-  /** TLS private key (PEM). */
-  key?: string | undefined;
-}
-
-function defaultOnError(error: unknown): Response {
-  console.error(error);
-  return new Response("Internal Server Error", { status: 500 });
-}
-
-/**
- * Serves HTTP on a listening fd through `node:http` (or `node:https` with
- * `cert`/`key`), with `Deno.serve`'s handler contract.
- *
- * @param fd The listening socket (ownership moves to the server).
- * @param addr Its address.
- * @param options Handler, error handler, signal and TLS.
- * @returns A server shaped like {@linkcode Deno.HttpServer}.
- */
-export function nodeServe(
-  fd: number,
-  addr: Deno.Addr,
-  options: NodeServeOptions,
-): Deno.HttpServer {
-  const tls = options.cert !== undefined && options.key !== undefined;
-  const scheme = tls ? "https" : "http";
-  const onError = options.onError ?? defaultOnError;
-  const host = "hostname" in addr
-    ? (addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname) +
-      `:${addr.port}`
-    : "localhost";
-  const listener = async (
-    req: NodeHttp.IncomingMessage,
-    res: NodeHttp.ServerResponse,
-  ): Promise<void> => {
-    const headers = new Headers();
-    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-      headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-    }
-    const method = req.method ?? "GET";
-    const hasBody = method !== "GET" && method !== "HEAD";
-    const body = hasBody
-      ? new ReadableStream<Uint8Array>({
-        start(controller): void {
-          req.on("data", (chunk: Uint8Array) => controller.enqueue(chunk));
-          req.on("end", () => controller.close());
-          req.on("error", (error: unknown) => controller.error(error));
-        },
-      })
-      : null;
-    const request = new Request(
-      `${scheme}://${req.headers.host ?? host}${req.url ?? "/"}`,
-      hasBody
-        ? { method, headers, body, duplex: "half" } as RequestInit
-        : { method, headers },
-    );
-    // An AbortSignal per request costs a third of the throughput: create
-    // `request.signal` only when the handler reads it.
-    let aborter: AbortController | undefined;
-    Object.defineProperty(request, "signal", {
-      get(): AbortSignal {
-        aborter ??= new AbortController();
-        if (res.destroyed && !res.writableFinished) aborter.abort();
-        return aborter.signal;
-      },
-    });
-    let completed: Promise<void> | undefined;
-    res.on("close", () => {
-      if (!res.writableFinished) aborter?.abort();
-    });
-    const remoteAddr: Deno.Addr = "path" in addr
-      ? { transport: "unix", path: "" }
-      : {
-        transport: "tcp",
-        hostname: req.socket.remoteAddress ?? "",
-        port: req.socket.remotePort ?? 0,
-      };
-    const info = {
-      remoteAddr,
-      get completed(): Promise<void> {
-        completed ??= res.closed
-          ? Promise.resolve()
-          : new Promise<void>((resolve) => res.once("close", resolve));
-        return completed;
-      },
-    };
-    let response: Response;
-    try {
-      response = await options.handler(
-        request,
-        info as Deno.ServeHandlerInfo,
-      );
-    } catch (error) {
-      response = await onError(error);
-    }
-    const outHeaders: Record<string, string | string[]> = {};
-    response.headers.forEach((value, name) => {
-      if (name !== "set-cookie") outHeaders[name] = value;
-    });
-    const cookies = response.headers.getSetCookie();
-    if (cookies.length > 0) outHeaders["set-cookie"] = cookies;
-    res.writeHead(response.status, response.statusText, outHeaders);
-    if (response.body === null || method === "HEAD") {
-      res.end();
-      return;
-    }
-    const reader = response.body.getReader();
-    try {
-      // Fast path: a body that is one chunk goes out with res.end().
-      const first = await reader.read();
-      if (first.done) {
-        res.end();
-        return;
-      }
-      const second = await reader.read();
-      if (second.done) {
-        res.end(first.value);
-        return;
-      }
-      res.write(first.value);
-      if (!res.write(second.value)) {
-        await new Promise<void>((resolve) => {
-          res.once("drain", resolve);
-          res.once("close", resolve);
-        });
-      }
-      while (true) {
-        const { value, done: end } = await reader.read();
-        if (end) break;
-        if (!res.write(value)) {
-          await new Promise<void>((resolve) => {
-            res.once("drain", resolve);
-            res.once("close", resolve);
-          });
-        }
-        if (res.destroyed) {
-          await reader.cancel();
-          return;
-        }
-      }
-      res.end();
-    } catch (error) {
-      res.destroy(error as Error);
-    }
-  };
-  const server = tls
-    ? builtin().getBuiltinModule("node:https").createServer(
-      { cert: options.cert, key: options.key },
-      listener,
-    )
-    : builtin().getBuiltinModule("node:http").createServer(listener);
-  let finish!: () => void;
-  const finished = new Promise<void>((resolve) => finish = resolve);
-  server.on("close", () => finish());
-  server.listen({ fd });
-  let shuttingDown: Promise<void> | undefined;
-  const shutdown = (): Promise<void> => {
-    shuttingDown ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    }).then(() => finished);
-    return shuttingDown;
-  };
-  options.signal?.addEventListener("abort", () => void shutdown(), {
-    once: true,
-  });
-  return {
-    addr,
-    finished,
-    shutdown,
-    ref: () => void server.ref(),
-    unref: () => void server.unref(),
-    [Symbol.asyncDispose]: shutdown,
-  } as Deno.HttpServer;
 }

@@ -1,5 +1,5 @@
 /**
- * ListenFds (mod.ts): bookkeeping on fds made "inherited" in this process
+ * ListenFds (listen_fds.ts): bookkeeping on fds made "inherited" in this process
  * (duplicated high up, left without FD_CLOEXEC, described by an injected env),
  * and fromEnv() in real child processes that inherited real fds, laid out by
  * an independent launcher (tests/fixtures/exec_with_fds.py).
@@ -13,8 +13,9 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import { inspectFd, ListenFds, ListenFdsError } from "../mod.ts";
-import { bindLibc, libc } from "../ffi.ts";
+import { ListenFds, ListenFdsError } from "../mod.ts";
+import { inspectFd } from "../_fd_info.ts";
+import { bindLibc, libc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
 import { join } from "@std/path";
 import { closedFd, DENO, openFds, ROOT } from "./support/helpers.ts";

@@ -1,11 +1,12 @@
 /**
- * Command-line parsing of the launcher. Pure: nothing here touches the
- * system.
+ * Command-line parsing of the launcher, with `@std/cli`'s `parseArgs`. Pure:
+ * nothing here touches the system.
  *
  * @module
  */
 
-import { ListenFdsError } from "../errors.ts";
+import { parseArgs } from "@std/cli/parse-args";
+import { ListenFdsError } from "../_errors.ts";
 import { fdNameProblem, parseSocketSpec } from "./spec.ts";
 import type { SocketSpec } from "./spec.ts";
 
@@ -101,11 +102,51 @@ Examples:
   launch --accept -s tcp::0.0.0.0:7000 -- cat
 `;
 
-const DEFAULTS = {
-  debounce: 100,
-  stopTimeout: 5000,
-  backlog: 1024,
-};
+/**
+ * The options, in `parseArgs` terms: every long name, its short alias, and
+ * whether it takes a value. `--no-pid` and `--no-reuse` negate `pid` and
+ * `reuse`.
+ */
+const OPTIONS = {
+  string: [
+    "socket",
+    "fdname",
+    "watch",
+    "debounce",
+    "stop-timeout",
+    "setenv",
+    "backlog",
+  ],
+  boolean: ["accept", "pid", "reuse", "quiet", "help"],
+  collect: ["socket", "fdname", "watch", "setenv"],
+  negatable: ["pid", "reuse"],
+  alias: {
+    s: "socket",
+    w: "watch",
+    E: "setenv",
+    b: "backlog",
+    a: "accept",
+    q: "quiet",
+    h: "help",
+  },
+  default: {
+    pid: true,
+    reuse: true,
+    debounce: "100",
+    "stop-timeout": "5000",
+    backlog: "1024",
+  },
+} as const;
+
+const FLAGS: readonly string[] = [
+  "accept",
+  "no-pid",
+  "no-reuse",
+  "quiet",
+  "help",
+];
+const WITH_VALUE: readonly string[] = OPTIONS.string;
+const ALIASES: Readonly<Record<string, string>> = OPTIONS.alias;
 
 function usageError(message: string, value?: string): ListenFdsError {
   return new ListenFdsError(message, {
@@ -113,31 +154,6 @@ function usageError(message: string, value?: string): ListenFdsError {
     ...(value === undefined ? {} : { value }),
   });
 }
-
-const WITH_VALUE: Record<string, string> = {
-  "-s": "--socket",
-  "--socket": "--socket",
-  "--fdname": "--fdname",
-  "-w": "--watch",
-  "--watch": "--watch",
-  "--debounce": "--debounce",
-  "--stop-timeout": "--stop-timeout",
-  "-E": "--setenv",
-  "--setenv": "--setenv",
-  "-b": "--backlog",
-  "--backlog": "--backlog",
-};
-
-const FLAGS: Record<string, string> = {
-  "-a": "--accept",
-  "--accept": "--accept",
-  "--no-pid": "--no-pid",
-  "--no-reuse": "--no-reuse",
-  "-q": "--quiet",
-  "--quiet": "--quiet",
-  "-h": "--help",
-  "--help": "--help",
-};
 
 /**
  * Parses the launcher's command line. Options stop at `--` or at the first
@@ -149,128 +165,120 @@ const FLAGS: Record<string, string> = {
  * options, `INVALID_SOCKET_SPEC` for a malformed socket spec.
  */
 export function parseLaunchArgs(args: readonly string[]): LaunchConfig {
-  const sockets: SocketSpec[] = [];
-  const fdnames: string[] = [];
-  let fdnameGiven = false;
+  const { options, command } = splitOptions(args);
+  const parsed = parseArgs(options, OPTIONS);
+  const sockets = parsed.socket.map(parseSocketSpec);
   const config: LaunchConfig = {
     sockets,
     names: undefined,
-    command: [],
-    setEnv: [],
-    noPid: false,
-    accept: false,
-    watch: [],
-    debounce: DEFAULTS.debounce,
-    stopTimeout: DEFAULTS.stopTimeout,
-    backlog: DEFAULTS.backlog,
-    reuse: true,
-    quiet: false,
-    help: false,
+    command,
+    setEnv: parsed.setenv.map(parseSetEnv),
+    noPid: !parsed.pid,
+    accept: parsed.accept,
+    watch: parsed.watch.map((path) => {
+      if (path.length > 0) return path;
+      throw usageError(`Cannot parse --watch "": path is empty`, path);
+    }),
+    debounce: integer("--debounce", parsed.debounce, 0),
+    stopTimeout: integer("--stop-timeout", parsed["stop-timeout"], 0),
+    backlog: integer("--backlog", parsed.backlog, 1),
+    reuse: parsed.reuse,
+    quiet: parsed.quiet,
+    help: parsed.help,
   };
-  let i = 0;
-  for (; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === "--") {
-      i++;
-      break;
-    }
-    if (!arg.startsWith("-") || arg === "-") break;
-    let option = arg;
-    let value: string | undefined;
-    const eq = arg.indexOf("=");
-    if (arg.startsWith("--") && eq !== -1) {
-      option = arg.slice(0, eq);
-      value = arg.slice(eq + 1);
-    } else if (!arg.startsWith("--") && arg.length > 2) {
-      option = arg.slice(0, 2);
-      value = arg.slice(2);
-    }
-    const flag = FLAGS[option];
-    if (flag !== undefined) {
-      if (value !== undefined) {
-        throw usageError(
-          `Cannot parse option "${arg}": ${flag} takes no value`,
-          arg,
-        );
-      }
-      if (flag === "--accept") config.accept = true;
-      else if (flag === "--no-pid") config.noPid = true;
-      else if (flag === "--no-reuse") config.reuse = false;
-      else if (flag === "--quiet") config.quiet = true;
-      else config.help = true;
-      continue;
-    }
-    const long = WITH_VALUE[option];
-    if (long === undefined) {
-      throw usageError(`Cannot parse option "${arg}": unknown option`, arg);
-    }
-    if (value === undefined) {
-      value = args[++i];
-      if (value === undefined) {
-        throw usageError(
-          `Cannot parse option "${arg}": a value is required`,
-          arg,
-        );
-      }
-    }
-    switch (long) {
-      case "--socket":
-        sockets.push(parseSocketSpec(value));
-        break;
-      case "--fdname":
-        fdnameGiven = true;
-        for (const name of value.split(":")) {
-          const problem = fdNameProblem(name);
-          if (problem) {
-            throw usageError(
-              `Cannot parse --fdname "${value}": fd name "${name}" is invalid: ${problem}`,
-              value,
-            );
-          }
-          fdnames.push(name);
-        }
-        break;
-      case "--watch":
-        if (value.length === 0) {
-          throw usageError(`Cannot parse --watch "": path is empty`, value);
-        }
-        config.watch.push(value);
-        break;
-      case "--setenv": {
-        const at = value.indexOf("=");
-        const name = at === -1 ? value : value.slice(0, at);
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-          throw usageError(
-            `Cannot parse --setenv "${value}": "${name}" is not a variable name`,
-            value,
-          );
-        }
-        config.setEnv.push({
-          name,
-          value: at === -1 ? undefined : value.slice(at + 1),
-        });
-        break;
-      }
-      default: {
-        const key = long === "--debounce"
-          ? "debounce"
-          : long === "--stop-timeout"
-          ? "stopTimeout"
-          : "backlog";
-        config[key] = integer(long, value, key === "backlog" ? 1 : 0);
-      }
-    }
-  }
-  config.command = args.slice(i);
   if (config.help) return config;
-  if (config.command.length === 0) {
+  if (command.length === 0) {
     throw usageError("Cannot launch: no command given (put it after --)");
   }
   if (sockets.length === 0) {
     throw usageError("Cannot launch: no socket given (add --socket SPEC)");
   }
+  config.names = nameSockets(sockets, parsed.fdname);
+  if (config.accept) checkAccept(config);
+  return config;
+}
+
+/**
+ * Splits the command line into the options, each written `--long` or
+ * `--long=value` for `parseArgs`, and the command: options end at `--` or at
+ * the first argument that is not an option, and an option's value is always
+ * the next argument, even when it starts with `-` (`--debounce -5`).
+ */
+function splitOptions(
+  args: readonly string[],
+): { options: string[]; command: string[] } {
+  const options: string[] = [];
+  let i = 0;
+  for (; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") return { options, command: args.slice(i + 1) };
+    if (!arg.startsWith("-") || arg === "-") break;
+    const long = arg.startsWith("--");
+    const eq = long ? arg.indexOf("=") : -1;
+    const written = eq !== -1 ? arg.slice(0, eq) : long ? arg : arg.slice(0, 2);
+    let value = eq !== -1
+      ? arg.slice(eq + 1)
+      : !long && arg.length > 2
+      ? arg.slice(2)
+      : undefined;
+    const name = long ? written.slice(2) : ALIASES[written.slice(1)] ?? "";
+    if (FLAGS.includes(name)) {
+      if (value !== undefined) {
+        throw usageError(
+          `Cannot parse option "${arg}": --${name} takes no value`,
+          arg,
+        );
+      }
+      options.push(`--${name}`);
+      continue;
+    }
+    if (!WITH_VALUE.includes(name)) {
+      throw usageError(`Cannot parse option "${arg}": unknown option`, arg);
+    }
+    value ??= args[++i];
+    if (value === undefined) {
+      throw usageError(
+        `Cannot parse option "${arg}": a value is required`,
+        arg,
+      );
+    }
+    options.push(`--${name}=${value}`);
+  }
+  return { options, command: args.slice(i) };
+}
+
+function parseSetEnv(value: string): SetEnv {
+  const at = value.indexOf("=");
+  const name = at === -1 ? value : value.slice(0, at);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw usageError(
+      `Cannot parse --setenv "${value}": "${name}" is not a variable name`,
+      value,
+    );
+  }
+  return { name, value: at === -1 ? undefined : value.slice(at + 1) };
+}
+
+/**
+ * Every socket's name, from `NAME=` prefixes or `--fdname`; `undefined` when
+ * neither was given.
+ */
+function nameSockets(
+  sockets: readonly SocketSpec[],
+  fdnameValues: readonly string[],
+): string[] | undefined {
+  const fdnames = fdnameValues.flatMap((value) =>
+    value.split(":").map((name) => {
+      const problem = fdNameProblem(name);
+      if (problem === undefined) return name;
+      throw usageError(
+        `Cannot parse --fdname "${value}": fd name "${name}" is invalid: ${problem}`,
+        value,
+      );
+    })
+  );
   const prefixed = sockets.some((s) => s.name !== undefined);
-  if (fdnameGiven && prefixed) {
+  if (fdnameValues.length > 0 && prefixed) {
     throw usageError(
       "Cannot name the sockets: use either --fdname or NAME= prefixes, not both",
     );
@@ -280,26 +288,25 @@ export function parseLaunchArgs(args: readonly string[]): LaunchConfig {
       `Cannot name the sockets: ${fdnames.length} names for ${sockets.length} sockets`,
     );
   }
-  if (fdnameGiven || prefixed) {
-    // One --fdname names every socket, as with systemd-socket-activate.
-    const only = fdnames.length === 1 ? fdnames[0] : undefined;
-    config.names = sockets.map((s, index) =>
-      s.name ?? fdnames[index] ?? only ?? "unknown"
+  if (fdnameValues.length === 0 && !prefixed) return undefined;
+  // One --fdname names every socket, as with systemd-socket-activate.
+  const only = fdnames.length === 1 ? fdnames[0] : undefined;
+  return sockets.map((s, index) =>
+    s.name ?? fdnames[index] ?? only ?? "unknown"
+  );
+}
+
+function checkAccept(config: LaunchConfig): void {
+  const datagram = config.sockets.find((s) => s.transport === "udp");
+  if (datagram) {
+    throw usageError(
+      `Cannot accept connections on "${datagram.spec}": --accept needs stream sockets`,
+      datagram.spec,
     );
   }
-  if (config.accept) {
-    const datagram = sockets.find((s) => s.transport === "udp");
-    if (datagram) {
-      throw usageError(
-        `Cannot accept connections on "${datagram.spec}": --accept needs stream sockets`,
-        datagram.spec,
-      );
-    }
-    if (config.watch.length > 0) {
-      throw usageError("Cannot combine --accept with --watch");
-    }
+  if (config.watch.length > 0) {
+    throw usageError("Cannot combine --accept with --watch");
   }
-  return config;
 }
 
 function integer(option: string, text: string, min: number): number {

@@ -9,18 +9,19 @@
  * notification (nothing is sent without `NOTIFY_SOCKET`).
  *
  * @example Usage
- * ```ts ignore
- * import { handleShutdown, notifyReady } from "jsr:@listen-fds/listen-fds";
+ * ```ts
+ * import { handleShutdown, notifyReady } from "@listen-fds/listen-fds/notify";
  *
- * const server = Deno.serve({ port: 8000 }, () => new Response("hi"));
- * handleShutdown(server, { timeout: 10_000 });
+ * const server = Deno.serve({ port: 0, onListen() {} }, () => new Response("hi"));
+ * using _shutdown = handleShutdown(server, { timeout: 10_000 });
  * notifyReady();
+ * await server.shutdown(); // here at once; a service waits for SIGTERM
  * ```
  *
  * @module
  */
 
-import { ListenFdsError } from "./errors.ts";
+import { ListenFdsError } from "../_errors.ts";
 import { notifyStopping } from "./notify.ts";
 import type { NotifyOptions } from "./notify.ts";
 
@@ -122,33 +123,24 @@ export interface ShutdownHandler extends Disposable {
  * `shutdown()` or `close()`, or a bad timeout.
  *
  * @example Usage
- * ```ts ignore
- * import { handleShutdown, ListenFds } from "jsr:@listen-fds/listen-fds";
+ * ```ts
+ * import { ListenFds } from "@listen-fds/listen-fds";
+ * import { handleShutdown } from "@listen-fds/listen-fds/notify";
  * import { createServer } from "node:http";
  *
  * const [web] = ListenFds.fromEnv().takeByName("web");
- * const server = createServer((_req, res) => res.end("hi")).listen({ fd: web!.fd });
- * handleShutdown(server);
+ * const server = createServer((_req, res) => res.end("hi"));
+ * // The activated socket, or a free port when not socket-activated.
+ * server.listen(web ? { fd: web.fd } : { port: 0, host: "127.0.0.1" });
+ * using handler = handleShutdown(server, { exit: false });
+ * await handler.shutdown(); // what SIGTERM does
  * ```
  */
 export function handleShutdown(
   servers: Stoppable | readonly Stoppable[],
   options: HandleShutdownOptions = {},
 ): ShutdownHandler {
-  const list: readonly Stoppable[] = Array.isArray(servers)
-    ? servers
-    : [servers as Stoppable];
-  for (const server of list) {
-    if (
-      typeof (server as { shutdown?: unknown }).shutdown !== "function" &&
-      typeof (server as { close?: unknown }).close !== "function"
-    ) {
-      throw new ListenFdsError(
-        "Cannot handle shutdown: the server has neither shutdown() nor close()",
-        { code: "INVALID_ARGUMENT" },
-      );
-    }
-  }
+  const list = checkServers(servers);
   const timeout = options.timeout ?? 10_000;
   if (!(Number.isFinite(timeout) && timeout >= 0)) {
     throw new ListenFdsError(
@@ -163,66 +155,119 @@ export function handleShutdown(
       { code: "INVALID_ARGUMENT", value: String(repeated) },
     );
   }
-  const signals = options.signals ?? ["SIGTERM", "SIGINT"];
   let running: Promise<ShutdownOutcome> | undefined;
-
-  const run = async (): Promise<ShutdownOutcome> => {
-    if (options.notify !== false) {
-      try {
-        notifyStopping(options.notify ?? {});
-      } catch {
-        // Stopping matters more than telling systemd about it.
-      }
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<ShutdownOutcome>((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), timeout);
-    });
-    let failure: unknown;
-    const stopped = Promise.all(list.map((server) => {
-      try {
-        return stop(server);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    })).then(
-      (): ShutdownOutcome => "graceful",
-      (error): ShutdownOutcome => {
-        failure = error;
-        return "failed";
-      },
-    );
-    const outcome = await Promise.race([stopped, expired]);
-    clearTimeout(timer);
-    if (outcome !== "graceful") {
-      for (const server of list) {
-        (server as { closeAllConnections?: () => void })
-          .closeAllConnections?.();
-      }
-    }
-    try {
-      await options.onShutdown?.(outcome, failure);
-    } finally {
-      if (options.exit ?? true) Deno.exit(outcome === "graceful" ? 0 : 1);
-      remove();
-    }
-    return outcome;
-  };
   const shutdown = (): Promise<ShutdownOutcome> => {
-    running ??= run();
+    running ??= runShutdown(list, timeout, options).finally(remove);
     return running;
   };
-  const listeners = new Map<Deno.Signal, () => void>();
-  const onSignal = (signal: Deno.Signal): void => {
-    if (running === undefined) {
-      shutdown();
-    } else if (repeated === "exit") {
-      const number = SIGNAL_NUMBERS[signal];
-      Deno.exit(number === undefined ? 1 : 128 + number);
+  const remove = listenForSignals(
+    options.signals ?? ["SIGTERM", "SIGINT"],
+    (signal) => {
+      if (running === undefined) {
+        shutdown();
+      } else if (repeated === "exit") {
+        const number = SIGNAL_NUMBERS[signal];
+        Deno.exit(number === undefined ? 1 : 128 + number);
+      }
+      // "ignore": the drain goes on.
+    },
+  );
+  return { shutdown, remove, [Symbol.dispose]: remove };
+}
+
+function checkServers(
+  servers: Stoppable | readonly Stoppable[],
+): readonly Stoppable[] {
+  const list: readonly Stoppable[] = Array.isArray(servers)
+    ? servers
+    : [servers as Stoppable];
+  for (const server of list) {
+    if (
+      typeof (server as { shutdown?: unknown }).shutdown !== "function" &&
+      typeof (server as { close?: unknown }).close !== "function"
+    ) {
+      throw new ListenFdsError(
+        "Cannot handle shutdown: the server has neither shutdown() nor close()",
+        { code: "INVALID_ARGUMENT" },
+      );
     }
-    // "ignore": the drain goes on.
-  };
-  const remove = (): void => {
+  }
+  return list;
+}
+
+/**
+ * The shutdown itself: `STOPPING=1`, stop every server within the timeout
+ * (then close what is left), tell `onShutdown`, exit.
+ */
+async function runShutdown(
+  list: readonly Stoppable[],
+  timeout: number,
+  options: HandleShutdownOptions,
+): Promise<ShutdownOutcome> {
+  if (options.notify !== false) {
+    try {
+      notifyStopping(options.notify ?? {});
+    } catch {
+      // Stopping matters more than telling systemd about it.
+    }
+  }
+  const { outcome, failure } = await stopAll(list, timeout);
+  if (outcome !== "graceful") {
+    for (const server of list) {
+      (server as { closeAllConnections?: () => void })
+        .closeAllConnections?.();
+    }
+  }
+  try {
+    await options.onShutdown?.(outcome, failure);
+  } finally {
+    if (options.exit ?? true) Deno.exit(outcome === "graceful" ? 0 : 1);
+  }
+  return outcome;
+}
+
+/** Stops every server, at most for `timeout` ms. */
+async function stopAll(
+  list: readonly Stoppable[],
+  timeout: number,
+): Promise<{ outcome: ShutdownOutcome; failure?: unknown }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<{ outcome: ShutdownOutcome }>((resolve) => {
+    timer = setTimeout(() => resolve({ outcome: "timeout" }), timeout);
+  });
+  const stopped = Promise.all(list.map((server) => {
+    try {
+      return stop(server);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  })).then(
+    () => ({ outcome: "graceful" as const }),
+    (failure: unknown) => ({ outcome: "failed" as const, failure }),
+  );
+  try {
+    return await Promise.race([stopped, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Calls `onSignal` for each of `signals` until the returned function removes
+ * the listeners.
+ */
+function listenForSignals(
+  signals: readonly Deno.Signal[],
+  onSignal: (signal: Deno.Signal) => void,
+): () => void {
+  const listeners = new Map<Deno.Signal, () => void>();
+  for (const signal of signals) {
+    if (listeners.has(signal)) continue;
+    const listener = (): void => onSignal(signal);
+    Deno.addSignalListener(signal, listener);
+    listeners.set(signal, listener);
+  }
+  return () => {
     for (const [signal, listener] of listeners) {
       try {
         Deno.removeSignalListener(signal, listener);
@@ -232,13 +277,6 @@ export function handleShutdown(
     }
     listeners.clear();
   };
-  for (const signal of signals) {
-    if (listeners.has(signal)) continue;
-    const listener = (): void => onSignal(signal);
-    Deno.addSignalListener(signal, listener);
-    listeners.set(signal, listener);
-  }
-  return { shutdown, remove, [Symbol.dispose]: remove };
 }
 
 /** Linux signal numbers, for the 128 + n exit code of `repeatedSignal: "exit"`. */

@@ -6,11 +6,53 @@
  * @module
  */
 
-import type { HandOffOptions } from "./placeholder.ts";
-import type { AdoptServeOptions } from "./serve.ts";
+/** How a hand-off gets the fd into Deno's networking. */
+export type HandOffVia = "auto" | "adopt" | "node";
 
-export type { HandOffOptions, HandOffVia } from "./placeholder.ts";
-export type { AdoptServeOptions } from "./serve.ts";
+/** Options shared by every socket hand-off. */
+export interface HandOffOptions {
+  /**
+   * `"adopt"`: take the fd over inside Deno's own reactor (native speed);
+   * `"node"`: use the portable `node:net`/`node:http` path (Deno 2.8.3 or
+   * later, about 40% of native HTTP throughput); `"auto"`: adopt, and use the
+   * `node:` path if the takeover cannot be verified.
+   *
+   * @default {"auto"}
+   */
+  via?: HandOffVia;
+}
+
+/**
+ * Options of a hand-off to `Deno.serve`: its own options (the address fields
+ * are ignored: the activated socket decides) plus TLS.
+ */
+export interface AdoptServeOptions extends HandOffOptions {
+  /** The request handler (Hono's `app.fetch` fits). */
+  handler?: Deno.ServeHandler;
+  /** Called once the server accepts connections, with the real address. */
+  onListen?: ((localAddr: Deno.NetAddr | Deno.UnixAddr) => void) | undefined;
+  /** Turns a handler error into a response. */
+  onError?: ((error: unknown) => Response | Promise<Response>) | undefined;
+  /** Shuts the server down (draining first, see `drainTimeout`) when aborted. */
+  signal?: AbortSignal | undefined;
+  /**
+   * The most time `shutdown()` (or `signal`) spends draining before the
+   * server closes, in milliseconds. Draining stops accepting without closing
+   * the shared socket (new connections wait in its backlog for the next
+   * instance), answers responses with `Connection: close`, and lasts until no
+   * request has started for 100 ms: requests already sent on connections the
+   * server accepted are answered instead of dropped. `0` closes at once, as
+   * `Deno.serve` does. Only the native (`via: "adopt"`) path drains; the
+   * `node:` path's `close()` already answers what it accepted.
+   *
+   * @default {1000}
+   */
+  drainTimeout?: number | undefined;
+  /** TLS certificate chain (PEM); serve HTTPS with `key`. */
+  cert?: string | undefined;
+  /** TLS private key (PEM). */
+  key?: string | undefined;
+}
 
 /**
  * Which activated fd to use: the first untaken fd with `name`, else the fd at

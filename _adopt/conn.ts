@@ -9,36 +9,20 @@
  * @module
  */
 
-import { ListenFdsError } from "../errors.ts";
-import { cString, libc, syscallError } from "../ffi.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { cString, libc, syscallError } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
-import { socketAddress, statFd } from "../fd_info.ts";
+import { socketAddress, statFd } from "../_fd_info.ts";
 import { readFdLink } from "./proc.ts";
-import type { FdInfo } from "../fd_info.ts";
 import { findPlaceholder, takeOver } from "./epoll.ts";
 import {
-  describeMismatch,
-  PLACEHOLDER_HOSTNAME,
+  type CheckedSocket,
+  listenAt,
   placeholderMatcher,
-  privateSocketPath,
-  requireFd,
+  requireSocket,
   setAddress,
-  UNIX_PLACEHOLDER_PERMISSIONS,
-  withPermission,
+  withPlaceholder,
 } from "./placeholder.ts";
-
-function requireConnectedStream(fd: number, action: string): FdInfo {
-  return requireFd(fd, action, (info) => {
-    const socket = info.socket;
-    if (!socket) return describeMismatch(info);
-    if (socket.type !== "stream") return `socket type is "${socket.type}"`;
-    if (!["inet", "inet6", "unix"].includes(socket.family)) {
-      return `socket family is "${socket.family}"`;
-    }
-    if (socket.listening) return "the socket is listening, not connected";
-    return undefined;
-  });
-}
 
 /**
  * Hands a connected TCP or Unix stream socket to Deno's networking.
@@ -52,8 +36,8 @@ function requireConnectedStream(fd: number, action: string): FdInfo {
  */
 export async function adoptConn(fd: number): Promise<Deno.Conn> {
   const action = `take fd ${fd} as a connection`;
-  const info = requireConnectedStream(fd, action);
-  return await adoptConnected(fd, info, action, true);
+  const checked = requireSocket(fd, action, "stream", false);
+  return await adoptConnected(fd, checked, action, true);
 }
 
 /**
@@ -66,83 +50,89 @@ export async function adoptConn(fd: number): Promise<Deno.Conn> {
  * stream socket, `ADOPTION_FAILED`, `PERMISSION_REQUIRED`.
  *
  * @example Usage
- * ```ts ignore
- * import { adoptInetdConn } from "jsr:@listen-fds/listen-fds";
+ * ```ts
+ * import { adoptInetdConn, ListenFdsError } from "@listen-fds/listen-fds";
  *
  * // A service with StandardInput=socket (no LISTEN_* variables).
- * const conn = await adoptInetdConn();
- * await conn.readable.pipeTo(conn.writable);
+ * try {
+ *   const conn = await adoptInetdConn();
+ *   await conn.readable.pipeTo(conn.writable);
+ * } catch (error) {
+ *   if (!(error instanceof ListenFdsError && error.code === "WRONG_FD_TYPE")) {
+ *     throw error;
+ *   }
+ *   console.error("fd 0 is no connection: start me from an Accept=yes socket");
+ * }
  * ```
  */
 export async function adoptInetdConn(): Promise<Deno.Conn> {
   const action = "take the inetd connection on fd 0";
-  const info = requireConnectedStream(0, action);
-  return await adoptConnected(0, info, action, false);
+  const checked = requireSocket(0, action, "stream", false);
+  return await adoptConnected(0, checked, action, false);
 }
 
-async function adoptConnected(
+/**
+ * Connects a placeholder pair over a placeholder listener and swaps the
+ * activated connection into the client end.
+ */
+function adoptConnected(
   fd: number,
-  info: FdInfo,
+  { socket, address }: CheckedSocket,
   action: string,
   closeSource: boolean,
 ): Promise<Deno.Conn> {
-  const local = info.socket!.address;
-  const peer = info.socket!.peer;
-  const unix = info.socket!.family === "unix";
-  const socketPath = unix ? privateSocketPath(action) : undefined;
-  try {
-    const listener = withPermission(
-      action,
-      unix
-        ? UNIX_PLACEHOLDER_PERMISSIONS
-        : `--allow-net=${PLACEHOLDER_HOSTNAME}`,
-      () =>
-        socketPath
-          ? Deno.listen({ transport: "unix", path: socketPath.path })
-          : Deno.listen({ hostname: PLACEHOLDER_HOSTNAME, port: 0 }),
-    );
-    let conn: Deno.Conn;
-    let other: Deno.Conn;
-    try {
-      [conn, other] = await Promise.all([
-        Deno.connect(
-          listener.addr as Deno.ConnectOptions & Deno.UnixConnectOptions,
-        ),
-        listener.accept(),
-      ]);
-    } finally {
-      listener.close();
-    }
-    other.close();
-    try {
-      const placeholder = findPlaceholder(
-        unix
-          ? unixClientMatcher(socketPath!.path)
-          : placeholderMatcher(conn.localAddr, conn.remoteAddr),
-        fd,
-        action,
+  return withPlaceholder(
+    "path" in address,
+    action,
+    listenAt,
+    async (listener, place) => {
+      const conn = await connectPlaceholder(listener);
+      try {
+        const placeholder = findPlaceholder(
+          "path" in place
+            ? unixClientMatcher(place.path)
+            : placeholderMatcher(conn.localAddr, conn.remoteAddr),
+          fd,
+          action,
+        );
+        takeOver(fd, placeholder, {
+          registered: true,
+          nonBlocking: true,
+          action,
+          closeSource,
+        });
+      } catch (error) {
+        conn.close();
+        throw error;
+      }
+      if (!closeSource) replaceInetdFds(fd);
+      setAddress(conn, "localAddr", address);
+      setAddress(
+        conn,
+        "remoteAddr",
+        socket.peer ?? { transport: "unix", path: "" },
       );
-      takeOver(fd, placeholder, {
-        registered: true,
-        nonBlocking: true,
-        action,
-        closeSource,
-      });
-    } catch (error) {
-      conn.close();
-      throw error;
-    }
-    if (!closeSource) replaceInetdFds(fd);
-    setAddress(conn, "localAddr", local);
-    setAddress(
-      conn,
-      "remoteAddr",
-      peer ?? { transport: "unix", path: "" },
-    );
-    return conn;
+      return conn;
+    },
+  );
+}
+
+/** Connects to the placeholder listener, keeps the client end, closes it. */
+async function connectPlaceholder(listener: Deno.Listener): Promise<Deno.Conn> {
+  let conn: Deno.Conn;
+  let other: Deno.Conn;
+  try {
+    [conn, other] = await Promise.all([
+      Deno.connect(
+        listener.addr as Deno.ConnectOptions & Deno.UnixConnectOptions,
+      ),
+      listener.accept(),
+    ]);
   } finally {
-    socketPath?.remove();
+    listener.close();
   }
+  other.close();
+  return conn;
 }
 
 /** Recognises the client end of a Unix placeholder connection. */

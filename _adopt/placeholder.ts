@@ -1,41 +1,27 @@
 /**
  * Placeholders: the sockets and files Deno creates itself so that an
  * activated fd can take their place (see `epoll.ts`), plus the checks every
- * hand-off runs first.
+ * hand-off runs first. Every socket hand-off creates its placeholder with
+ * {@linkcode withPlaceholder} and swaps the activated socket in with
+ * {@linkcode adoptIntoPlaceholder}.
  *
  * Internal to the hand-off code in `adopt/`.
  *
  * @module
  */
 
-import { ListenFdsError } from "../errors.ts";
-import { inspectFd, socketAddress, statFd } from "../fd_info.ts";
-import type { FdInfo, SocketAddress } from "../fd_info.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { inspectFd, socketAddress, statFd } from "../_fd_info.ts";
+import type { FdInfo, SocketAddress, SocketInfo } from "../_fd_info.ts";
 import { findPlaceholder, takeOver } from "./epoll.ts";
 import { readFdLink } from "./proc.ts";
 
 /** The loopback address TCP and UDP placeholders bind to (port 0). */
-export const PLACEHOLDER_HOSTNAME = "127.0.0.1";
+const PLACEHOLDER_HOSTNAME = "127.0.0.1";
 
 /** What a Unix placeholder needs, for `PERMISSION_REQUIRED` messages. */
-export const UNIX_PLACEHOLDER_PERMISSIONS =
+const UNIX_PLACEHOLDER_PERMISSIONS =
   '--allow-read and --allow-write on the temporary directory and, from Deno 2.9, an unscoped --allow-net (or use via: "node")';
-
-/** How a hand-off gets the fd into Deno's networking. */
-export type HandOffVia = "auto" | "adopt" | "node";
-
-/** Options shared by every socket hand-off. */
-export interface HandOffOptions {
-  /**
-   * `"adopt"`: take the fd over inside Deno's own reactor (native speed);
-   * `"node"`: use the portable `node:net`/`node:http` path (Deno 2.8.3 or
-   * later, about 40% of native HTTP throughput); `"auto"`: adopt, and use the
-   * `node:` path if the takeover cannot be verified.
-   *
-   * @default {"auto"}
-   */
-  via?: HandOffVia;
-}
 
 /**
  * Inspects an fd and checks it is what a hand-off needs.
@@ -76,6 +62,54 @@ export function describeMismatch(info: FdInfo): string {
   }`;
 }
 
+/** A socket fd that passed {@linkcode requireSocket}. */
+export interface CheckedSocket {
+  /** What the socket is. */
+  socket: SocketInfo;
+  /** Its local address, as Deno reports addresses. */
+  address: Deno.NetAddr | Deno.UnixAddr;
+}
+
+/**
+ * Checks that an fd is an IPv4, IPv6 or Unix socket of the type a hand-off
+ * needs, listening or connected as asked.
+ *
+ * @param fd The fd.
+ * @param action What is being done, for the error message.
+ * @param type The socket type.
+ * @param listening `true`: a listening socket; `false`: a connected one;
+ * `undefined`: either (datagram sockets).
+ * @returns What the socket is.
+ * @throws {ListenFdsError} `WRONG_FD_TYPE` otherwise.
+ */
+export function requireSocket(
+  fd: number,
+  action: string,
+  type: "stream" | "dgram",
+  listening?: boolean,
+): CheckedSocket {
+  const info = requireFd(fd, action, (info) => {
+    const socket = info.socket;
+    if (!socket) return describeMismatch(info);
+    if (socket.type !== type) return `socket type is "${socket.type}"`;
+    if (!["inet", "inet6", "unix"].includes(socket.family)) {
+      return `socket family is "${socket.family}"`;
+    }
+    if (listening === true && !socket.listening) {
+      return "the socket is not listening";
+    }
+    if (listening === false && socket.listening) {
+      return "the socket is listening, not connected";
+    }
+    return undefined;
+  });
+  const socket = info.socket!;
+  return {
+    socket,
+    address: socket.address as Deno.NetAddr | Deno.UnixAddr,
+  };
+}
+
 /**
  * Runs a Deno call that needs a permission and turns `NotCapable` into a
  * `PERMISSION_REQUIRED` error that says what to grant.
@@ -104,7 +138,7 @@ export function withPermission<T>(
 }
 
 /** A private directory (mode 0700) for a Unix placeholder socket. */
-export interface PrivateSocketPath {
+interface PrivateSocketPath {
   /** The socket path inside the directory. */
   path: string;
   /** Removes the socket file and the directory; safe to call twice. */
@@ -117,7 +151,7 @@ export interface PrivateSocketPath {
  * @param action What is being done.
  * @returns The path to bind and its cleanup.
  */
-export function privateSocketPath(action: string): PrivateSocketPath {
+function privateSocketPath(action: string): PrivateSocketPath {
   const dir = withPermission(
     action,
     "--allow-read and --allow-write on the temporary directory",
@@ -138,6 +172,67 @@ export function privateSocketPath(action: string): PrivateSocketPath {
       }
     },
   };
+}
+
+/**
+ * Where a placeholder binds: a path in a private directory for a Unix
+ * socket, loopback port 0 otherwise.
+ */
+export type PlaceholderPlace =
+  | { path: string }
+  | { hostname: string; port: 0 };
+
+/**
+ * Creates the placeholder for an activated socket, where
+ * {@linkcode PlaceholderPlace} says, and runs `use` with it. A permission
+ * Deno refuses becomes `PERMISSION_REQUIRED` naming what to grant. A Unix
+ * placeholder's private directory is removed once `use` returns (or its
+ * promise settles): the placeholder is found by its address, not its path.
+ *
+ * @param unix Whether the activated socket is a Unix socket.
+ * @param action What is being done, for error messages.
+ * @param bind Creates the placeholder at the place given.
+ * @param use Adopts the activated socket into the placeholder.
+ * @returns What `use` returns.
+ */
+export function withPlaceholder<T, R>(
+  unix: boolean,
+  action: string,
+  bind: (place: PlaceholderPlace) => T,
+  use: (placeholder: T, place: PlaceholderPlace) => R,
+): R {
+  if (!unix) {
+    const place = { hostname: PLACEHOLDER_HOSTNAME, port: 0 } as const;
+    const hint = `--allow-net=${PLACEHOLDER_HOSTNAME}`;
+    return use(withPermission(action, hint, () => bind(place)), place);
+  }
+  const socketPath = privateSocketPath(action);
+  const place = { path: socketPath.path };
+  let result: R;
+  try {
+    const hint = UNIX_PLACEHOLDER_PERMISSIONS;
+    result = use(withPermission(action, hint, () => bind(place)), place);
+  } catch (error) {
+    socketPath.remove();
+    throw error;
+  }
+  if (!(result instanceof Promise)) {
+    socketPath.remove();
+    return result;
+  }
+  return result.finally(() => socketPath.remove()) as R;
+}
+
+/**
+ * A placeholder listener at a {@linkcode PlaceholderPlace}.
+ *
+ * @param place Where to listen.
+ * @returns The listener.
+ */
+export function listenAt(place: PlaceholderPlace): Deno.Listener {
+  return "path" in place
+    ? Deno.listen({ transport: "unix", path: place.path })
+    : Deno.listen(place);
 }
 
 /**
@@ -176,19 +271,6 @@ function sameAddress(
 }
 
 /**
- * Whether this Deno's `node:net`/`node:http` can listen on an inherited fd
- * (TCP from 2.8.0, Unix from 2.8.3).
- *
- * @param version The Deno version, `Deno.version.deno` by default.
- * @returns `true` from Deno 2.8.3.
- */
-export function nodeFdSupported(version: string = Deno.version.deno): boolean {
-  const [major = 0, minor = 0, patch = 0] = version.split(/[.-]/).map(Number);
-  return major > 2 ||
-    (major === 2 && (minor > 8 || (minor === 8 && patch >= 3)));
-}
-
-/**
  * Overrides an address property that Deno computed from the placeholder.
  *
  * @param object The listener, server, connection or datagram socket.
@@ -209,34 +291,40 @@ export function setAddress(
 }
 
 /**
- * Swaps an activated socket into the placeholder listening at `address`
- * (found by {@linkcode placeholderMatcher}), inside Deno's reactor. On
- * failure the placeholder is released and the error rethrown; the activated
- * fd is then still open.
+ * Swaps an activated socket into the placeholder listening at
+ * `placeholder.addr` (found by {@linkcode placeholderMatcher}), inside Deno's
+ * reactor, then makes `placeholder.addr` the activated address. On failure
+ * the placeholder is released and the error rethrown; the activated fd is
+ * then still open.
  *
  * @param fd The activated fd (validated by the caller).
- * @param address The placeholder's local address.
+ * @param placeholder The listener, server or datagram socket.
+ * @param address The activated socket's address.
  * @param action What is being done, for error messages.
  * @param release Closes the placeholder resource.
  * @returns The fd slot the activated socket now occupies, and its inode.
  */
 export function adoptIntoPlaceholder(
   fd: number,
+  placeholder: { readonly addr: Deno.Addr },
   address: Deno.Addr,
   action: string,
   release: () => void,
 ): { fd: number; inode: bigint } {
+  let slot: { fd: number; inode: bigint };
   try {
-    const placeholder = findPlaceholder(
-      placeholderMatcher(address),
+    const found = findPlaceholder(
+      placeholderMatcher(placeholder.addr),
       fd,
       action,
     );
     const { inode } = statFd(fd);
-    takeOver(fd, placeholder, { registered: true, nonBlocking: true, action });
-    return { fd: placeholder.fd, inode };
+    takeOver(fd, found, { registered: true, nonBlocking: true, action });
+    slot = { fd: found.fd, inode };
   } catch (error) {
     release();
     throw error;
   }
+  setAddress(placeholder, "addr", address);
+  return slot;
 }

@@ -3,13 +3,14 @@
  * read permission is needed: Deno's own file APIs demand `--allow-all` for
  * `/proc/self/fdinfo` (every version) and `/proc/self/fd` (from 2.8.3).
  *
- * Internal to the hand-off code in `adopt/`.
+ * Internal to the hand-off code in `_adopt/`.
  *
  * @module
  */
 
-import { cString, libc } from "../ffi.ts";
+import { cString, libc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
+import { readToEnd } from "../_io.ts";
 
 const decoder = new TextDecoder();
 
@@ -24,23 +25,9 @@ export function readProcFile(path: string): string | undefined {
   const fd = c.open(cString(path), LINUX.O_RDONLY | LINUX.O_CLOEXEC, 0);
   if (fd === -1) return undefined;
   try {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    while (true) {
-      const chunk = new Uint8Array(16384);
-      const n = Number(c.read(fd, chunk, BigInt(chunk.length)));
-      if (n < 0) return undefined;
-      if (n === 0) break;
-      chunks.push(chunk.subarray(0, n));
-      total += n;
-    }
-    const all = new Uint8Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      all.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return decoder.decode(all);
+    return decoder.decode(readToEnd(fd));
+  } catch {
+    return undefined;
   } finally {
     c.close(fd);
   }

@@ -17,21 +17,29 @@
  * Permissions: `--allow-env=NOTIFY_SOCKET` and `--allow-ffi`.
  *
  * @example Usage
- * ```ts ignore
- * import { createMemfd, ListenFds, readMemfd, storeFds } from "jsr:@listen-fds/listen-fds";
+ * ```ts
+ * import { ListenFds } from "@listen-fds/listen-fds";
+ * import {
+ *   closeFd,
+ *   createMemfd,
+ *   readMemfd,
+ *   storeFds,
+ * } from "@listen-fds/listen-fds/notify";
  *
  * const [previous] = ListenFds.fromEnv().takeByName("state");
  * const state = previous ? new TextDecoder().decode(readMemfd(previous.fd)) : "{}";
  * const fd = previous?.fd ?? createMemfd("state", state);
- * storeFds([fd], { name: "state" });
+ * storeFds([fd], { name: "state" }); // systemd keeps a duplicate
+ * closeFd(fd);
  * ```
  *
  * @module
  */
 
-import { ListenFdsError } from "./errors.ts";
-import { cString, errno, errnoError, libc, syscallError } from "./ffi.ts";
-import { LINUX } from "./_linux.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { cString, errno, errnoError, libc, syscallError } from "../_ffi.ts";
+import { LINUX } from "../_linux.ts";
+import { readToEnd } from "../_io.ts";
 import { notify } from "./notify.ts";
 import type { NotifyOptions } from "./notify.ts";
 
@@ -69,11 +77,12 @@ export interface StoreFdsOptions extends Omit<NotifyOptions, "fds"> {
  * bad name; otherwise as {@linkcode notify}.
  *
  * @example Usage
- * ```ts ignore
- * import { createMemfd, storeFds } from "jsr:@listen-fds/listen-fds";
+ * ```ts
+ * import { closeFd, createMemfd, storeFds } from "@listen-fds/listen-fds/notify";
  *
  * const fd = createMemfd("counter", "41");
- * storeFds([fd], { name: "counter" });
+ * storeFds([fd], { name: "counter" }); // false: not started by systemd
+ * closeFd(fd);
  * ```
  */
 export function storeFds(
@@ -102,8 +111,8 @@ export function storeFds(
  * {@linkcode notify}.
  *
  * @example Usage
- * ```ts ignore
- * import { removeStoredFds } from "jsr:@listen-fds/listen-fds";
+ * ```ts
+ * import { removeStoredFds } from "@listen-fds/listen-fds/notify";
  *
  * removeStoredFds("counter");
  * ```
@@ -128,8 +137,8 @@ export function removeStoredFds(
  * `SYSCALL_FAILED` when creating or writing fails.
  *
  * @example Usage
- * ```ts ignore
- * import { closeFd, createMemfd, readMemfd } from "jsr:@listen-fds/listen-fds";
+ * ```ts
+ * import { closeFd, createMemfd, readMemfd } from "@listen-fds/listen-fds/notify";
  *
  * const fd = createMemfd("state", JSON.stringify({ sessions: 3 }));
  * console.log(new TextDecoder().decode(readMemfd(fd)));
@@ -182,35 +191,20 @@ export function createMemfd(
  * (e.g. `ESPIPE` for a socket or pipe).
  *
  * @example Usage
- * ```ts ignore
- * import { ListenFds, readMemfd } from "jsr:@listen-fds/listen-fds";
+ * ```ts
+ * import { ListenFds } from "@listen-fds/listen-fds";
+ * import { closeFd, readMemfd } from "@listen-fds/listen-fds/notify";
  *
  * const [state] = ListenFds.fromEnv().takeByName("state");
- * if (state) console.log(new TextDecoder().decode(readMemfd(state.fd)));
+ * if (state) {
+ *   console.log(new TextDecoder().decode(readMemfd(state.fd)));
+ *   closeFd(state.fd);
+ * }
  * ```
  */
 export function readMemfd(fd: number): Uint8Array {
-  const c = libc();
   seekStart(fd);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  while (true) {
-    const buffer = new Uint8Array(65536);
-    const result = Number(c.read(fd, buffer, BigInt(buffer.length)));
-    if (result === -1) {
-      throw syscallError(`Cannot read fd ${fd}`, "read", fd);
-    }
-    if (result === 0) break;
-    chunks.push(buffer.subarray(0, result));
-    total += result;
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return readToEnd(fd);
 }
 
 /**
@@ -222,8 +216,8 @@ export function readMemfd(fd: number): Uint8Array {
  * `SYSCALL_FAILED` for other failures.
  *
  * @example Usage
- * ```ts ignore
- * import { closeFd, createMemfd } from "jsr:@listen-fds/listen-fds";
+ * ```ts
+ * import { closeFd, createMemfd } from "@listen-fds/listen-fds/notify";
  *
  * closeFd(createMemfd("scratch"));
  * ```
