@@ -66,7 +66,9 @@ export type ListenFdsErrorCode =
   /** An argument has the wrong shape or value. */
   | "INVALID_ARGUMENT"
   /** A launcher socket spec (`http::3000`, `unix::/run/x.sock`, …) is malformed. */
-  | "INVALID_SOCKET_SPEC";
+  | "INVALID_SOCKET_SPEC"
+  /** A serving worker could not start, or died more often than allowed. */
+  | "WORKER_FAILED";
 
 /** Details attached to a {@linkcode ListenFdsError}. */
 export interface ListenFdsErrorOptions extends ErrorOptions {

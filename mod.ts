@@ -58,3 +58,10 @@ export type {
   SocketInfo,
   SocketType,
 } from "./_fd_info.ts";
+// ---- Serving on every core (workers).
+export { serveParallel } from "./parallel.ts";
+export type {
+  ParallelServer,
+  ServeParallelOptions,
+  WorkerExitEvent,
+} from "./parallel.ts";

@@ -37,6 +37,7 @@ const CODES = {
   NOTIFY_FAILED: true,
   INVALID_ARGUMENT: true,
   INVALID_SOCKET_SPEC: true,
+  WORKER_FAILED: true,
 } satisfies Record<ListenFdsErrorCode, true>;
 
 interface Block {
