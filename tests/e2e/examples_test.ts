@@ -3,7 +3,12 @@
  * flags its header documents, then the unit files of examples/systemd/ as
  * they are, in a real systemd (`tests/support/systemd.ts`).
  */
-import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import {
+  assertEquals,
+  assertMatch,
+  assertNotEquals,
+  assertStringIncludes,
+} from "@std/assert";
 import { join } from "@std/path";
 import {
   DENO,
@@ -11,6 +16,7 @@ import {
   requirePeer,
   ROOT,
   SOCKET_ACTIVATE_252,
+  waitFor,
 } from "../support/helpers.ts";
 import { Harness } from "../support/systemd.ts";
 
@@ -128,6 +134,45 @@ Deno.test("examples/hono.ts serves a Hono app on the activated socket", async ()
   );
 });
 
+Deno.test("examples/express.ts serves an Express app on the activated fd", async () => {
+  const port = freePort();
+  await withActivated(
+    ["-l", `127.0.0.1:${port}`, "--fdname=http"],
+    SERVICE_FLAGS,
+    "express.ts",
+    async () => {
+      assertEquals(
+        await get(`http://127.0.0.1:${port}/`),
+        "hello from express\n",
+      );
+    },
+  );
+});
+
+Deno.test("examples/websocket.ts echoes over a WebSocket on the activated socket", async () => {
+  const port = freePort();
+  await withActivated(
+    ["-l", `127.0.0.1:${port}`, "--fdname=http"],
+    SERVICE_FLAGS,
+    "websocket.ts",
+    async () => {
+      const plain = await fetch(`http://127.0.0.1:${port}/`);
+      assertEquals(plain.status, 426);
+      await plain.body?.cancel();
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/`);
+      const echoed = await new Promise<string>((resolve, reject) => {
+        socket.onopen = () => socket.send("ws-ping");
+        socket.onmessage = (event) => resolve(String(event.data));
+        socket.onerror = (event) => reject(new Error(String(event)));
+      });
+      const closed = new Promise((resolve) => socket.onclose = resolve);
+      socket.close();
+      await closed;
+      assertEquals(echoed, "ws-ping");
+    },
+  );
+});
+
 Deno.test("examples/echo_tcp.ts echoes on the activated listener", async () => {
   const port = freePort();
   await withActivated(
@@ -226,7 +271,12 @@ async function exampleUnits(
 }
 
 Deno.test("examples/systemd units work as written in a real systemd", async () => {
-  const ports = { 8000: freePort(), 5353: freePort(), 7001: freePort() };
+  const ports = {
+    8000: freePort(),
+    8080: freePort(),
+    5353: freePort(),
+    7001: freePort(),
+  };
   const http = ports[8000];
   await using h = await Harness.up({
     name: "examples",
@@ -262,4 +312,27 @@ Deno.test("examples/systemd units work as written in a real systemd", async () =
   const reply = await lineExchange(ports[7001], "once\n");
   assertMatch(reply, /^hello 127\.0\.0\.1:\d+\nonce\n$/);
   assertEquals(await h.show("greet.socket", "NAccepted"), "1");
+
+  // notify-web.socket + notify-web.service (Type=notify): ready, status, and
+  // the request count kept in the fd store across a restart.
+  const web = ports[8080];
+  await h.ctl("start", "notify-web.socket");
+  const before = JSON.parse(await get(`http://127.0.0.1:${web}/`));
+  assertEquals(before.requests, 1);
+  await waitFor(
+    async () =>
+      (await h.show("notify-web.service", "StatusText")) === "serving",
+    { what: "STATUS=serving" },
+  );
+  assertEquals(await h.show("notify-web.service", "ActiveState"), "active");
+  await h.ctl("restart", "notify-web.service");
+  assertEquals(
+    await h.show("notify-web.service", "NFileDescriptorStore"),
+    "1",
+  );
+  const after = JSON.parse(await get(`http://127.0.0.1:${web}/`));
+  assertNotEquals(after.pid, before.pid);
+  assertEquals(after.requests, 2);
+  await h.ctl("stop", "notify-web.service");
+  assertEquals(await h.show("notify-web.service", "Result"), "success");
 });
