@@ -10,6 +10,11 @@
 import { ListenFdsError } from "../errors.ts";
 import type { FdInfo } from "../fd_info.ts";
 import { detachListener } from "./epoll.ts";
+import {
+  countConnections,
+  type ListenerAddress,
+  listenerAddress,
+} from "./_connections.ts";
 import { chooseVia, requireListeningStream } from "./listener.ts";
 import { nodeServe } from "./node.ts";
 import {
@@ -36,14 +41,23 @@ export interface AdoptServeOptions extends HandOffOptions {
   /** Shuts the server down (draining first, see `drainTimeout`) when aborted. */
   signal?: AbortSignal | undefined;
   /**
-   * The most time `shutdown()` (or `signal`) spends draining before the
-   * server closes, in milliseconds. Draining stops accepting without closing
-   * the shared socket (new connections wait in its backlog for the next
-   * instance), answers responses with `Connection: close`, and lasts until no
-   * request has started for 100 ms: requests already sent on connections the
-   * server accepted are answered instead of dropped. `0` closes at once, as
-   * `Deno.serve` does. Only the native (`via: "adopt"`) path drains; the
-   * `node:` path's `close()` already answers what it accepted.
+   * The most time `shutdown()` (or `signal`) waits for clients that
+   * connected but have not sent a whole request yet, in milliseconds.
+   *
+   * Draining stops accepting at once without closing the shared socket (new
+   * connections wait in its backlog for the next instance or a successor),
+   * answers every response with `Connection: close`, and waits while any
+   * connection the server accepted is silent (no byte received yet), has a
+   * request arriving, or has one being answered, as the kernel's `TCP_INFO`
+   * counters of each connection tell. Then `Deno.serve`'s own shutdown closes
+   * the idle keep-alive connections and finishes every request in flight. A
+   * client that connects, waits and then sends its request within this bound
+   * is answered. On a Unix socket (no `TCP_INFO`) the drain instead lasts
+   * until no request has started for 100 ms.
+   *
+   * `0` closes at once, as `Deno.serve` does (silent and half-sent
+   * connections are dropped). Only the native (`via: "adopt"`) path drains;
+   * the `node:` path's `close()` already answers what it accepted.
    *
    * @default {1000}
    */
@@ -106,7 +120,7 @@ export function adoptServe(
   return server;
 }
 
-/** Milliseconds without a new request that end a drain. */
+/** Milliseconds without a new request that end a drain on a Unix socket. */
 const QUIET_MS = 100;
 /** How often a drain looks at the request count, in milliseconds. */
 const POLL_MS = 10;
@@ -166,19 +180,34 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** The adopted listener: its fd slot, inode and (TCP) local address. */
+interface DrainListener {
+  fd: number;
+  inode: bigint;
+  address: ListenerAddress | undefined;
+}
+
 /**
- * Stops accepting on the shared socket, then waits until no request has
- * started for {@linkcode QUIET_MS} (requests already sent on accepted
- * connections get in), at most `timeout`.
+ * Stops accepting on the shared socket, then waits, at most `timeout`, while
+ * an accepted TCP connection is silent or busy (see `countConnections()`);
+ * on a Unix socket, until no request has started for {@linkcode QUIET_MS}.
  */
 async function drain(
-  listener: { fd: number; inode: bigint },
+  listener: DrainListener,
   state: DrainState,
   timeout: number,
 ): Promise<void> {
   state.draining = true;
   if (!detachListener(listener.fd, listener.inode)) return;
   const start = performance.now();
+  const address = listener.address;
+  if (address) {
+    while (true) {
+      const { silent, busy } = countConnections(address);
+      if (silent + busy === 0 || performance.now() - start >= timeout) return;
+      await delay(POLL_MS);
+    }
+  }
   let seen = state.requests;
   let quietSince = start;
   while (true) {
@@ -198,7 +227,7 @@ async function drain(
  */
 function drainOnShutdown(
   server: Deno.HttpServer,
-  listener: { fd: number; inode: bigint },
+  listener: DrainListener,
   options: { state: DrainState; timeout: number; signal?: AbortSignal },
 ): void {
   const close = server.shutdown.bind(server);
@@ -352,9 +381,12 @@ function finish(
   setAddress(server, "addr", options.address);
   if (options.drain) {
     const { signal, ...drain } = options.drain;
+    const address = "path" in options.address
+      ? undefined
+      : listenerAddress(listener.fd);
     drainOnShutdown(
       server,
-      listener,
+      { ...listener, address },
       signal === undefined ? drain : { ...drain, signal },
     );
   }
