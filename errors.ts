@@ -58,7 +58,11 @@ export type ListenFdsErrorCode =
   /** An argument has the wrong shape or value. */
   | "INVALID_ARGUMENT"
   /** A launcher socket spec (`http::3000`, `unix::/run/x.sock`, …) is malformed. */
-  | "INVALID_SOCKET_SPEC";
+  | "INVALID_SOCKET_SPEC"
+  /** A hot upgrade's successor exited or did not report ready in time. */
+  | "UPGRADE_FAILED"
+  /** A hot upgrade was asked for while another one was running. */
+  | "UPGRADE_IN_PROGRESS";
 
 /** Details attached to a {@linkcode ListenFdsError}. */
 export interface ListenFdsErrorOptions extends ErrorOptions {

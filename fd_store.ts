@@ -34,6 +34,7 @@ import { cString, errno, errnoError, libc, syscallError } from "./ffi.ts";
 import { LINUX } from "./_linux.ts";
 import { notify } from "./notify.ts";
 import type { NotifyOptions } from "./notify.ts";
+import { recordStoredFds } from "./_upgrade_state.ts";
 
 /** The longest name the fd store accepts (`FDNAME_MAX`). */
 export const FDNAME_MAX = 255;
@@ -88,7 +89,10 @@ export function storeFds(
   const state: Record<string, string> = { FDSTORE: "1" };
   if (options.name !== undefined) state.FDNAME = checkName(options.name);
   if (options.poll === false) state.FDPOLL = "0";
-  return notify(state, { ...options, fds });
+  const sent = notify(state, { ...options, fds });
+  // A hot upgrade hands the successor what the store holds (upgrade.ts).
+  recordStoredFds(fds, state.FDNAME ?? "stored");
+  return sent;
 }
 
 /**

@@ -116,6 +116,19 @@ export type {
   ShutdownOutcome,
   Stoppable,
 } from "./shutdown.ts";
+// Reloads (Type=notify-reload) and hot upgrades.
+export { handleReload } from "./reload.ts";
+export type { HandleReloadOptions, ReloadHandler } from "./reload.ts";
+export { handleUpgrades, UPGRADE_SOCKET, Upgrader } from "./upgrade.ts";
+export type {
+  HandleUpgradesOptions,
+  ListenFdsLike,
+  UpgradeFd,
+  UpgradeHandler,
+  UpgradeOptions,
+  UpgradeOutcome,
+  UpgradeResult,
+} from "./upgrade.ts";
 
 /** A received fd and its name from `LISTEN_FDNAMES`. */
 export interface ListenFd {
