@@ -38,8 +38,15 @@ export function takeUpgradeSocket(): string | undefined {
   return value === "" ? undefined : value;
 }
 
-/** Called with the fds and name of every `storeFds()` call. */
-export type StoreListener = (fds: readonly number[], name: string) => void;
+/**
+ * Called with the fds and name of every `storeFds()` call, and with no fds
+ * and the name of every `removeStoredFds()` call.
+ */
+export type StoreListener = (
+  change: "store" | "remove",
+  fds: readonly number[],
+  name: string,
+) => void;
 
 const storeListeners = new Set<StoreListener>();
 
@@ -61,5 +68,14 @@ export function onStoreFds(listener: StoreListener): () => void {
  * @param name Their name.
  */
 export function recordStoredFds(fds: readonly number[], name: string): void {
-  for (const listener of storeListeners) listener(fds, name);
+  for (const listener of storeListeners) listener("store", fds, name);
+}
+
+/**
+ * Tells the listeners that every stored fd with a name was removed.
+ *
+ * @param name The name.
+ */
+export function recordRemovedFds(name: string): void {
+  for (const listener of storeListeners) listener("remove", [], name);
 }

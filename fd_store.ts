@@ -34,7 +34,7 @@ import { cString, errno, errnoError, libc, syscallError } from "./ffi.ts";
 import { LINUX } from "./_linux.ts";
 import { notify } from "./notify.ts";
 import type { NotifyOptions } from "./notify.ts";
-import { recordStoredFds } from "./_upgrade_state.ts";
+import { recordRemovedFds, recordStoredFds } from "./_upgrade_state.ts";
 
 /** The longest name the fd store accepts (`FDNAME_MAX`). */
 export const FDNAME_MAX = 255;
@@ -116,7 +116,9 @@ export function removeStoredFds(
   name: string,
   options: Omit<NotifyOptions, "fds"> = {},
 ): boolean {
-  return notify({ FDSTOREREMOVE: "1", FDNAME: checkName(name) }, options);
+  const sent = notify({ FDSTOREREMOVE: "1", FDNAME: checkName(name) }, options);
+  recordRemovedFds(name);
+  return sent;
 }
 
 /**

@@ -122,8 +122,10 @@ const ABSTRACT_PREFIX = "@listen-fds-upgrade";
  *
  * Create it from {@linkcode ListenFds.fromEnv}'s set before the fds are taken
  * (taking an fd for `serve()` or `takeListener()` moves it into Deno's
- * reactor under another number). Fds later handed to
- * {@linkcode storeFds} are added automatically, under their store name.
+ * reactor under another number). Fds later handed to `storeFds()` are added
+ * automatically, under their store name, and `removeStoredFds(name)` removes
+ * every fd of that name, so the successor gets what a restart would: the
+ * sockets and the fd store's contents.
  */
 export class Upgrader implements Disposable {
   #fds: UpgradeFd[] = [];
@@ -135,7 +137,8 @@ export class Upgrader implements Disposable {
    * An empty upgrader; add fds with {@linkcode Upgrader.add}.
    */
   constructor() {
-    this.#stopListening = onStoreFds((fds, name) => {
+    this.#stopListening = onStoreFds((change, fds, name) => {
+      if (change === "remove") this.remove(name);
       for (const fd of fds) {
         try {
           this.add(fd, name);
@@ -209,6 +212,30 @@ export class Upgrader implements Disposable {
     }
     this.#inodes.add(key);
     this.#fds.push({ fd: copy, name });
+  }
+
+  /**
+   * Stops handing over every fd with a name (and closes the duplicates), as
+   * `removeStoredFds()` does for the fd store (it calls this).
+   *
+   * @param name The name.
+   */
+  remove(name: string): void {
+    const kept: UpgradeFd[] = [];
+    for (const entry of this.#fds) {
+      if (entry.name !== name) {
+        kept.push(entry);
+        continue;
+      }
+      try {
+        const { mode, inode } = statFd(entry.fd);
+        this.#inodes.delete(`${mode & LINUX.S_IFMT}:${inode}`);
+      } catch {
+        // closed behind our back: nothing to forget
+      }
+      libc().close(entry.fd);
+    }
+    this.#fds = kept;
   }
 
   /**

@@ -311,19 +311,27 @@ Deno.test("handleUpgrades(): a second SIGHUP during an upgrade starts no second 
   assertEquals(await service.get(), String(again.successor));
 });
 
-Deno.test("handleUpgrades() hands the successor the fds given to storeFds(), under their names", async () => {
+Deno.test("handleUpgrades() hands the successor the fds given to storeFds(), under their names, and not those removeStoredFds() removed", async () => {
   await using service = await Service.start({ UPGRADE_STATE: "1" });
-  const old = service.firstPid;
-  sendSignal(old, SIGNALS.SIGHUP);
-  const upgraded = await service.waitEvent((e) => e.event === "upgraded");
-  const started = await service.waitEvent((e) =>
-    e.event === "started" && e.pid === upgraded.successor
-  );
-  assertEquals(started.names, ["web", "state"]);
-  const state = await service.waitEvent((e) =>
-    e.event === "state" && e.pid === upgraded.successor
-  );
-  assertEquals(state.restored, `pid=${old}`);
+  let pid = service.firstPid;
+  for (let i = 0; i < 2; i++) {
+    sendSignal(pid, SIGNALS.SIGHUP);
+    const upgraded = await service.waitEvent((e) =>
+      e.event === "upgraded" && e.pid === pid
+    );
+    const successor = upgraded.successor as number;
+    const started = await service.waitEvent((e) =>
+      e.event === "started" && e.pid === successor
+    );
+    // Each process replaced "state": the successor gets only the newest.
+    assertEquals(started.names, ["web", "state"]);
+    const state = await service.waitEvent((e) =>
+      e.event === "state" && e.pid === successor
+    );
+    assertEquals(state.restored, `pid=${pid}`);
+    await service.waitEvent((e) => e.event === "ready" && e.pid === successor);
+    pid = successor;
+  }
 });
 
 Deno.test("Upgrader.upgrade() rejects a second upgrade while one runs, and a successor that exits", async () => {
