@@ -29,6 +29,8 @@ export const LINUX = {
   F_GETFL: 3,
   F_SETFL: 4,
   FD_CLOEXEC: 1,
+  // <linux/close_range.h>
+  CLOSE_RANGE_CLOEXEC: 4,
   O_RDONLY: 0,
   O_WRONLY: 1,
   O_RDWR: 2,
@@ -108,6 +110,7 @@ export const LINUX = {
   MFD_CLOEXEC: 1,
   CLOCK_MONOTONIC: 1,
   // <spawn.h>
+  POSIX_SPAWN_SETPGROUP: 0x02,
   POSIX_SPAWN_SETSIGDEF: 0x04,
   POSIX_SPAWN_SETSIGMASK: 0x08,
 } as const;

@@ -10,6 +10,11 @@
  * is an error rather than a silent "not activated", and an absent `LISTEN_PID`
  * skips the check (systemfd `--no-pid`).
  *
+ * Values may be given as text or, when they are not valid UTF-8, as their raw
+ * bytes (a `Uint8Array`): names are then accepted as libsystemd accepts them,
+ * each invalid byte reading as U+FFFD, and a number is a `ListenFdsError`
+ * naming its variable and showing the bytes as `\xNN`.
+ *
  * @example Usage
  * ```ts
  * import { parseListenEnv } from "@listen-fds/listen-fds/env";
@@ -48,6 +53,14 @@ export const LISTEN_VARIABLES: readonly string[] = Object.freeze([
   "LISTEN_FDNAMES",
   "LISTEN_FDS_FIRST_FD",
 ]);
+
+/**
+ * An environment record for {@linkcode parseListenEnv}: each value as text,
+ * or as raw bytes when it is not valid UTF-8.
+ */
+export type ListenEnvRecord = Readonly<
+  Record<string, string | Uint8Array | undefined>
+>;
 
 const INT_MAX = 2147483647;
 const U64_MAX = 18446744073709551615n;
@@ -99,7 +112,8 @@ export interface ParseListenEnvOptions {
  * (syntax, then match with `pid`), `LISTEN_PIDFDID` (syntax, then match),
  * `LISTEN_FDS`, `LISTEN_FDS_FIRST_FD`, `LISTEN_FDNAMES` (syntax, then count).
  *
- * @param env The environment, e.g. `Deno.env.toObject()`.
+ * @param env The environment, e.g. `Deno.env.toObject()`; a value that is not
+ * valid UTF-8 can be given as its bytes.
  * @param options This process's pid and pidfd id, to check them.
  * @returns The validated environment, or `undefined` when `LISTEN_FDS` is
  * absent (the process was not socket-activated).
@@ -117,34 +131,44 @@ export interface ParseListenEnvOptions {
  * ```
  */
 export function parseListenEnv(
-  env: Readonly<Record<string, string | undefined>>,
+  env: ListenEnvRecord,
   options: ParseListenEnvOptions = {},
 ): ListenEnv | undefined {
   const fdsValue = env.LISTEN_FDS;
   if (fdsValue === undefined) return undefined;
 
-  const pid = parseListenPid(env.LISTEN_PID);
+  const pidValue = numberText(
+    "LISTEN_PID",
+    env.LISTEN_PID,
+    "INVALID_LISTEN_PID",
+  );
+  const pid = parseListenPid(pidValue);
   if (pid !== undefined && options.pid !== undefined && pid !== options.pid) {
     throw new ListenFdsError(
-      `Cannot use LISTEN_PID: value is "${env.LISTEN_PID}" but this process is ${options.pid}; ` +
+      `Cannot use LISTEN_PID: value is "${pidValue}" but this process is ${options.pid}; ` +
         `the variables are meant for another process, usually because the service was started through a ` +
         `wrapper that forks (deno task, a shell, npm's .bin/deno): exec the deno binary directly`,
-      { code: "PID_MISMATCH", variable: "LISTEN_PID", value: env.LISTEN_PID },
+      { code: "PID_MISMATCH", variable: "LISTEN_PID", value: pidValue },
     );
   }
 
-  const pidfdId = parseListenPidfdId(env.LISTEN_PIDFDID);
+  const pidfdIdValue = numberText(
+    "LISTEN_PIDFDID",
+    env.LISTEN_PIDFDID,
+    "INVALID_LISTEN_PIDFDID",
+  );
+  const pidfdId = parseListenPidfdId(pidfdIdValue);
   let pidfdIdVerified = false;
   if (pidfdId !== undefined && options.pidfdId) {
     const own = options.pidfdId();
     if (own !== undefined && own !== pidfdId) {
       throw new ListenFdsError(
-        `Cannot use LISTEN_PIDFDID: value is "${env.LISTEN_PIDFDID}" but this process's pidfd id is ${own}; ` +
+        `Cannot use LISTEN_PIDFDID: value is "${pidfdIdValue}" but this process's pidfd id is ${own}; ` +
           `the variables are meant for another process`,
         {
           code: "PIDFDID_MISMATCH",
           variable: "LISTEN_PIDFDID",
-          value: env.LISTEN_PIDFDID,
+          value: pidfdIdValue,
         },
       );
     }
@@ -152,16 +176,17 @@ export function parseListenEnv(
   }
 
   const { count, firstFd } = parseListenFdRange(env);
-  const names = parseListenFdNames(env.LISTEN_FDNAMES);
+  const namesValue = nameText(env.LISTEN_FDNAMES);
+  const names = parseListenFdNames(namesValue);
   if (names !== undefined && names.length !== count) {
     throw new ListenFdsError(
-      `Cannot use LISTEN_FDNAMES: value is "${env.LISTEN_FDNAMES}" with ${names.length} ${
+      `Cannot use LISTEN_FDNAMES: value is "${namesValue}" with ${names.length} ${
         names.length === 1 ? "name" : "names"
       } but LISTEN_FDS is ${count}`,
       {
         code: "FDNAMES_COUNT_MISMATCH",
         variable: "LISTEN_FDNAMES",
-        value: env.LISTEN_FDNAMES,
+        value: namesValue,
       },
     );
   }
@@ -178,10 +203,12 @@ export function parseListenEnv(
 /**
  * Parses `LISTEN_FDS` and `LISTEN_FDS_FIRST_FD` only: which fds were passed.
  *
- * @param env The environment.
+ * @param env The environment (values as text, or as bytes when they are not
+ * valid UTF-8).
  * @returns The count and the first fd.
  * @throws {ListenFdsError} `INVALID_LISTEN_FDS` or
- * `INVALID_LISTEN_FDS_FIRST_FD`.
+ * `INVALID_LISTEN_FDS_FIRST_FD` (also when the range would pass the largest
+ * fd number: `LISTEN_FDS_FIRST_FD` moved it there).
  *
  * @example Usage
  * ```ts
@@ -195,14 +222,20 @@ export function parseListenEnv(
  * ```
  */
 export function parseListenFdRange(
-  env: Readonly<Record<string, string | undefined>>,
+  env: ListenEnvRecord,
 ): { count: number; firstFd: number } {
-  const count = parseDecimal("LISTEN_FDS", env.LISTEN_FDS ?? "", {
+  const countValue =
+    numberText("LISTEN_FDS", env.LISTEN_FDS, "INVALID_LISTEN_FDS") ?? "";
+  const count = parseDecimal("LISTEN_FDS", countValue, {
     code: "INVALID_LISTEN_FDS",
     min: 1,
     max: LISTEN_FDS_MAX,
   });
-  const firstValue = env.LISTEN_FDS_FIRST_FD;
+  const firstValue = numberText(
+    "LISTEN_FDS_FIRST_FD",
+    env.LISTEN_FDS_FIRST_FD,
+    "INVALID_LISTEN_FDS_FIRST_FD",
+  );
   const firstFd = firstValue === undefined
     ? LISTEN_FDS_START
     : parseDecimal("LISTEN_FDS_FIRST_FD", firstValue, {
@@ -212,12 +245,14 @@ export function parseListenFdRange(
     });
   const last = firstFd + count - 1;
   if (last > INT_MAX) {
+    // Only a LISTEN_FDS_FIRST_FD can move the range this far: from fd 3,
+    // every valid LISTEN_FDS ends at INT_MAX at most.
     throw new ListenFdsError(
-      `Cannot use LISTEN_FDS: value is "${env.LISTEN_FDS}" but fds from ${firstFd} on would pass ${INT_MAX}`,
+      `Cannot use LISTEN_FDS_FIRST_FD: value is "${firstValue}" but ${count} fds (LISTEN_FDS) from there would pass ${INT_MAX}`,
       {
-        code: "INVALID_LISTEN_FDS",
-        variable: "LISTEN_FDS",
-        value: env.LISTEN_FDS,
+        code: "INVALID_LISTEN_FDS_FIRST_FD",
+        variable: "LISTEN_FDS_FIRST_FD",
+        value: firstValue,
       },
     );
   }
@@ -333,6 +368,85 @@ export function parseListenFdNames(
   return names;
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const lossyUtf8 = new TextDecoder();
+
+/**
+ * The text of a numeric variable. Bytes that are not valid UTF-8 cannot be a
+ * number: the error shows them as `\xNN`.
+ */
+function numberText(
+  variable: string,
+  value: string | Uint8Array | undefined,
+  code: NumberCode,
+): string | undefined {
+  if (value === undefined || typeof value === "string") return value;
+  try {
+    return utf8.decode(value);
+  } catch {
+    throw notCanonical(variable, showBytes(value), code);
+  }
+}
+
+/** The text of `LISTEN_FDNAMES`: invalid UTF-8 bytes read as U+FFFD. */
+function nameText(value: string | Uint8Array | undefined): string | undefined {
+  if (value === undefined || typeof value === "string") return value;
+  return lossyUtf8.decode(value);
+}
+
+/**
+ * Shows bytes as text: valid UTF-8 as itself, every other byte as `\xNN`.
+ *
+ * @param bytes The bytes.
+ * @returns The text.
+ */
+function showBytes(bytes: Uint8Array): string {
+  let text = "";
+  let i = 0;
+  while (i < bytes.length) {
+    const length = utf8SequenceLength(bytes, i);
+    if (length === 0) {
+      text += `\\x${bytes[i]!.toString(16).padStart(2, "0")}`;
+      i++;
+    } else {
+      text += utf8.decode(bytes.subarray(i, i + length));
+      i += length;
+    }
+  }
+  return text;
+}
+
+/** The length of the valid UTF-8 sequence at `i`, or 0 when it is invalid. */
+function utf8SequenceLength(bytes: Uint8Array, i: number): number {
+  const b = bytes[i]!;
+  if (b < 0x80) return 1;
+  let length: number;
+  let low = 0x80;
+  let high = 0xbf;
+  if (b >= 0xc2 && b <= 0xdf) length = 2;
+  else if (b >= 0xe0 && b <= 0xef) {
+    length = 3;
+    if (b === 0xe0) low = 0xa0;
+    if (b === 0xed) high = 0x9f;
+  } else if (b >= 0xf0 && b <= 0xf4) {
+    length = 4;
+    if (b === 0xf0) low = 0x90;
+    if (b === 0xf4) high = 0x8f;
+  } else return 0;
+  for (let k = 1; k < length; k++) {
+    const next = bytes[i + k];
+    if (next === undefined || next < (k === 1 ? low : 0x80)) return 0;
+    if (next > (k === 1 ? high : 0xbf)) return 0;
+  }
+  return length;
+}
+
+type NumberCode =
+  | "INVALID_LISTEN_FDS"
+  | "INVALID_LISTEN_PID"
+  | "INVALID_LISTEN_FDS_FIRST_FD"
+  | "INVALID_LISTEN_PIDFDID";
+
 function parseDecimal(
   variable: string,
   value: string,
@@ -362,11 +476,7 @@ function parseDecimal(
 function notCanonical(
   variable: string,
   value: string,
-  code:
-    | "INVALID_LISTEN_FDS"
-    | "INVALID_LISTEN_PID"
-    | "INVALID_LISTEN_FDS_FIRST_FD"
-    | "INVALID_LISTEN_PIDFDID",
+  code: NumberCode,
 ): ListenFdsError {
   return new ListenFdsError(
     `Cannot parse ${variable}: value is "${value}", expected a decimal number without sign, spaces or leading zeros`,

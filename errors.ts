@@ -33,8 +33,16 @@ export type ListenFdsErrorCode =
   | "FD_NOT_INHERITED"
   /** An fd is not of the type a hand-off asked for. */
   | "WRONG_FD_TYPE"
-  /** No untaken fd has the requested name or index. */
+  /**
+   * The process was socket-activated, but no untaken fd has the requested
+   * name or index (or several fds were passed and none was chosen).
+   */
   | "FD_NOT_FOUND"
+  /**
+   * A hand-off needs an activated fd, but the process was not
+   * socket-activated at all (`LISTEN_FDS` is not set).
+   */
+  | "NOT_ACTIVATED"
   /** A libc call failed; see `syscall` and `errno`. */
   | "SYSCALL_FAILED"
   /** `--allow-ffi` (or another permission) is missing. */

@@ -37,6 +37,19 @@ const SYMBOLS = {
   },
   /** int close(int fd) */
   close: { parameters: ["i32"], result: "i32" },
+  /**
+   * int close_range(unsigned int first, unsigned int last, int flags)
+   * (Linux 5.9, CLOSE_RANGE_CLOEXEC 5.11; glibc 2.34)
+   */
+  close_range: {
+    parameters: [
+      "u32", // unsigned int first
+      "u32", // unsigned int last
+      "i32", // int flags
+    ],
+    result: "i32",
+    optional: true,
+  },
   /** int dup2(int oldfd, int newfd) */
   dup2: { parameters: ["i32", "i32"], result: "i32" },
   /** int dup3(int oldfd, int newfd, int flags) (glibc 2.9) */
@@ -286,6 +299,12 @@ const SYMBOLS = {
     result: "i32",
   },
 
+  // ---- environment and strings
+  /** char *getenv(const char *name) */
+  getenv: { parameters: ["buffer"], result: "pointer" },
+  /** size_t strlen(const char *s) */
+  strlen: { parameters: ["pointer"], result: "usize" },
+
   // ---- errors
   /** char *strerror(int errnum) */
   strerror: { parameters: ["i32"], result: "pointer" },
@@ -410,13 +429,55 @@ export function findLibc(candidates: string[]): string {
   );
 }
 
-function readOptionalEnv(name: string): string | undefined {
+/**
+ * Reads an optional variable, such as {@linkcode LIBC_PATH_VARIABLE}, without
+ * ever prompting: unless env access to it is already granted, it counts as
+ * unset. (A prompt would block a socket-activated start until someone
+ * answers it in a terminal.)
+ *
+ * @param name The variable.
+ * @returns Its value, or `undefined` when unset or not readable.
+ * @throws {ListenFdsError} `INVALID_ARGUMENT` when the value is not valid
+ * UTF-8.
+ */
+export function readOptionalEnv(name: string): string | undefined {
   try {
+    if (
+      Deno.permissions.querySync({ name: "env", variable: name }).state !==
+        "granted"
+    ) {
+      return undefined;
+    }
     return Deno.env.get(name);
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) return undefined;
+    if (error instanceof Deno.errors.InvalidData) {
+      throw new ListenFdsError(
+        `Cannot use ${name}: its value is not valid UTF-8`,
+        { code: "INVALID_ARGUMENT", variable: name, cause: error },
+      );
+    }
     throw error;
   }
+}
+
+/**
+ * Reads a variable's raw bytes with libc's `getenv()`, for values that are
+ * not valid UTF-8 (which `Deno.env.get()` refuses with `InvalidData`).
+ *
+ * @param name The variable.
+ * @returns Its bytes, or `undefined` when it is not set.
+ * @throws {ListenFdsError} As {@linkcode libc}.
+ */
+export function getenvBytes(name: string): Uint8Array | undefined {
+  const c = libc();
+  const pointer = c.getenv(cString(name));
+  if (pointer === null) return undefined;
+  const length = Number(c.strlen(pointer));
+  if (length === 0) return new Uint8Array(0);
+  return new Uint8Array(
+    Deno.UnsafePointerView.getArrayBuffer(pointer, length),
+  ).slice();
 }
 
 /**

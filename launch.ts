@@ -29,7 +29,13 @@ import type { LaunchConfig } from "./launcher/args.ts";
 import { bindSockets, closeSockets, moveFdAbove } from "./launcher/bind.ts";
 import type { BoundSocket } from "./launcher/bind.ts";
 import { acceptConnections, remoteEnv } from "./launcher/accept.ts";
-import { exitCode, sendSignal, SIGNALS, spawnChild } from "./launcher/spawn.ts";
+import {
+  exitCode,
+  findSetpriv,
+  sendSignal,
+  SIGNALS,
+  spawnChild,
+} from "./launcher/spawn.ts";
 import type { ExitStatus, SpawnedChild } from "./launcher/spawn.ts";
 import { watchPaths } from "./launcher/watch.ts";
 import type { PathWatcher } from "./launcher/watch.ts";
@@ -76,7 +82,8 @@ export interface LaunchOptions {
   env?: Readonly<Record<string, string>>;
   /**
    * Forward SIGINT, SIGTERM and SIGHUP to the children (SIGINT and SIGTERM
-   * also stop the launcher).
+   * also stop the launcher). Each child runs in a process group of its own,
+   * so a terminal's Ctrl-C reaches it once, through the launcher.
    *
    * @default {true}
    */
@@ -142,6 +149,13 @@ export async function launch(
     }
   }
   const env = childEnv(config, options.env ?? Deno.env.toObject());
+  const setpriv = findSetpriv(env.PATH);
+  if (setpriv === undefined) {
+    log(
+      "launch: setpriv (util-linux) is not installed: a child can outlive a launcher killed with SIGKILL",
+    );
+  }
+  const spawn = { setPid: !config.noPid, setpriv };
   const sockets = bindSockets(config.sockets, {
     backlog: config.backlog,
     reuse: config.reuse,
@@ -161,8 +175,8 @@ export async function launch(
     }
     options.onListen?.(launched);
     return config.accept
-      ? await runAccept(config, sockets, env, log, options)
-      : await runServe(config, sockets, env, log, options);
+      ? await runAccept(config, sockets, env, spawn, log, options)
+      : await runServe(config, sockets, env, spawn, log, options);
   } finally {
     closeSockets(sockets);
   }
@@ -181,9 +195,21 @@ function childEnv(
   }
   if (!config.accept) {
     env.LISTEN_FDS = String(config.sockets.length);
-    if (config.names) env.LISTEN_FDNAMES = config.names.join(":");
+    if (config.names) env.LISTEN_FDNAMES = joinFdNames(config.names);
   }
   return env;
+}
+
+/**
+ * Joins names into `LISTEN_FDNAMES`. Consumers (libsystemd, `ListenFds`)
+ * read a backslash as escaping the next character, so a `\` in a name is
+ * written `\\`. (Names cannot contain `:`: the spec parser rejects it.)
+ *
+ * @param names The names.
+ * @returns The value.
+ */
+function joinFdNames(names: readonly string[]): string {
+  return names.map((name) => name.replaceAll("\\", "\\\\")).join(":");
 }
 
 /** Delivers stop requests and forwarded signals while the launcher runs. */
@@ -214,10 +240,17 @@ function describeStatus(status: ExitStatus): string {
     : `was killed by signal ${status.signal}`;
 }
 
+/** How every child is spawned: `LISTEN_PID` or not, and `setpriv`. */
+interface SpawnSettings {
+  setPid: boolean;
+  setpriv: string | undefined;
+}
+
 async function runServe(
   config: LaunchConfig,
   sockets: readonly BoundSocket[],
   env: Record<string, string>,
+  spawn: SpawnSettings,
   log: (line: string) => void,
   options: LaunchOptions,
 ): Promise<number> {
@@ -231,11 +264,7 @@ async function runServe(
   let exited = false;
 
   const start = (): void => {
-    const started = spawnChild(config.command, {
-      fds,
-      env,
-      setPid: !config.noPid,
-    });
+    const started = spawnChild(config.command, { fds, env, ...spawn });
     child = started;
     exited = false;
     log(`launch: started pid ${started.pid}: ${config.command.join(" ")}`);
@@ -262,6 +291,13 @@ async function runServe(
       watcher = watchPaths(config.watch, config.debounce, (paths) => {
         changed = paths;
         wake();
+      }, {
+        onError: (error) =>
+          log(
+            `launch: watching ${config.watch.join(", ")} failed: ${
+              error instanceof Error ? error.message : String(error)
+            }; watching again`,
+          ),
       });
     }
     start();
@@ -324,6 +360,7 @@ async function runAccept(
   config: LaunchConfig,
   sockets: readonly BoundSocket[],
   env: Record<string, string>,
+  spawn: SpawnSettings,
   log: (line: string) => void,
   options: LaunchOptions,
 ): Promise<number> {
@@ -349,7 +386,7 @@ async function runAccept(
               LISTEN_FDNAMES: "connection",
               ...remoteEnv(peer),
             },
-            setPid: !config.noPid,
+            ...spawn,
           });
           children.add(child);
           child.exited.then((status) => {

@@ -26,12 +26,13 @@
  */
 
 import { parseListenEnv, parseListenFdRange } from "./env.ts";
-import type { ListenEnv } from "./env.ts";
+import type { ListenEnv, ListenEnvRecord } from "./env.ts";
 import { LISTEN_VARIABLES, UNKNOWN_NAME } from "./env.ts";
 import { ListenFdsError } from "./errors.ts";
-import { errno, libc, syscallError } from "./ffi.ts";
+import { errno, getenvBytes, libc, syscallError } from "./ffi.ts";
 import { LINUX } from "./_linux.ts";
 import { inspectFd, ownPidfdId } from "./fd_info.ts";
+import { readProcFile } from "./adopt/proc.ts";
 import type { FdInfo } from "./fd_info.ts";
 // Hand-off to Deno networking (adopt/).
 import { adoptListener } from "./adopt/listener.ts";
@@ -40,6 +41,7 @@ import { adoptDatagram } from "./adopt/datagram.ts";
 import { adoptConn } from "./adopt/conn.ts";
 import { adoptFile } from "./adopt/file.ts";
 import type {
+  FallbackOptions,
   FdSelector,
   HandOffOptions,
   ListenOrBindOptions,
@@ -47,6 +49,7 @@ import type {
 } from "./adopt/options.ts";
 export type {
   AdoptServeOptions,
+  FallbackOptions,
   FdSelector,
   HandOffOptions,
   HandOffVia,
@@ -63,7 +66,7 @@ export {
   LISTEN_VARIABLES,
   UNKNOWN_NAME,
 } from "./env.ts";
-export type { ListenEnv } from "./env.ts";
+export type { ListenEnv, ListenEnvRecord } from "./env.ts";
 export { inspectFd } from "./fd_info.ts";
 export type {
   FdInfo,
@@ -150,9 +153,10 @@ export interface FromEnvOptions {
   /**
    * Read this record instead of the process environment. The result is then
    * a private set, not the process-wide one, and the environment is not
-   * modified. Meant for tests and for launchers.
+   * modified. Meant for tests and for launchers. A value that is not valid
+   * UTF-8 can be given as its bytes.
    */
-  env?: Readonly<Record<string, string | undefined>>;
+  env?: ListenEnvRecord;
   /**
    * The pid to compare `LISTEN_PID` with.
    *
@@ -175,7 +179,18 @@ export interface ListenFdsVerification {
   reason?: string;
 }
 
-let shared: { fds: ListenFds } | { error: unknown } | undefined;
+/** The options the process environment was first read with. */
+interface SharedOptions {
+  unsetEnv: boolean;
+  pid: number;
+}
+
+let shared:
+  | ({ fds: ListenFds } | { error: unknown }) & { options: SharedOptions }
+  | undefined;
+
+/** How many fds `Deno.inspect()` lists before it summarises the rest. */
+const INSPECT_LIMIT = 100;
 
 /**
  * The fds passed to this process by socket activation.
@@ -197,6 +212,7 @@ let shared: { fds: ListenFds } | { error: unknown } | undefined;
  */
 export class ListenFds {
   #fds: (number | undefined)[];
+  #firstFd: number;
   #names: readonly string[];
   #verification: ListenFdsVerification;
 
@@ -204,6 +220,7 @@ export class ListenFds {
     env: ListenEnv | undefined,
     verification: ListenFdsVerification,
   ) {
+    this.#firstFd = env?.firstFd ?? 3;
     this.#fds = env
       ? Array.from({ length: env.count }, (_, i) => env.firstFd + i)
       : [];
@@ -218,8 +235,10 @@ export class ListenFds {
    *
    * Without `options.env`, the process environment is read once per process:
    * every call returns the same set (or throws the same error), so several
-   * modules can share it, and an fd taken through one is gone for all. Later
-   * calls ignore their options.
+   * modules can share it, and an fd taken through one is gone for all. A
+   * later call may repeat the first call's `unsetEnv` and `pid` or leave them
+   * out; a different value is an `INVALID_ARGUMENT` error, since the
+   * environment was already read (and, by default, removed).
    *
    * What happens, in order:
    * 1. `LISTEN_FDS` absent: an empty set, not an error.
@@ -231,17 +250,28 @@ export class ListenFds {
    *    already close-on-exec cannot have come from the service manager (in a
    *    Deno process, fds 3 to 8 are often the runtime's own).
    * 5. `FD_CLOEXEC` is set on every fd, so children do not inherit them.
-   * 6. The number of names must match `LISTEN_FDS` (the fds are close-on-exec
-   *    even when it does not).
+   * 6. The number of names must match `LISTEN_FDS`.
    * 7. Unless `unsetEnv` is `false`, all `LISTEN_*` variables are removed,
    *    whatever the outcome.
+   *
+   * When any step fails, every fd of the announced range that is open and
+   * not close-on-exec is made close-on-exec before the error is thrown, so
+   * no child inherits it (the runtime's own fds already are close-on-exec).
+   * The error names the variable that caused it.
+   *
+   * A value that is not valid UTF-8 never surfaces as Deno's raw
+   * `InvalidData`: names are accepted as libsystemd accepts them (each
+   * invalid byte reads as U+FFFD), a number is an `INVALID_*` error showing
+   * the bytes as `\xNN`. When `LISTEN_FDS` is absent, no other variable is
+   * read at all.
    *
    * No fd is ever closed by this call.
    *
    * @param options What to read and whether to unset it.
    * @returns The passed fds.
    * @throws {ListenFdsError} For every malformed variable, another process's
-   * variables, a closed or non-inherited fd, or a missing permission.
+   * variables, a closed or non-inherited fd, a missing permission, or
+   * options that differ from the first call's (`INVALID_ARGUMENT`).
    *
    * @example Usage
    * ```ts
@@ -257,45 +287,48 @@ export class ListenFds {
       return ListenFds.#read(options.env, options.pid ?? Deno.pid);
     }
     if (shared === undefined) {
+      const first: SharedOptions = {
+        unsetEnv: options.unsetEnv ?? true,
+        pid: options.pid ?? Deno.pid,
+      };
       try {
-        shared = {
-          fds: ListenFds.#read(readProcessEnv(), options.pid ?? Deno.pid),
-        };
+        const read = readProcessEnv();
+        if (read.error !== undefined) {
+          closeOnExecAnnounced(read.env);
+          throw read.error;
+        }
+        shared = { fds: ListenFds.#read(read.env, first.pid), options: first };
       } catch (error) {
-        shared = { error };
+        shared = { error, options: first };
       } finally {
-        if (options.unsetEnv ?? true) unsetProcessEnv();
+        if (first.unsetEnv) unsetProcessEnv();
       }
+    } else {
+      checkSameOptions(shared.options, options);
     }
     if ("error" in shared) throw shared.error;
     return shared.fds;
   }
 
-  static #read(
-    env: Readonly<Record<string, string | undefined>>,
-    pid: number,
-  ): ListenFds {
-    let skipReason: string | undefined;
-    let parsed: ListenEnv | undefined;
+  static #read(env: ListenEnvRecord, pid: number): ListenFds {
     try {
-      parsed = parseListenEnv(env, {
-        pid,
-        pidfdId: () => {
-          const own = ownPidfdId(pid);
-          skipReason = own.reason;
-          return own.id;
-        },
-      });
+      return ListenFds.#validate(env, pid);
     } catch (error) {
-      if (
-        error instanceof ListenFdsError &&
-        error.code === "FDNAMES_COUNT_MISMATCH"
-      ) {
-        const { firstFd, count } = parseListenFdRange(env);
-        adoptRange(firstFd, count);
-      }
+      closeOnExecAnnounced(env);
       throw error;
     }
+  }
+
+  static #validate(env: ListenEnvRecord, pid: number): ListenFds {
+    let skipReason: string | undefined;
+    const parsed = parseListenEnv(env, {
+      pid,
+      pidfdId: () => {
+        const own = ownPidfdId(pid);
+        skipReason = own.reason;
+        return own.id;
+      },
+    });
     if (parsed === undefined) {
       return new ListenFds(undefined, { pid: "absent", pidfdId: "absent" });
     }
@@ -359,6 +392,31 @@ export class ListenFds {
    */
   get verification(): ListenFdsVerification {
     return { ...this.#verification };
+  }
+
+  /**
+   * What `Deno.inspect()` and `console.log()` show: the number of fds, and
+   * each fd with its name and whether it was taken, e.g.
+   * `ListenFds(2) [ { fd: 3, name: "web", taken: true }, { fd: 4, name: "admin", taken: false } ]`.
+   *
+   * @param inspect `Deno.inspect`.
+   * @param options The inspect options.
+   * @returns The text.
+   */
+  [Symbol.for("Deno.customInspect")](
+    inspect: (value: unknown, options?: Deno.InspectOptions) => string,
+    options?: Deno.InspectOptions,
+  ): string {
+    const shown = Math.min(this.length, INSPECT_LIMIT);
+    const entries: unknown[] = Array.from({ length: shown }, (_, i) => ({
+      fd: this.#firstFd + i,
+      name: this.#names[i],
+      taken: this.#fds[i] === undefined,
+    }));
+    if (this.length > shown) {
+      entries.push(`... ${this.length - shown} more`);
+    }
+    return `ListenFds(${this.length}) ${inspect(entries, options)}`;
   }
 
   /**
@@ -503,12 +561,23 @@ export class ListenFds {
 
   /**
    * Listens on the activated socket chosen by `options.name`/`options.index`
-   * or, when there is none (development without systemd), binds the address
-   * in the ordinary {@linkcode Deno.listen} options itself.
+   * or, only when the process was not socket-activated at all (development
+   * without systemd), binds the address in the ordinary
+   * {@linkcode Deno.listen} options itself.
    *
-   * @param options The selector, `via`, and `Deno.listen()` options.
+   * Which fd: the first untaken fd named `name`, else the fd at `index`; with
+   * neither, the one fd passed, and an `FD_NOT_FOUND` error when several
+   * were. When the process was activated, a selector that matches no untaken
+   * fd is always an `FD_NOT_FOUND` error, never a fallback: binding the
+   * development address would leave the activated socket unanswered. With
+   * `fallback: false`, a process that was not activated is a
+   * `NOT_ACTIVATED` error instead of a bound address.
+   *
+   * @param options The selector, `via`, `fallback`, and `Deno.listen()`
+   * options.
    * @returns The listener.
-   * @throws {ListenFdsError} As {@linkcode ListenFds.takeListener}.
+   * @throws {ListenFdsError} `FD_NOT_FOUND`, `NOT_ACTIVATED`, and as
+   * {@linkcode ListenFds.takeListener}.
    *
    * @example Usage
    * ```ts ignore
@@ -518,23 +587,39 @@ export class ListenFds {
    * ```
    */
   listen(options: ListenOrBindOptions): Deno.Listener {
-    const index = this.#activated(options);
+    const index = this.#handOff(options, "listen");
     if (index !== undefined) return this.takeListener(index, options);
-    const { name: _name, index: _index, via: _via, ...bind } = options;
+    const {
+      name: _name,
+      index: _index,
+      via: _via,
+      fallback: _fallback,
+      ...bind
+    } = options;
     return Deno.listen(bind as Deno.ListenOptions & { transport?: "tcp" });
   }
 
   /**
    * Serves HTTP with {@linkcode Deno.serve}'s behaviour on the activated
    * socket chosen by `options.name`/`options.index` (at native speed) or,
-   * when there is none, on the `port`/`hostname`/`path` of the options.
-   * `onListen` gets the real address; `onError`, `signal`, `cert`/`key`,
-   * `finished` and `shutdown()` work as with `Deno.serve`.
+   * only when the process was not socket-activated at all, on the
+   * `port`/`hostname`/`path` of the options. `onListen` gets the real
+   * address; `onError`, `signal`, `cert`/`key`, `finished` and `shutdown()`
+   * work as with `Deno.serve`.
    *
-   * @param options The selector, `via`, and `Deno.serve()` options.
+   * The fd is chosen as in {@linkcode ListenFds.listen}: by `name`, else by
+   * `index`, else the one fd passed. An activated process never falls back
+   * to the address: a selector that matches no untaken fd (a typo, or a
+   * socket unit whose `FileDescriptorName=` differs) is `FD_NOT_FOUND`.
+   * `fallback: false` also refuses to bind when not activated
+   * (`NOT_ACTIVATED`).
+   *
+   * @param options The selector, `via`, `fallback`, and `Deno.serve()`
+   * options.
    * @param handler The handler, unless `options.handler` is given.
    * @returns The server.
-   * @throws {ListenFdsError} `INVALID_ARGUMENT` without a handler, and as
+   * @throws {ListenFdsError} `INVALID_ARGUMENT` without a handler,
+   * `FD_NOT_FOUND`, `NOT_ACTIVATED`, and as
    * {@linkcode ListenFds.takeListener}.
    *
    * @example Usage
@@ -558,19 +643,25 @@ export class ListenFds {
         code: "INVALID_ARGUMENT",
       });
     }
-    const index = this.#activated(options);
+    const index = this.#handOff(options, "serve HTTP");
     if (index === undefined) {
-      const { name: _name, index: _index, via: _via, ...bind } = options;
+      const {
+        name: _name,
+        index: _index,
+        via: _via,
+        fallback: _fallback,
+        ...bind
+      } = options;
       return Deno.serve(
         { ...bind, handler: serveHandler } as
           & Deno.ServeTcpOptions
           & Deno.ServeInit<Deno.NetAddr>,
       );
     }
-    const server = adoptServe(
-      this.#fds[this.#select(index, "serve HTTP")]!,
-      { ...options, handler: serveHandler },
-    );
+    const server = adoptServe(this.#fds[index]!, {
+      ...options,
+      handler: serveHandler,
+    });
     this.take(index);
     return server;
   }
@@ -654,12 +745,27 @@ export class ListenFds {
     return file;
   }
 
-  /** The untaken fd a fallback-capable call should use, if any. */
-  #activated(selector: FdSelector): number | undefined {
-    const index = selector.name !== undefined
-      ? this.indexOf(selector.name)
-      : selector.index ?? this.#fds.findIndex((fd) => fd !== undefined);
-    return index >= 0 && this.#fds[index] !== undefined ? index : undefined;
+  /**
+   * The untaken fd a fallback-capable hand-off uses, or `undefined` when the
+   * process was not activated at all and the hand-off may bind its address.
+   */
+  #handOff(
+    options: FdSelector & FallbackOptions,
+    what: string,
+  ): number | undefined {
+    if (this.length === 0) {
+      if (options.fallback === false) {
+        throw this.#notActivated(`${what} with fallback: false`);
+      }
+      return undefined;
+    }
+    if (options.name !== undefined) return this.#select(options.name, what);
+    if (options.index !== undefined) return this.#select(options.index, what);
+    if (this.length === 1) return this.#select(0, what);
+    throw new ListenFdsError(
+      `Cannot ${what}: ${this.length} fds were passed (${this.#listNames()}) and neither name nor index chooses one`,
+      { code: "FD_NOT_FOUND" },
+    );
   }
 
   // ---- End of the hand-off section.
@@ -670,44 +776,108 @@ export class ListenFds {
    * @param selector A name (the first untaken fd with it) or an index.
    * @param what What the caller is about to do, for the error message.
    * @returns The index.
-   * @throws {ListenFdsError} `FD_NOT_FOUND` when nothing matches.
+   * @throws {ListenFdsError} `NOT_ACTIVATED` when no fd was passed at all,
+   * `FD_NOT_FOUND` when nothing matches.
    */
   #select(selector: string | number, what: string): number {
+    if (this.length === 0) throw this.#notActivated(what);
     const index = typeof selector === "number"
       ? selector
       : this.indexOf(selector);
-    if (index < 0 || this.#fds[index] === undefined) {
-      throw new ListenFdsError(
-        typeof selector === "number"
-          ? `Cannot ${what}: no untaken fd at index ${selector} of ${this.length}`
-          : `Cannot ${what}: no untaken fd named "${selector}" in [${
-            this.#names.map((n) => `"${n}"`).join(", ")
-          }]`,
-        { code: "FD_NOT_FOUND", value: String(selector) },
-      );
+    if (index >= 0 && this.#fds[index] !== undefined) return index;
+    let reason: string;
+    if (typeof selector === "number") {
+      reason = `no untaken fd at index ${selector} of ${this.length}`;
+    } else {
+      reason = `no untaken fd named "${selector}" in ${this.#listNames()}`;
+      if (!this.#names.includes(selector)) {
+        reason += `; the names come from LISTEN_FDNAMES: check ` +
+          `FileDescriptorName= of the socket unit (it defaults to the unit's name, ` +
+          `e.g. "web.socket") or --fdname of systemd-socket-activate or the launcher ` +
+          `(without it, every fd is named "${UNKNOWN_NAME}")`;
+      }
     }
-    return index;
+    throw new ListenFdsError(`Cannot ${what}: ${reason}`, {
+      code: "FD_NOT_FOUND",
+      value: String(selector),
+    });
+  }
+
+  /** The names as `["web", "admin" (taken)]`, for error messages. */
+  #listNames(): string {
+    const shown = this.#names.slice(0, INSPECT_LIMIT).map((name, i) =>
+      `"${name}"${this.#fds[i] === undefined ? " (taken)" : ""}`
+    );
+    if (this.length > shown.length) {
+      shown.push(`... ${this.length - shown.length} more`);
+    }
+    return `[${shown.join(", ")}]`;
+  }
+
+  #notActivated(what: string): ListenFdsError {
+    return new ListenFdsError(
+      `Cannot ${what}: the process was not socket-activated (LISTEN_FDS is not set); ` +
+        `start it from a systemd socket unit, systemd-socket-activate or the launcher (launch.ts)`,
+      { code: "NOT_ACTIVATED", variable: "LISTEN_FDS" },
+    );
   }
 }
 
-function readProcessEnv(): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = {};
-  for (const name of LISTEN_VARIABLES) {
+/**
+ * Reads the `LISTEN_*` variables of the process. `LISTEN_FDS` comes first:
+ * when it is absent the process was not activated and nothing else is read,
+ * so no other variable's permission or bytes matter. A value that is not
+ * valid UTF-8 is read as bytes with libc's `getenv()`.
+ *
+ * @returns What could be read, and the error that stopped the reading.
+ */
+function readProcessEnv(): {
+  env: Record<string, string | Uint8Array | undefined>;
+  error?: ListenFdsError;
+} {
+  const env: Record<string, string | Uint8Array | undefined> = {};
+  const names = [
+    "LISTEN_FDS",
+    ...LISTEN_VARIABLES.filter((name) => name !== "LISTEN_FDS"),
+  ];
+  for (const name of names) {
     try {
-      env[name] = Deno.env.get(name);
+      env[name] = readVariable(name);
     } catch (error) {
-      if (error instanceof Deno.errors.NotCapable) {
-        throw new ListenFdsError(
-          `Cannot read ${name}: run again with --allow-env=${
-            LISTEN_VARIABLES.join(",")
-          }`,
-          { code: "PERMISSION_REQUIRED", variable: name, cause: error },
-        );
-      }
+      if (error instanceof ListenFdsError) return { env, error };
       throw error;
     }
+    if (name === "LISTEN_FDS" && env[name] === undefined) break;
   }
-  return env;
+  return { env };
+}
+
+function readVariable(name: string): string | Uint8Array | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) {
+      throw new ListenFdsError(
+        `Cannot read ${name}: run again with --allow-env=${
+          LISTEN_VARIABLES.join(",")
+        }`,
+        { code: "PERMISSION_REQUIRED", variable: name, cause: error },
+      );
+    }
+    if (error instanceof Deno.errors.InvalidData) {
+      // Not valid UTF-8: only libc gives the bytes.
+      try {
+        return getenvBytes(name);
+      } catch (cause) {
+        if (!(cause instanceof ListenFdsError)) throw cause;
+        throw new ListenFdsError(
+          `Cannot read ${name}: its value is not valid UTF-8, and reading its bytes failed: ${cause.message}`,
+          { code: cause.code, variable: name, cause },
+        );
+      }
+    }
+    throw error;
+  }
 }
 
 function unsetProcessEnv(): void {
@@ -722,31 +892,90 @@ function unsetProcessEnv(): void {
   }
 }
 
+function checkSameOptions(first: SharedOptions, later: FromEnvOptions): void {
+  for (const key of ["unsetEnv", "pid"] as const) {
+    const value = later[key];
+    if (value !== undefined && value !== first[key]) {
+      throw new ListenFdsError(
+        `Cannot read the environment with ${key}: ${value}: ListenFds.fromEnv() ` +
+          `already read it with ${key}: ${
+            first[key]
+          }, and every later call shares that result ` +
+          `(pass the same options, none, or options.env for a private set)`,
+        { code: "INVALID_ARGUMENT", value: String(value) },
+      );
+    }
+  }
+}
+
+/**
+ * On an error path: makes every fd of the announced range that is open and
+ * not close-on-exec close-on-exec, so that no child inherits it. Fds that
+ * are already close-on-exec (the runtime's own) do not change. Best effort:
+ * nothing happens when the range is unknown or libc is out of reach.
+ */
+function closeOnExecAnnounced(env: ListenEnvRecord): void {
+  let range: { firstFd: number; count: number };
+  try {
+    range = parseListenFdRange(env);
+  } catch {
+    return; // no range to protect
+  }
+  try {
+    closeOnExecRange(range.firstFd, range.firstFd + range.count - 1);
+  } catch {
+    // No --allow-ffi: the error being thrown says so already.
+  }
+}
+
+function closeOnExecRange(first: number, last: number): void {
+  const c = libc();
+  // One call covers any range, however large (Linux 5.11).
+  if (c.close_range?.(first, last, LINUX.CLOSE_RANGE_CLOEXEC) === 0) return;
+  // Older kernels: only fds below the fd table's size can be open.
+  const status = readProcFile("/proc/self/status") ?? "";
+  const size = Number(/^FDSize:\s*(\d+)/m.exec(status)?.[1] ?? 65536);
+  for (let fd = first; fd <= Math.min(last, size - 1); fd++) {
+    const flags = c.fcntl(fd, LINUX.F_GETFD, 0);
+    if (flags !== -1 && !(flags & LINUX.FD_CLOEXEC)) {
+      c.fcntl(fd, LINUX.F_SETFD, flags | LINUX.FD_CLOEXEC);
+    }
+  }
+}
+
 /**
  * Checks that every fd of the range is open and inherited, then makes them all
- * close-on-exec. Nothing is changed unless every fd passes.
+ * close-on-exec. On failure the caller makes the rest of the range
+ * close-on-exec.
  */
 function adoptRange(firstFd: number, count: number): void {
   const c = libc();
   const last = firstFd + count - 1;
+  const source = "LISTEN_FDS";
   for (let fd = firstFd; fd <= last; fd++) {
     const flags = c.fcntl(fd, LINUX.F_GETFD, 0);
     if (flags === -1) {
       const closed = errno() === LINUX.EBADF;
-      throw syscallError(
+      const error = syscallError(
         closed
-          ? `Cannot use fd ${fd} from LISTEN_FDS: it is not open`
-          : `Cannot use fd ${fd} from LISTEN_FDS`,
+          ? `Cannot use fd ${fd} from ${source}: it is not open`
+          : `Cannot use fd ${fd} from ${source}`,
         "fcntl",
         fd,
         closed ? "FD_NOT_OPEN" : "SYSCALL_FAILED",
       );
+      throw withVariable(error, "LISTEN_FDS", String(count));
     }
     if (flags & LINUX.FD_CLOEXEC) {
       throw new ListenFdsError(
-        `Cannot use fd ${fd} from LISTEN_FDS: it is close-on-exec, so it was not inherited ` +
+        `Cannot use fd ${fd} from ${source}: it is close-on-exec, so it was not inherited ` +
           `from the service manager but opened by this process (often by the Deno runtime)`,
-        { code: "FD_NOT_INHERITED", fd },
+        {
+          code: "FD_NOT_INHERITED",
+          fd,
+          variable: "LISTEN_FDS",
+          value: String(count),
+        },
       );
     }
   }
@@ -755,4 +984,19 @@ function adoptRange(firstFd: number, count: number): void {
       throw syscallError(`Cannot make fd ${fd} close-on-exec`, "fcntl", fd);
     }
   }
+}
+
+function withVariable(
+  error: ListenFdsError,
+  variable: string,
+  value: string,
+): ListenFdsError {
+  return new ListenFdsError(error.message, {
+    code: error.code,
+    variable,
+    value,
+    fd: error.fd,
+    syscall: error.syscall,
+    errno: error.errno,
+  });
 }

@@ -33,8 +33,12 @@ export type Stoppable =
   | { shutdown(): Promise<void> }
   | { close(callback?: (error?: Error) => void): unknown };
 
-/** How a shutdown ended. */
-export type ShutdownOutcome = "graceful" | "timeout";
+/**
+ * How a shutdown ended: `"graceful"` when every server stopped in time,
+ * `"timeout"` when `timeout` expired first, `"failed"` when stopping a server
+ * threw or rejected (a `close()` callback with an error counts).
+ */
+export type ShutdownOutcome = "graceful" | "timeout" | "failed";
 
 /** Options of {@linkcode handleShutdown}. */
 export interface HandleShutdownOptions {
@@ -53,19 +57,38 @@ export interface HandleShutdownOptions {
   timeout?: number;
   /**
    * Exit the process when the shutdown is over: with code 0 when it was
-   * graceful, 1 on timeout. With `false`, only the returned promise tells.
+   * graceful, 1 on timeout or failure. With `false`, only the returned
+   * promise tells.
    *
    * @default {true}
    */
   exit?: boolean;
+  /**
+   * What one of `signals` does when it arrives again while the shutdown is
+   * running (a second Ctrl-C, or a supervisor repeating SIGTERM):
+   * `"ignore"` lets the drain go on until it ends or `timeout` expires;
+   * `"exit"` exits at once with 128 + the signal's number, as if the signal
+   * had killed the process. The listeners stay installed until the shutdown
+   * is over, so a repeated signal never falls through to the default action.
+   *
+   * @default {"ignore"}
+   */
+  repeatedSignal?: "ignore" | "exit";
   /**
    * Options for the `STOPPING=1` notification, or `false` to send none.
    *
    * @default {{}}
    */
   notify?: NotifyOptions | false;
-  /** Called once the server is stopped (or the timeout hit), before exiting. */
-  onShutdown?: (outcome: ShutdownOutcome) => void | Promise<void>;
+  /**
+   * Called once the servers are stopped (or the timeout hit, or stopping
+   * failed), before exiting; with `"failed"`, `error` is what stopping threw
+   * or rejected with.
+   */
+  onShutdown?: (
+    outcome: ShutdownOutcome,
+    error?: unknown,
+  ) => void | Promise<void>;
 }
 
 /** The installed handler; see {@linkcode handleShutdown}. */
@@ -77,14 +100,20 @@ export interface ShutdownHandler extends Disposable {
    * @returns How the shutdown ended.
    */
   shutdown(): Promise<ShutdownOutcome>;
-  /** Removes the signal listeners (a shutdown in progress goes on). */
+  /**
+   * Removes the signal listeners (a shutdown in progress goes on, but a
+   * repeated signal then takes its default action). They are removed
+   * automatically once a shutdown is over.
+   */
   remove(): void;
 }
 
 /**
  * Installs a graceful shutdown: when one of `signals` arrives, sends
  * `STOPPING=1`, calls the servers' `shutdown()` (or `close()`), waits for them
- * to finish up to `timeout`, and exits.
+ * to finish up to `timeout`, and exits: 0 when graceful, 1 on timeout or when
+ * a server failed to stop. A signal that arrives again during the drain does
+ * not cut it short unless `repeatedSignal` is `"exit"`.
  *
  * @param servers One server or several, stopped together.
  * @param options Signals, time bound, exit behaviour.
@@ -127,6 +156,13 @@ export function handleShutdown(
       { code: "INVALID_ARGUMENT", value: String(timeout) },
     );
   }
+  const repeated = options.repeatedSignal ?? "ignore";
+  if (repeated !== "ignore" && repeated !== "exit") {
+    throw new ListenFdsError(
+      `Cannot handle shutdown: repeatedSignal "${repeated}" is neither "ignore" nor "exit"`,
+      { code: "INVALID_ARGUMENT", value: String(repeated) },
+    );
+  }
   const signals = options.signals ?? ["SIGTERM", "SIGINT"];
   let running: Promise<ShutdownOutcome> | undefined;
 
@@ -142,42 +178,78 @@ export function handleShutdown(
     const expired = new Promise<ShutdownOutcome>((resolve) => {
       timer = setTimeout(() => resolve("timeout"), timeout);
     });
-    const stopped = Promise.all(list.map(stop)).then(
+    let failure: unknown;
+    const stopped = Promise.all(list.map((server) => {
+      try {
+        return stop(server);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    })).then(
       (): ShutdownOutcome => "graceful",
-      (): ShutdownOutcome => "graceful",
+      (error): ShutdownOutcome => {
+        failure = error;
+        return "failed";
+      },
     );
     const outcome = await Promise.race([stopped, expired]);
     clearTimeout(timer);
-    if (outcome === "timeout") {
+    if (outcome !== "graceful") {
       for (const server of list) {
         (server as { closeAllConnections?: () => void })
           .closeAllConnections?.();
       }
     }
-    await options.onShutdown?.(outcome);
-    if (options.exit ?? true) Deno.exit(outcome === "graceful" ? 0 : 1);
+    try {
+      await options.onShutdown?.(outcome, failure);
+    } finally {
+      if (options.exit ?? true) Deno.exit(outcome === "graceful" ? 0 : 1);
+      remove();
+    }
     return outcome;
   };
   const shutdown = (): Promise<ShutdownOutcome> => {
     running ??= run();
     return running;
   };
-  const onSignal = (): void => {
-    remove();
-    shutdown();
+  const listeners = new Map<Deno.Signal, () => void>();
+  const onSignal = (signal: Deno.Signal): void => {
+    if (running === undefined) {
+      shutdown();
+    } else if (repeated === "exit") {
+      const number = SIGNAL_NUMBERS[signal];
+      Deno.exit(number === undefined ? 1 : 128 + number);
+    }
+    // "ignore": the drain goes on.
   };
   const remove = (): void => {
-    for (const signal of signals) {
+    for (const [signal, listener] of listeners) {
       try {
-        Deno.removeSignalListener(signal, onSignal);
+        Deno.removeSignalListener(signal, listener);
       } catch {
         // not installed
       }
     }
+    listeners.clear();
   };
-  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+  for (const signal of signals) {
+    if (listeners.has(signal)) continue;
+    const listener = (): void => onSignal(signal);
+    Deno.addSignalListener(signal, listener);
+    listeners.set(signal, listener);
+  }
   return { shutdown, remove, [Symbol.dispose]: remove };
 }
+
+/** Linux signal numbers, for the 128 + n exit code of `repeatedSignal: "exit"`. */
+const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGUSR1: 10,
+  SIGUSR2: 12,
+  SIGTERM: 15,
+};
 
 function stop(server: Stoppable): Promise<void> {
   if (typeof (server as { shutdown?: unknown }).shutdown === "function") {

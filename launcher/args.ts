@@ -22,8 +22,12 @@ export interface LaunchConfig {
   /** The sockets to bind, in fd order (fd 3 first). */
   sockets: SocketSpec[];
   /**
-   * The value of every fd's name in `LISTEN_FDNAMES`, or `undefined` when no
-   * name was given (then `LISTEN_FDNAMES` is not set, as with systemfd).
+   * Every fd's name, or `undefined` when no name was given (then
+   * `LISTEN_FDNAMES` is not set, as with systemfd). One `--fdname` name for
+   * several sockets names them all (as `systemd-socket-activate` does);
+   * otherwise a socket without a name is `"unknown"`. In `LISTEN_FDNAMES` a
+   * `\` is escaped as `\\`, so that libsystemd and `ListenFds` read the name
+   * back as written.
    */
   names: string[] | undefined;
   /** The command and its arguments. */
@@ -62,7 +66,8 @@ stay open: connections made during a restart wait in the kernel's backlog.
 Options:
   -s, --socket SPEC        Bind a socket (repeatable; fd 3 is the first)
       --fdname NAME[:NAME...]
-                           Name the sockets in order (LISTEN_FDNAMES)
+                           Name the sockets in order (LISTEN_FDNAMES); one
+                           name names them all
   -w, --watch PATH         Restart COMMAND when PATH changes (repeatable)
       --debounce MS        Wait MS after the last change (default 100)
       --stop-timeout MS    SIGKILL a child still running MS after SIGTERM
@@ -276,8 +281,10 @@ export function parseLaunchArgs(args: readonly string[]): LaunchConfig {
     );
   }
   if (fdnameGiven || prefixed) {
+    // One --fdname names every socket, as with systemd-socket-activate.
+    const only = fdnames.length === 1 ? fdnames[0] : undefined;
     config.names = sockets.map((s, index) =>
-      s.name ?? fdnames[index] ?? "unknown"
+      s.name ?? fdnames[index] ?? only ?? "unknown"
     );
   }
   if (config.accept) {

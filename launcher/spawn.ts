@@ -8,6 +8,13 @@
  * after the spawn — from a pipe the launcher holds, through
  * `/proc/<launcher>/fd/<n>`, so that no extra fd is ever inherited.
  *
+ * The child runs in a process group of its own, so that a terminal's Ctrl-C
+ * reaches only the launcher, which forwards it once. Where util-linux
+ * `setpriv` is installed, the trampoline execs the command through
+ * `setpriv --pdeathsig TERM`, which execs in place (the pid, hence
+ * `LISTEN_PID`, stays): the child gets SIGTERM when the launcher dies, even
+ * from SIGKILL, instead of serving on as an orphan.
+ *
  * @module
  */
 
@@ -45,6 +52,12 @@ export interface SpawnOptions {
   env: Readonly<Record<string, string>>;
   /** Set `LISTEN_PID` (and `LISTEN_PIDFDID` where the kernel has pidfs). */
   setPid: boolean;
+  /**
+   * The path of util-linux `setpriv`, to give the child a parent-death
+   * signal (see {@linkcode findSetpriv}); without it the child can outlive
+   * a killed launcher.
+   */
+  setpriv?: string | undefined;
 }
 
 /** Linux signal numbers the launcher sends or forwards. */
@@ -63,9 +76,34 @@ const TRAMPOLINE = [
   '  if [ -n "$LISTEN_PIDFDID" ]; then export LISTEN_PIDFDID;',
   "  else unset LISTEN_PIDFDID; fi",
   "fi",
-  "shift 2",
+  'if [ -n "$3" ]; then',
+  '  p=$3; shift 3; exec "$p" --pdeathsig TERM -- "$@"',
+  "fi",
+  "shift 3",
   'exec "$@"',
 ].join("\n");
+
+/**
+ * Finds util-linux `setpriv` (2.33 or later has `--pdeathsig`) in `PATH`.
+ *
+ * @param path The search path, `PATH`-style.
+ * @returns Its absolute path, or `undefined` when it is not installed.
+ */
+export function findSetpriv(
+  path: string = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+): string | undefined {
+  for (const dir of path.split(":")) {
+    if (!dir.startsWith("/")) continue;
+    const candidate = `${dir.replace(/\/+$/, "")}/setpriv`;
+    try {
+      const info = Deno.statSync(candidate);
+      if (info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0) return candidate;
+    } catch {
+      // not there
+    }
+  }
+  return undefined;
+}
 
 let pidfdSupport: boolean | undefined;
 
@@ -76,7 +114,9 @@ function pidfdIdsSupported(): boolean {
 
 /**
  * Starts `command` with `options.fds` at 3, 4, …, every other fd above 2
- * closed, default signal dispositions and an empty signal mask.
+ * closed, default signal dispositions, an empty signal mask, in a process
+ * group of its own, and (with `options.setpriv`) SIGTERM as its
+ * parent-death signal.
  *
  * @param command The program (looked up in `PATH`) and its arguments.
  * @param options The fds, the environment and whether to set `LISTEN_PID`.
@@ -114,6 +154,7 @@ export function spawnChild(
     "launch",
     options.setPid ? "pid" : "no-pid",
     pipe ? `/proc/${Deno.pid}/fd/${pipe[0]}` : "",
+    options.setpriv ?? "",
     ...command,
   ];
   const envp = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);
@@ -187,7 +228,7 @@ function posixSpawn(
   fds: readonly number[],
 ): number {
   const c = libc();
-  const what = `Cannot start "${argv[6] ?? path}"`;
+  const what = `Cannot start "${argv[7] ?? path}"`;
   const actions = new Uint8Array(SPAWN.file_actions_size);
   const attr = new Uint8Array(SPAWN.attr_size);
   check(
@@ -226,10 +267,13 @@ function posixSpawn(
         what,
         "posix_spawnattr_setsigmask",
       );
+      // Process group 0 (the attribute's default): a new group led by the
+      // child, out of the terminal's reach.
       check(
         c.posix_spawnattr_setflags(
           attr,
-          LINUX.POSIX_SPAWN_SETSIGDEF | LINUX.POSIX_SPAWN_SETSIGMASK,
+          LINUX.POSIX_SPAWN_SETSIGDEF | LINUX.POSIX_SPAWN_SETSIGMASK |
+            LINUX.POSIX_SPAWN_SETPGROUP,
         ),
         what,
         "posix_spawnattr_setflags",

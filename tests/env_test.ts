@@ -289,7 +289,7 @@ for (const value of ["", "2", "0", "-3", "03", " 3", "x", "2147483648"]) {
   });
 }
 
-Deno.test("parseListenFdRange() rejects a range past INT_MAX", () => {
+Deno.test("parseListenFdRange() blames LISTEN_FDS_FIRST_FD for a range past INT_MAX", () => {
   const error = assertThrows(
     () =>
       parseListenFdRange({
@@ -297,9 +297,11 @@ Deno.test("parseListenFdRange() rejects a range past INT_MAX", () => {
         LISTEN_FDS_FIRST_FD: "2147483647",
       }),
     ListenFdsError,
-    'Cannot use LISTEN_FDS: value is "2" but fds from 2147483647 on would pass 2147483647',
+    'Cannot use LISTEN_FDS_FIRST_FD: value is "2147483647" but 2 fds (LISTEN_FDS) from there would pass 2147483647',
   );
-  assertEquals(error.code, "INVALID_LISTEN_FDS");
+  assertEquals(error.code, "INVALID_LISTEN_FDS_FIRST_FD");
+  assertEquals(error.variable, "LISTEN_FDS_FIRST_FD");
+  assertEquals(error.value, "2147483647");
   assertEquals(
     parseListenFdRange({ LISTEN_FDS: "1", LISTEN_FDS_FIRST_FD: "2147483647" }),
     { count: 1, firstFd: 2147483647 },
@@ -362,6 +364,68 @@ Deno.test("parseListenEnv() rejects too many names", () => {
     { LISTEN_FDS: "2", LISTEN_FDNAMES: "a\\:b" },
     "FDNAMES_COUNT_MISMATCH",
     "with 1 name",
+  );
+});
+
+const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
+
+Deno.test("parseListenEnv() accepts LISTEN_FDNAMES bytes that are not UTF-8, as libsystemd does", () => {
+  // "a\xff:caf\xc3\xa9:\xc3" with a backslash-escaped colon in the middle.
+  const env = parseListenEnv({
+    LISTEN_FDS: "3",
+    LISTEN_FDNAMES: bytes(
+      0x61,
+      0xff,
+      0x3a,
+      0x63,
+      0x61,
+      0x66,
+      0xc3,
+      0xa9,
+      0x5c,
+      0x3a,
+      0x78,
+      0x3a,
+      0xc3,
+    ),
+  });
+  assertEquals(env?.names, ["a\ufffd", "café:x", "\ufffd"]);
+});
+
+for (
+  const [variable, value, shown] of [
+    ["LISTEN_FDS", bytes(0x31, 0xff), "1\\xff"],
+    ["LISTEN_PID", bytes(0x31, 0x30, 0x30, 0xc0, 0x80), "100\\xc0\\x80"],
+    ["LISTEN_PIDFDID", bytes(0xe2, 0x82), "\\xe2\\x82"],
+    ["LISTEN_FDS_FIRST_FD", bytes(0xed, 0xa0, 0x80), "\\xed\\xa0\\x80"],
+  ] as const
+) {
+  Deno.test(`parseListenEnv() names ${variable} when its bytes are not UTF-8`, () => {
+    const env: Record<string, string | Uint8Array> = { LISTEN_FDS: "1" };
+    env[variable] = value;
+    const error = assertThrows(
+      () => parseListenEnv(env, { pid: 100 }),
+      ListenFdsError,
+      `Cannot parse ${variable}: value is "${shown}", expected a decimal number`,
+    );
+    assertEquals(error.code, `INVALID_${variable}`);
+    assertEquals(error.variable, variable);
+    assertEquals(error.value, shown);
+  });
+}
+
+Deno.test("parseListenEnv() reads valid UTF-8 given as bytes", () => {
+  assertEquals(
+    parseListenEnv({ LISTEN_FDS: bytes(0x32), LISTEN_FDNAMES: bytes(0x3a) })
+      ?.names,
+    ["", ""],
+  );
+});
+
+Deno.test("parseListenEnv() ignores the bytes of other variables without LISTEN_FDS", () => {
+  assertEquals(
+    parseListenEnv({ LISTEN_PID: bytes(0xff), LISTEN_FDNAMES: bytes(0xff) }),
+    undefined,
   );
 });
 

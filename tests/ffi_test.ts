@@ -17,7 +17,7 @@ import {
   syscallError,
 } from "../ffi.ts";
 import { LINUX } from "../_linux.ts";
-import { DENO, ROOT } from "./support/helpers.ts";
+import { DENO, requirePeer, ROOT } from "./support/helpers.ts";
 
 // Bound once for the whole file: the library stays open by design, which the
 // resource sanitizer of some Deno versions would report inside a test.
@@ -92,6 +92,43 @@ Deno.test("libcCandidates() tries the override variable first", () => {
     ]);
   } finally {
     Deno.env.delete(LIBC_PATH_VARIABLE);
+  }
+});
+
+Deno.test("libcCandidates() never prompts for the override variable in a terminal", async () => {
+  // util-linux script(1) gives the child a terminal, where Deno prompts for a
+  // permission that was neither granted nor denied (and the prompt would
+  // block a socket-activated start until someone answers it).
+  const script = requirePeer("/usr/bin/script");
+  const file = await Deno.makeTempFile({ suffix: ".ts" });
+  try {
+    await Deno.writeTextFile(
+      file,
+      `const { libcCandidates } = await ${FFI};\n` +
+        `console.log("candidates", libcCandidates().join(","));\n`,
+    );
+    const command = [
+      DENO,
+      "run",
+      "--allow-read",
+      "--allow-env=LISTEN_FDS",
+      file,
+    ]
+      .map((arg) => `'${arg}'`).join(" ");
+    const { stdout } = await new Deno.Command(script, {
+      args: ["-qec", command, "/dev/null"],
+      env: { [LIBC_PATH_VARIABLE]: "/opt/libc.so.6", NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(15_000),
+    }).output();
+    const output = new TextDecoder().decode(stdout);
+    assertEquals(output.includes("requests env access"), false, output);
+    // Not granted, so not read: only the default candidate.
+    assertEquals(output.trim(), "candidates libc.so.6");
+  } finally {
+    await Deno.remove(file);
   }
 });
 

@@ -7,7 +7,14 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { join } from "@std/path";
-import { DENO, freePort, openFds, ROOT, waitFor } from "./support/helpers.ts";
+import {
+  DENO,
+  freePort,
+  openFds,
+  requirePeer,
+  ROOT,
+  waitFor,
+} from "./support/helpers.ts";
 import {
   reportedPort,
   startLauncher,
@@ -375,4 +382,117 @@ Deno.test("launch --accept on a Unix socket sets no REMOTE_* for an unnamed peer
     );
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+/** A child that counts SIGINTs as they come and prints the count on SIGTERM. */
+const COUNT_SIGNALS = `
+import os, signal, sys, time
+count = 0
+def on_int(number, frame):
+    global count
+    count += 1
+    print("INT", count, flush=True)
+def on_term(number, frame):
+    print("TERM", count, flush=True)
+    sys.exit(0)
+signal.signal(signal.SIGINT, on_int)
+signal.signal(signal.SIGTERM, on_term)
+print("ready", os.getpid(), os.getpgrp(), flush=True)
+while True:
+    time.sleep(1)
+`;
+
+function processGroup(pid: number): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+}
+
+Deno.test("launch runs the child in its own process group and forwards a terminal's SIGINT once", async () => {
+  // setsid(1) execs the launcher in place as the leader of a new group, the
+  // way a shell runs a foreground job; Ctrl-C signals that whole group.
+  const setsid = requirePeer("/usr/bin/setsid");
+  const launcher = startLauncher(
+    ["-s", "tcp::0", "--", "python3", "-c", COUNT_SIGNALS],
+    {},
+    [setsid],
+  );
+  const launcherPid = launcher.process.pid;
+  const [, child, group] = await launcher.line(
+    "stdout",
+    /^ready (\d+) (\d+)$/,
+  );
+  assertEquals(processGroup(launcherPid), launcherPid);
+  assertEquals(Number(group), Number(child), "the child leads its own group");
+  assertNotEquals(processGroup(Number(child)), launcherPid);
+  assertEquals(libc().kill(-launcherPid, 2), 0); // SIGINT to the job
+  await launcher.line("stdout", /^INT 1$/);
+  // Long enough for a second delivery (same group, then forwarded) to land.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  launcher.process.kill("SIGTERM");
+  await launcher.status();
+  assertEquals(launcher.stdout.filter((line) => line.startsWith("INT")), [
+    "INT 1",
+  ]);
+  assertEquals(launcher.stdout.at(-1), "TERM 1");
+});
+
+function alive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("launch's child does not outlive a launcher killed with SIGKILL", async () => {
+  const launcher = startLauncher([
+    "-s",
+    "tcp::0",
+    "--",
+    "sh",
+    "-c",
+    "echo child $$; exec sleep 60",
+  ]);
+  const pid = Number((await launcher.line("stdout", /^child (\d+)$/))[1]);
+  try {
+    assertEquals(
+      launcher.stderr.some((line) => line.includes("setpriv")),
+      false,
+      "setpriv is installed (util-linux)",
+    );
+    launcher.process.kill("SIGKILL");
+    // Not launcher.status(): that waits for the output pipes, which a
+    // surviving child holds open.
+    await launcher.process.status;
+    await waitFor(() => !alive(pid), {
+      timeout: 10_000,
+      what: `child ${pid} to end with its launcher`,
+    });
+  } finally {
+    if (alive(pid)) libc().kill(pid, 9);
+    await launcher.status();
+  }
+});
+
+Deno.test("launch escapes a backslash in a name and names every socket with one --fdname", async () => {
+  const launcher = startLauncher([
+    "--fdname",
+    "w\\eb",
+    "-s",
+    "tcp::0",
+    "-s",
+    "tcp::0",
+    "--",
+    DENO,
+    "run",
+    "-A",
+    "--no-lock",
+    DUMP,
+  ]);
+  const status = await launcher.status();
+  assertEquals(status.code, 0, launcher.stderr.join("\n"));
+  const report = JSON.parse(launcher.stdout.at(-1)!);
+  assertEquals(report.env.LISTEN_FDNAMES, "w\\\\eb:w\\\\eb");
+  assertEquals(report.names, ["w\\eb", "w\\eb"]);
 });

@@ -230,6 +230,8 @@ interface Report {
   pid: number;
   before: FdState[];
   after: FdState[];
+  links: (string | null)[];
+  inspected?: string;
   length?: number;
   names?: string[];
   verification?: { pid: string; pidfdId: string; reason?: string };
@@ -257,6 +259,17 @@ interface Layout {
   fds?: string[];
   first?: number;
   env?: Record<string, string>;
+}
+
+/** Asserts that a child of the service inherited none of these fds. */
+function assertNotInherited(report: Report, links: (string | null)[]): void {
+  assert(report.childFds!.length >= 3, "the child listing is empty");
+  for (const link of links) {
+    assert(link !== null, "the fd was not open before fromEnv()");
+    for (const line of report.childFds!) {
+      assert(!line.endsWith(` ${link}`), `child inherited ${line}`);
+    }
+  }
 }
 
 async function activate(
@@ -407,14 +420,17 @@ Deno.test("ListenFds.fromEnv() keeps the variables with unsetEnv: false", async 
   assertEquals(report.env.LISTEN_PID, String(report.pid));
 });
 
-Deno.test("ListenFds.fromEnv() rejects another process's LISTEN_PID and touches no fd", async () => {
+Deno.test("ListenFds.fromEnv() rejects another process's LISTEN_PID and leaves its fd to no child", async () => {
   const report = await activate({
     fds: ["tcp"],
     env: { LISTEN_FDS: "1", LISTEN_PID: "{pid+1}" },
-  });
+  }, { args: ["--child"] });
   assertEquals(report.error?.code, "PID_MISMATCH");
+  assertEquals(report.error?.variable, "LISTEN_PID");
   assertStringIncludes(report.error!.message, "wrapper that forks");
-  assertEquals(report.after, [{ open: true, cloexec: false }]);
+  assertEquals(report.before, [{ open: true, cloexec: false }]);
+  assertEquals(report.after, [{ open: true, cloexec: true }]);
+  assertNotInherited(report, report.links);
   assertEquals(report.secondCall, "same error");
   assertEquals(report.env, ALL_VARIABLES_UNSET);
 });
@@ -441,7 +457,7 @@ Deno.test("ListenFds.fromEnv() rejects another process's LISTEN_PIDFDID", async 
   });
   assertEquals(report.error?.code, "PIDFDID_MISMATCH");
   assertEquals(report.error?.variable, "LISTEN_PIDFDID");
-  assertEquals(report.after, [{ open: true, cloexec: false }]);
+  assertEquals(report.after, [{ open: true, cloexec: true }]);
 });
 
 Deno.test("ListenFds.fromEnv() checks LISTEN_PIDFDID without LISTEN_PID", async () => {
@@ -452,31 +468,43 @@ Deno.test("ListenFds.fromEnv() checks LISTEN_PIDFDID without LISTEN_PID", async 
   assertEquals(report.error?.code, "PIDFDID_MISMATCH");
 });
 
-Deno.test("ListenFds.fromEnv() names a closed fd in the range and changes nothing", async () => {
+Deno.test("ListenFds.fromEnv() names a closed fd in the range and leaves the others to no child", async () => {
   // Above the fds the Deno runtime opens at start-up, a gap stays closed.
   const report = await activate({
     fds: ["tcp", "closed", "tcp"],
     first: 60,
     env: { LISTEN_FDS: "3", LISTEN_PID: "{pid}", LISTEN_FDS_FIRST_FD: "60" },
-  });
+  }, { args: ["--child"] });
   assertEquals(report.error?.code, "FD_NOT_OPEN");
   assertEquals(report.error?.fd, 61);
+  assertEquals(report.error?.variable, "LISTEN_FDS");
   assertEquals(
     report.error?.message,
     "Cannot use fd 61 from LISTEN_FDS: it is not open: fcntl failed with EBADF (Bad file descriptor)",
   );
-  assertEquals(report.after[0], { open: true, cloexec: false });
+  assertEquals(report.before[0], { open: true, cloexec: false });
+  assertEquals(report.after, [
+    { open: true, cloexec: true },
+    { open: false },
+    { open: true, cloexec: true },
+  ]);
+  assertNotInherited(report, [report.links[0]!, report.links[2]!]);
 });
 
-Deno.test("ListenFds.fromEnv() refuses a closed fd that the runtime reused", async () => {
+Deno.test("ListenFds.fromEnv() refuses a closed fd that the runtime reused and leaves the others to no child", async () => {
   // A closed fd 4 is taken by Deno itself at start-up, before any module runs.
   const report = await activate({
-    fds: ["tcp", "closed"],
-    env: { LISTEN_FDS: "2", LISTEN_PID: "{pid}" },
-  });
+    fds: ["tcp", "closed", "tcp"],
+    env: { LISTEN_FDS: "3", LISTEN_PID: "{pid}" },
+  }, { args: ["--child"] });
   assertEquals(report.error?.code, "FD_NOT_INHERITED");
   assertEquals(report.error?.fd, 4);
-  assertEquals(report.after[0], { open: true, cloexec: false });
+  assertEquals(report.error?.variable, "LISTEN_FDS");
+  assertEquals(report.before[0], { open: true, cloexec: false });
+  assertEquals(report.before[2], { open: true, cloexec: false });
+  assertEquals(report.after[0], { open: true, cloexec: true });
+  assertEquals(report.after[2], { open: true, cloexec: true });
+  assertNotInherited(report, [report.links[0]!, report.links[2]!]);
 });
 
 Deno.test("ListenFds.fromEnv() refuses an fd that was not inherited", async () => {
@@ -486,7 +514,93 @@ Deno.test("ListenFds.fromEnv() refuses an fd that was not inherited", async () =
   });
   assertEquals(report.error?.code, "FD_NOT_INHERITED");
   assertEquals(report.error?.fd, 4);
-  assertEquals(report.after[0], { open: true, cloexec: false });
+  assertEquals(report.after, [
+    { open: true, cloexec: true },
+    { open: true, cloexec: true },
+  ]);
+});
+
+Deno.test("ListenFds.fromEnv() blames LISTEN_FDS_FIRST_FD for a range past the last fd and leaves the fds to no child", async () => {
+  const report = await activate({
+    fds: ["tcp", "tcp"],
+    env: {
+      LISTEN_FDS: "2",
+      LISTEN_PID: "{pid}",
+      LISTEN_FDS_FIRST_FD: "2147483647",
+      REPORT_RANGE: "3:2",
+    },
+  });
+  assertEquals(report.error?.code, "INVALID_LISTEN_FDS_FIRST_FD");
+  assertEquals(report.error?.variable, "LISTEN_FDS_FIRST_FD");
+  assertEquals(report.error?.value, "2147483647");
+  // The fds at 3 and 4 are not the announced range: untouched.
+  assertEquals(report.after, report.before);
+});
+
+// Non-UTF-8 bytes: the JSON strings carry them as lone surrogates, which
+// exec_with_fds.py turns back into bytes (surrogateescape): "\udcff" is 0xff.
+
+Deno.test("ListenFds.fromEnv() accepts LISTEN_FDNAMES that are not UTF-8, as libsystemd does", async () => {
+  const report = await activate({
+    fds: ["tcp", "tcp"],
+    env: {
+      LISTEN_FDS: "2",
+      LISTEN_PID: "{pid}",
+      LISTEN_FDNAMES: "w\udcffb:ok",
+    },
+  });
+  assertEquals(report.error, undefined);
+  assertEquals(report.names, ["w\ufffdb", "ok"]);
+  assertEquals(report.after, [
+    { open: true, cloexec: true },
+    { open: true, cloexec: true },
+  ]);
+  assertEquals(report.env, ALL_VARIABLES_UNSET);
+});
+
+for (
+  const [variable, value, shown] of [
+    ["LISTEN_FDS", "1\udcff", "1\\xff"],
+    ["LISTEN_PID", "\udcff", "\\xff"],
+    ["LISTEN_PIDFDID", "7\udcfe", "7\\xfe"],
+    ["LISTEN_FDS_FIRST_FD", "\udcc3", "\\xc3"],
+  ] as const
+) {
+  Deno.test(`ListenFds.fromEnv() names ${variable} when its bytes are not UTF-8, and leaves the fd to no child`, async () => {
+    const env: Record<string, string> = {
+      LISTEN_FDS: "1",
+      LISTEN_PID: "{pid}",
+      REPORT_RANGE: "3:1",
+    };
+    env[variable] = value;
+    const report = await activate({ fds: ["tcp"], env }, { args: ["--child"] });
+    assertEquals(report.error?.name, "ListenFdsError");
+    assertEquals(report.error?.code, `INVALID_${variable}`);
+    assertEquals(report.error?.variable, variable);
+    assertEquals(report.error?.value, shown);
+    assertStringIncludes(report.error!.message, `"${shown}"`);
+    assertEquals(report.before, [{ open: true, cloexec: false }]);
+    if (variable !== "LISTEN_FDS" && variable !== "LISTEN_FDS_FIRST_FD") {
+      // The range is known: its fd goes to no child.
+      assertEquals(report.after, [{ open: true, cloexec: true }]);
+      assertNotInherited(report, report.links);
+    }
+    assertEquals(report.env, ALL_VARIABLES_UNSET);
+  });
+}
+
+Deno.test("ListenFds.fromEnv() is not activated by LISTEN_* bytes that are not UTF-8 without LISTEN_FDS", async () => {
+  const report = await activate({
+    env: {
+      LISTEN_PID: "\udcff",
+      LISTEN_FDNAMES: "\udcff",
+      LISTEN_PIDFDID: "\udcff",
+      LISTEN_FDS_FIRST_FD: "\udcff",
+    },
+  }, { flags: ["--allow-env", "--allow-read"] });
+  assertEquals(report.error, undefined);
+  assertEquals(report.length, 0);
+  assertEquals(report.env, ALL_VARIABLES_UNSET);
 });
 
 Deno.test("ListenFds.fromEnv() leaves Deno's own fds alone under a stray LISTEN_FDS", async () => {
@@ -560,4 +674,178 @@ Deno.test("ListenFds.fromEnv() asks for --allow-env with the exact variables", a
     "--allow-env=LISTEN_PID,LISTEN_PIDFDID,LISTEN_FDS,LISTEN_FDNAMES,LISTEN_FDS_FIRST_FD",
   );
   assertArrayIncludes([report.error?.variable], ["LISTEN_PID"]);
+});
+
+// ---- Choosing the fd of a hand-off, and the fallback to binding.
+
+const HOST = { hostname: "127.0.0.1", port: 0 } as const;
+const ok = (): Response => new Response("ok");
+
+Deno.test("ListenFds.serve() names the selector and the names when an activated process has no such fd, and binds nothing", () => {
+  const { fds, close } = fdsFor(["tcp"]);
+  try {
+    const error = assertThrows(
+      () => fds.serve({ name: "http", ...HOST, handler: ok }),
+      ListenFdsError,
+      'Cannot serve HTTP: no untaken fd named "http" in ["unknown"]',
+    );
+    assertEquals(error.code, "FD_NOT_FOUND");
+    assertEquals(error.value, "http");
+    assertStringIncludes(error.message, "FileDescriptorName=");
+    assertStringIncludes(error.message, "--fdname");
+    assertEquals(fds.borrow(0) !== undefined, true);
+  } finally {
+    close();
+  }
+});
+
+Deno.test("ListenFds.listen() refuses a misspelt name in an activated process instead of binding", () => {
+  const { fds, close } = fdsFor(["tcp", "tcp"], "web:admin");
+  try {
+    const error = assertThrows(
+      () => fds.listen({ name: "admn", ...HOST }),
+      ListenFdsError,
+      'Cannot listen: no untaken fd named "admn" in ["web", "admin"]',
+    );
+    assertEquals(error.code, "FD_NOT_FOUND");
+  } finally {
+    close();
+  }
+});
+
+Deno.test("ListenFds.serve() and listen() refuse a taken fd or an index out of range instead of binding", () => {
+  const { fds, close } = fdsFor(["tcp"], "web");
+  try {
+    const index = assertThrows(
+      () => fds.listen({ index: 1, ...HOST }),
+      ListenFdsError,
+      "Cannot listen: no untaken fd at index 1 of 1",
+    );
+    assertEquals(index.code, "FD_NOT_FOUND");
+    fds.take(0);
+    const taken = assertThrows(
+      () => fds.serve({ name: "web", ...HOST, handler: ok }),
+      ListenFdsError,
+      'Cannot serve HTTP: no untaken fd named "web" in ["web" (taken)]',
+    );
+    assertEquals(taken.code, "FD_NOT_FOUND");
+    const omitted = assertThrows(
+      () => fds.listen({ ...HOST }),
+      ListenFdsError,
+      "no untaken fd at index 0 of 1",
+    );
+    assertEquals(omitted.code, "FD_NOT_FOUND");
+  } finally {
+    close();
+  }
+});
+
+Deno.test("ListenFds.serve() without a name needs one fd: with several it asks for a name or index", () => {
+  const { fds, firstFd, close } = fdsFor(["tcp", "tcp"], "web:admin");
+  try {
+    const error = assertThrows(
+      () => fds.serve({ ...HOST, handler: ok }),
+      ListenFdsError,
+      'Cannot serve HTTP: 2 fds were passed (["web", "admin"]) and neither name nor index chooses one',
+    );
+    assertEquals(error.code, "FD_NOT_FOUND");
+    // With one fd, no name means that fd (here a socket that is not
+    // listening, so the hand-off itself refuses it: nothing is bound).
+    const one = fdsFor(["tcp"], "web.socket");
+    try {
+      const wrong = assertThrows(
+        () => one.fds.listen({ ...HOST }),
+        ListenFdsError,
+      );
+      assertEquals(wrong.code, "WRONG_FD_TYPE");
+      assertEquals(wrong.fd, one.firstFd);
+    } finally {
+      one.close();
+    }
+    assertEquals(fds.borrow(0)?.fd, firstFd);
+  } finally {
+    close();
+  }
+});
+
+Deno.test("ListenFds.serve() binds its own address only when the process was not activated", async () => {
+  const fds = ListenFds.fromEnv({ env: {} });
+  const server = fds.serve({ ...HOST, onListen(): void {}, handler: ok });
+  try {
+    const { port } = server.addr as Deno.NetAddr;
+    assert(port > 0);
+    const response = await fetch(`http://127.0.0.1:${port}/`);
+    assertEquals(await response.text(), "ok");
+  } finally {
+    await server.shutdown();
+  }
+  const listener = fds.listen({ ...HOST });
+  listener.close();
+});
+
+Deno.test("ListenFds.serve() and listen() with fallback: false demand activation", () => {
+  const fds = ListenFds.fromEnv({ env: {} });
+  const served = assertThrows(
+    () => fds.serve({ ...HOST, fallback: false, handler: ok }),
+    ListenFdsError,
+    "Cannot serve HTTP with fallback: false: the process was not socket-activated (LISTEN_FDS is not set)",
+  );
+  assertEquals(served.code, "NOT_ACTIVATED");
+  const listened = assertThrows(
+    () => fds.listen({ name: "web", fallback: false }),
+    ListenFdsError,
+    "Cannot listen with fallback: false: the process was not socket-activated",
+  );
+  assertEquals(listened.code, "NOT_ACTIVATED");
+});
+
+Deno.test("ListenFds.takeListener() says the process was not activated at all", () => {
+  const error = assertThrows(
+    () => ListenFds.fromEnv({ env: {} }).takeListener("web"),
+    ListenFdsError,
+    "Cannot take a listener: the process was not socket-activated (LISTEN_FDS is not set)",
+  );
+  assertEquals(error.code, "NOT_ACTIVATED");
+});
+
+Deno.test("Deno.inspect() shows a ListenFds's length, names and taken fds", () => {
+  const { fds, firstFd, close } = fdsFor(["tcp", "udp"], "web:dns");
+  try {
+    fds.take(1);
+    assertEquals(
+      Deno.inspect(fds),
+      `ListenFds(2) ${
+        Deno.inspect([
+          { fd: firstFd, name: "web", taken: false },
+          { fd: firstFd + 1, name: "dns", taken: true },
+        ])
+      }`,
+    );
+    assertEquals(
+      Deno.inspect(ListenFds.fromEnv({ env: {} })),
+      "ListenFds(0) []",
+    );
+  } finally {
+    close();
+  }
+});
+
+Deno.test("ListenFds.fromEnv() refuses options that differ from the first call's", () => {
+  // The test process is not activated: the shared set is empty.
+  const first = ListenFds.fromEnv();
+  assertStrictEquals(
+    ListenFds.fromEnv({ unsetEnv: true, pid: Deno.pid }),
+    first,
+  );
+  const error = assertThrows(
+    () => ListenFds.fromEnv({ unsetEnv: false }),
+    ListenFdsError,
+    "Cannot read the environment with unsetEnv: false: ListenFds.fromEnv() already read it with unsetEnv: true",
+  );
+  assertEquals(error.code, "INVALID_ARGUMENT");
+  assertThrows(
+    () => ListenFds.fromEnv({ pid: Deno.pid + 1 }),
+    ListenFdsError,
+    `already read it with pid: ${Deno.pid}`,
+  );
 });

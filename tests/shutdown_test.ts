@@ -132,6 +132,139 @@ Deno.test("handleShutdown() exits the process: 0 when graceful", async () => {
   assertEquals(status.code, 0);
 });
 
+Deno.test("handleShutdown() reports a rejected shutdown() as failed, with the error", async () => {
+  const failure = new Error("cannot stop");
+  const seen: unknown[] = [];
+  using handler = handleShutdown({ shutdown: () => Promise.reject(failure) }, {
+    exit: false,
+    signals: [],
+    notify: false,
+    onShutdown: (outcome, error) => {
+      seen.push(outcome, error);
+    },
+  });
+  assertEquals(await handler.shutdown(), "failed");
+  assertEquals(seen, ["failed", failure]);
+});
+
+Deno.test("handleShutdown() reports a close() that fails as failed", async () => {
+  // node:http calls back with ERR_SERVER_NOT_RUNNING: it never listened.
+  using handler = handleShutdown(createServer(), {
+    exit: false,
+    signals: [],
+    notify: false,
+  });
+  assertEquals(await handler.shutdown(), "failed");
+  using throwing = handleShutdown({
+    close(): void {
+      throw new Error("boom");
+    },
+  }, { exit: false, signals: [], notify: false });
+  assertEquals(await throwing.shutdown(), "failed");
+});
+
+/** Runs a child with handleShutdown(); `release` lets its shutdown finish. */
+function drainingChild(options: string): {
+  next(line: string): Promise<void>;
+  signal(name: Deno.Signal): void;
+  release(): Promise<void>;
+  finish(): Promise<{ status: Deno.CommandStatus; text: string }>;
+} {
+  const script = `
+    import { handleShutdown } from ${
+    JSON.stringify(new URL("../shutdown.ts", import.meta.url).href)
+  };
+    let release;
+    const released = new Promise((resolve) => release = resolve);
+    const server = { shutdown: () => { console.log("draining"); return released; } };
+    handleShutdown(server, { notify: false, ...${options}, onShutdown: (o) => console.log("outcome", o) });
+    (async () => {
+      for await (const chunk of Deno.stdin.readable) release();
+    })();
+    console.log("listening");
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-lock", script],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const writer = child.stdin.getWriter();
+  let text = "";
+  return {
+    async next(line: string): Promise<void> {
+      while (!text.includes(line)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`no "${line}" in ${JSON.stringify(text)}`);
+        text += value;
+      }
+    },
+    signal(name: Deno.Signal): void {
+      child.kill(name);
+    },
+    async release(): Promise<void> {
+      await writer.write(new Uint8Array([10]));
+    },
+    async finish(): Promise<{ status: Deno.CommandStatus; text: string }> {
+      while (true) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += value;
+      }
+      const status = await child.status;
+      await writer.close().catch(() => {});
+      await child.stderr.cancel();
+      return { status, text };
+    },
+  };
+}
+
+Deno.test("handleShutdown() lets a second signal during the drain pass", async () => {
+  const child = drainingChild("{}");
+  await child.next("listening");
+  child.signal("SIGINT");
+  await child.next("draining");
+  child.signal("SIGINT");
+  child.signal("SIGTERM");
+  // Long enough for a signal's default action to end the process.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await child.release();
+  const { status, text } = await child.finish();
+  assertStringIncludes(text, "outcome graceful");
+  assertEquals([status.code, status.signal], [0, null]);
+});
+
+Deno.test("handleShutdown() with repeatedSignal: exit ends the drain on a second signal with 128 + its number", async () => {
+  const child = drainingChild(`{ repeatedSignal: "exit" }`);
+  await child.next("listening");
+  child.signal("SIGINT");
+  await child.next("draining");
+  child.signal("SIGINT");
+  const { status, text } = await child.finish();
+  assertEquals(text.includes("outcome"), false);
+  assertEquals(status.code, 130);
+});
+
+Deno.test("handleShutdown() exits 1 when a server fails to stop", async () => {
+  const script = `
+    import { handleShutdown } from ${
+    JSON.stringify(new URL("../shutdown.ts", import.meta.url).href)
+  };
+    handleShutdown({ shutdown: () => Promise.reject(new Error("x")) }, {
+      notify: false,
+      onShutdown: (o) => console.log("outcome", o),
+    }).shutdown();
+  `;
+  const { code, stdout } = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-lock", script],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  assertStringIncludes(new TextDecoder().decode(stdout), "outcome failed");
+  assertEquals(code, 1);
+});
+
 Deno.test("handleShutdown() rejects something it cannot stop and a bad timeout", () => {
   const error = assertThrows(() =>
     handleShutdown({} as unknown as { close(): void })
@@ -146,5 +279,14 @@ Deno.test("handleShutdown() rejects something it cannot stop and a bad timeout",
       handleShutdown({ close(): void {} }, { timeout: -1, signals: [] })
     ) as ListenFdsError,
     { code: "INVALID_ARGUMENT" },
+  );
+  assertObjectMatch(
+    assertThrows(() =>
+      handleShutdown({ close(): void {} }, {
+        signals: [],
+        repeatedSignal: "kill" as "exit",
+      })
+    ) as ListenFdsError,
+    { code: "INVALID_ARGUMENT", value: "kill" },
   );
 });

@@ -272,6 +272,30 @@ Deno.test("ListenFds.takeListener() rejects a datagram socket and leaves it unta
   await expectCleanExit(activation);
 });
 
+Deno.test("ListenFds.serve() activated without an fd of that name fails naming it instead of binding its port", async () => {
+  // README's first example under systemd-socket-activate without --fdname.
+  const port = freePort();
+  const devPort = freePort();
+  const activation = await activate(
+    ["-l", `127.0.0.1:${port}`, "-E", `DEV_PORT=${devPort}`],
+    ["named"],
+  );
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const failed = await activation.event("failed");
+  conn.close();
+  assertEquals(failed.code, "FD_NOT_FOUND");
+  assertStringIncludes(
+    String(failed.message),
+    'no untaken fd named "http" in ["unknown"]',
+  );
+  assertStringIncludes(String(failed.message), "--fdname");
+  assertEquals(activation.events.some((e) => e.event === "listening"), false);
+  await activation.exit();
+  // Nothing was bound on the development port.
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: devPort });
+  probe.close();
+});
+
 Deno.test("ListenFds.serve() falls back to node:http when the takeover cannot be verified", async () => {
   const port = freePort();
   const activation = await activate(

@@ -333,9 +333,17 @@ Deno.test("parseLaunchArgs() reads every option", () => {
     parseLaunchArgs(["-a", "-s", "1", "--", "x"]).accept,
     true,
   );
+});
+
+Deno.test("parseLaunchArgs() names every socket with one --fdname, as systemd-socket-activate does", () => {
   assertEquals(
-    parseLaunchArgs(["--fdname", "a", "-s", "1", "-s", "2", "x"]).names,
-    ["a", "unknown"],
+    parseLaunchArgs(["--fdname", "web", "-s", "1", "-s", "2", "x"]).names,
+    ["web", "web"],
+  );
+  assertEquals(
+    parseLaunchArgs(["--fdname", "a:b", "-s", "1", "-s", "2", "-s", "3", "x"])
+      .names,
+    ["a", "b", "unknown"],
   );
 });
 

@@ -1,10 +1,17 @@
-import { assertEquals, assertGreaterOrEqual } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertGreaterOrEqual,
+  assertStrictEquals,
+} from "@std/assert";
 import { join } from "@std/path";
 import { DENO, ROOT, waitFor } from "../support/helpers.ts";
 import {
   reportedPort,
   startLauncher,
 } from "../fixtures/services/launcher_harness.ts";
+import { rankChangedPaths, watchPaths } from "../../launcher/watch.ts";
+import type { FsEventSource } from "../../launcher/watch.ts";
 
 const HTTP = join(ROOT, "tests", "fixtures", "services", "launcher_http.ts");
 const WORKERS = 8;
@@ -130,3 +137,104 @@ for (const child of CHILDREN) {
     assertEquals(code, 0);
   });
 }
+
+/** An event stream a test drives: `push` an event or `fail` with an error. */
+function fakeSource(): FsEventSource & {
+  push(path: string): void;
+  fail(error: Error): void;
+} {
+  const queue: (Deno.FsEvent | Error)[] = [];
+  let wake = (): void => {};
+  let closed = false;
+  return {
+    push(path: string): void {
+      queue.push({ kind: "modify", paths: [path] });
+      wake();
+    },
+    fail(error: Error): void {
+      queue.push(error);
+      wake();
+    },
+    close(): void {
+      closed = true;
+      wake();
+    },
+    async *[Symbol.asyncIterator](): AsyncIterator<Deno.FsEvent> {
+      while (!closed) {
+        const next = queue.shift();
+        if (next === undefined) {
+          await new Promise<void>((resolve) => wake = resolve);
+        } else if (next instanceof Error) {
+          throw next;
+        } else {
+          yield next;
+        }
+      }
+    },
+  };
+}
+
+Deno.test("watchPaths() reports an error of the event stream and goes on watching", async () => {
+  const sources: ReturnType<typeof fakeSource>[] = [];
+  const errors: unknown[] = [];
+  const changes: string[][] = [];
+  const watcher = watchPaths(["/x"], 1, (paths) => changes.push(paths), {
+    onError: (error) => errors.push(error),
+    watch: () => {
+      const source = fakeSource();
+      sources.push(source);
+      return source;
+    },
+  });
+  try {
+    sources[0]!.push("/x/a.ts");
+    await waitFor(() => changes.length === 1);
+    const failure = new Error("inotify queue overflow");
+    sources[0]!.fail(failure);
+    await waitFor(() => sources.length === 2, { what: "watching again" });
+    assertEquals(errors.length, 1);
+    assertStrictEquals(errors[0], failure);
+    sources[1]!.push("/x/b.ts");
+    await waitFor(() => changes.length === 2);
+    assertEquals(changes, [["/x/a.ts"], ["/x/b.ts"]]);
+  } finally {
+    watcher.close();
+  }
+});
+
+Deno.test("watchPaths() names the saved file first, not the editor's temporary file", async () => {
+  const dir = await Deno.makeTempDir();
+  const saved = join(dir, "main.ts");
+  await Deno.writeTextFile(saved, "1");
+  const changes: string[][] = [];
+  const watcher = watchPaths([dir], 50, (paths) => changes.push(paths));
+  try {
+    // An editor's atomic save: write a temporary file, rename it over.
+    const temporary = join(dir, "main.ts.tmp.4242");
+    await Deno.writeTextFile(temporary, "2");
+    await Deno.rename(temporary, saved);
+    await waitFor(() => changes.length > 0, { what: "a change" });
+    assert(changes[0]!.includes(temporary), "the temporary file is listed");
+    assertEquals(changes[0]![0], saved);
+  } finally {
+    watcher.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("rankChangedPaths() puts existing ordinary files before deleted and temporary ones", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const real = join(dir, "server.ts");
+    const swap = join(dir, ".server.ts.swp");
+    await Deno.writeTextFile(real, "");
+    await Deno.writeTextFile(swap, "");
+    const gone = join(dir, "old.ts");
+    assertEquals(
+      rankChangedPaths([join(dir, "4913"), swap, gone, `${real}~`, real]),
+      [real, gone, swap, join(dir, "4913"), `${real}~`],
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
