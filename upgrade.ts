@@ -55,12 +55,7 @@ import type { NotifyOptions } from "./notify.ts";
 import { onStoreFds, UPGRADE_SOCKET } from "./_upgrade_state.ts";
 import { readProcFile } from "./adopt/proc.ts";
 import { errnoOf, statusLine } from "./reload.ts";
-import {
-  type ExitStatus,
-  sendSignal,
-  SIGNALS,
-  spawnChild,
-} from "./launcher/spawn.ts";
+import { sendSignal, SIGNALS, spawnChild } from "./launcher/spawn.ts";
 import type { Stoppable } from "./shutdown.ts";
 
 export { UPGRADE_SOCKET } from "./_upgrade_state.ts";
@@ -299,8 +294,15 @@ export class Upgrader implements Disposable {
         code: "INVALID_ARGUMENT",
       });
     }
+    if (3 + fds.length > 9) {
+      throw new ListenFdsError(
+        `Cannot start a successor with ${fds.length} fds: at most 6 (the /bin/sh that detaches it names fds up to 9)`,
+        { code: "INVALID_ARGUMENT", value: String(fds.length) },
+      );
+    }
     const channel = ReadinessChannel.open();
     const moved: number[] = [];
+    const opened: number[] = [];
     try {
       const env: Record<string, string> = {
         ...(options.env ?? Deno.env.toObject()),
@@ -313,12 +315,17 @@ export class Upgrader implements Disposable {
       }
       env[UPGRADE_SOCKET] = channel.address;
       // spawnChild() places fds at 3, 4, …: none may come from that range.
+      // One more slot after the fds: the pipe on which the detaching shell
+      // reports the successor's pid.
+      const slots = fds.length + 1;
+      const pipe = pidPipe();
+      opened.push(pipe.read, pipe.write);
       const sources = fds.map((entry) => {
-        if (entry.fd >= 3 + fds.length) return entry.fd;
+        if (entry.fd >= 3 + slots) return entry.fd;
         const copy = libc().fcntl(
           entry.fd,
           LINUX.F_DUPFD_CLOEXEC,
-          3 + fds.length,
+          3 + slots,
         );
         if (copy === -1) {
           throw syscallError(
@@ -330,34 +337,52 @@ export class Upgrader implements Disposable {
         moved.push(copy);
         return copy;
       });
-      const child = spawnChild(command, { fds: sources, env, setPid: true });
+      const writeEnd = libc().fcntl(
+        pipe.write,
+        LINUX.F_DUPFD_CLOEXEC,
+        3 + slots,
+      );
+      if (writeEnd === -1) {
+        throw syscallError("Cannot move the successor pid pipe", "fcntl");
+      }
+      opened.push(writeEnd);
+      const shell = spawnChild(
+        ["/bin/sh", "-c", detachScript(3 + fds.length), "upgrade", ...command],
+        { fds: [...sources, writeEnd], env, setPid: false },
+      );
       for (const fd of moved.splice(0)) libc().close(fd);
-      const what = `successor ${child.pid} (${command.join(" ")})`;
-      let exited: ExitStatus | undefined;
-      child.exited.then((status) => exited = status, () => {});
+      await shell.exited;
+      const pid = readPid(pipe.read);
+      if (pid === undefined) {
+        throw new ListenFdsError(
+          `Cannot upgrade: the successor (${
+            command.join(" ")
+          }) could not be started`,
+          { code: "UPGRADE_FAILED" },
+        );
+      }
+      const what = `successor ${pid} (${command.join(" ")})`;
       const deadline = performance.now() + timeout;
       while (true) {
-        const message = channel.receive(child.pid);
-        if (message?.ready) return { pid: child.pid, fds };
-        if (exited) {
+        const message = channel.receive(pid);
+        if (message?.ready) return { pid, fds };
+        if (!running(pid)) {
           throw new ListenFdsError(
-            `Cannot upgrade: ${what} ${
-              describeExit(exited)
-            } before it was ready${channel.details()}`,
-            { code: "UPGRADE_FAILED", value: String(child.pid) },
+            `Cannot upgrade: ${what} exited before it was ready${channel.details()}`,
+            { code: "UPGRADE_FAILED", value: String(pid) },
           );
         }
         if (performance.now() >= deadline) {
-          await stopChild(child.pid, child.exited);
+          await stopProcess(pid);
           throw new ListenFdsError(
             `Cannot upgrade: ${what} did not report ready within ${timeout} ms; it was stopped${channel.details()}`,
-            { code: "UPGRADE_FAILED", value: String(child.pid) },
+            { code: "UPGRADE_FAILED", value: String(pid) },
           );
         }
         await delay(message ? 0 : 5);
       }
     } finally {
-      for (const fd of moved) libc().close(fd);
+      for (const fd of [...moved, ...opened]) libc().close(fd);
       channel.close();
     }
   }
@@ -379,25 +404,64 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function describeExit(status: ExitStatus): string {
-  return status.code !== undefined
-    ? `exited with code ${status.code}`
-    : `was killed by signal ${status.signal}`;
+/**
+ * The script of the shell that starts the successor detached: it forks the
+ * successor (a shell that sets `LISTEN_PID` to its own pid and execs the
+ * command), writes its pid to fd `pipe` (which the successor does not
+ * inherit) and exits. The successor is then re-parented to the service
+ * manager (PID 1 or its subreaper), so systemd supervises it as its own child
+ * once it is `MAINPID=`, and notices when it exits.
+ */
+function detachScript(pipe: number): string {
+  return [
+    `sh -c 'LISTEN_PID=$$; export LISTEN_PID; exec "$@"' successor "$@" ${pipe}>&- &`,
+    `echo $! >&${pipe}`,
+  ].join("\n");
 }
 
-async function stopChild(
-  pid: number,
-  exited: Promise<ExitStatus>,
-): Promise<void> {
-  sendSignal(pid, SIGNALS.SIGTERM);
-  const ended = await Promise.race([
-    exited.then(() => true, () => true),
-    delay(1000).then(() => false),
-  ]);
-  if (!ended) {
-    sendSignal(pid, SIGNALS.SIGKILL);
-    await exited.catch(() => {});
+function pidPipe(): { read: number; write: number } {
+  const c = libc();
+  if (!c.pipe2) {
+    throw new ListenFdsError("Cannot start a successor: libc has no pipe2", {
+      code: "UNSUPPORTED_PLATFORM",
+    });
   }
+  const ends = new Int32Array(2);
+  if (
+    c.pipe2(
+      new Uint8Array(ends.buffer),
+      LINUX.O_CLOEXEC | LINUX.O_NONBLOCK,
+    ) === -1
+  ) {
+    throw syscallError("Cannot create the successor pid pipe", "pipe2");
+  }
+  return { read: ends[0]!, write: ends[1]! };
+}
+
+function readPid(fd: number): number | undefined {
+  const buffer = new Uint8Array(32);
+  const n = Number(libc().read(fd, buffer, BigInt(buffer.length)));
+  if (n <= 0) return undefined;
+  const text = new TextDecoder().decode(buffer.subarray(0, n)).trim();
+  return /^[1-9][0-9]*$/.test(text) ? Number(text) : undefined;
+}
+
+/** Whether a process exists and is not a zombie. */
+function running(pid: number): boolean {
+  if (libc().kill(pid, 0) !== 0) return errno() === LINUX.EPERM;
+  const stat = readProcFile(`/proc/${pid}/stat`);
+  if (stat === undefined) return false;
+  // The state follows the parenthesised command name.
+  return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !==
+    "Z";
+}
+
+async function stopProcess(pid: number): Promise<void> {
+  sendSignal(pid, SIGNALS.SIGTERM);
+  const deadline = performance.now() + 1000;
+  while (running(pid) && performance.now() < deadline) await delay(10);
+  if (running(pid)) sendSignal(pid, SIGNALS.SIGKILL);
+  while (running(pid)) await delay(10);
 }
 
 /**

@@ -84,8 +84,9 @@ function matches(listener: ListenerAddress, local: ListenerAddress): boolean {
  * sockets of other ports are skipped; nothing is changed.
  *
  * A connection is `silent` when no data segment came in yet, `busy` when
- * data came in but none went out yet or data came in more recently than the
- * last data went out (millisecond resolution), `idle` otherwise.
+ * data came in but none went out yet, data came in more recently than the
+ * last data went out (millisecond resolution), or received bytes wait unread
+ * (`FIONREAD`: a request the server has not read yet), `idle` otherwise.
  *
  * @param listener The listener's address.
  * @returns The counts.
@@ -97,6 +98,8 @@ export function countConnections(listener: ListenerAddress): ConnectionCounts {
   const view = new DataView(info.buffer);
   const length = new Uint32Array(1);
   const lengthBytes = new Uint8Array(length.buffer);
+  const unread = new Int32Array(1);
+  const unreadBytes = new Uint8Array(unread.buffer);
   for (const fd of listOpenFds()) {
     if (fd < 3 || !readFdLink(fd)?.startsWith("socket:")) continue;
     const local = localAddress(fd);
@@ -112,8 +115,12 @@ export function countConnections(listener: ListenerAddress): ConnectionCounts {
     const segsOut = view.getUint32(TCP_INFO.tcpi_data_segs_out, true);
     const sinceSent = view.getUint32(TCP_INFO.tcpi_last_data_sent, true);
     const sinceReceived = view.getUint32(TCP_INFO.tcpi_last_data_recv, true);
+    unread[0] = 0;
+    c.ioctl(fd, BigInt(LINUX.FIONREAD), unreadBytes);
     if (segsIn === 0) counts.silent++;
-    else if (segsOut === 0 || sinceReceived < sinceSent) counts.busy++;
+    else if (
+      segsOut === 0 || sinceReceived < sinceSent || unread[0]! > 0
+    ) counts.busy++;
     else counts.idle++;
   }
   return counts;
