@@ -89,9 +89,15 @@ function matches(listener: ListenerAddress, local: ListenerAddress): boolean {
  * (`FIONREAD`: a request the server has not read yet), `idle` otherwise.
  *
  * @param listener The listener's address.
+ * @param options `shutDownSilent`: also `shutdown(SHUT_RDWR)` the silent
+ * connections (a drain that reached its bound; Deno before 2.1 would wait
+ * for them forever).
  * @returns The counts.
  */
-export function countConnections(listener: ListenerAddress): ConnectionCounts {
+export function countConnections(
+  listener: ListenerAddress,
+  options: { shutDownSilent?: boolean } = {},
+): ConnectionCounts {
   const c = libc();
   const counts: ConnectionCounts = { silent: 0, busy: 0, idle: 0 };
   const info = new Uint8Array(TCP_INFO.size);
@@ -117,8 +123,13 @@ export function countConnections(listener: ListenerAddress): ConnectionCounts {
     const sinceReceived = view.getUint32(TCP_INFO.tcpi_last_data_recv, true);
     unread[0] = 0;
     c.ioctl(fd, BigInt(LINUX.FIONREAD), unreadBytes);
-    if (segsIn === 0) counts.silent++;
-    else if (
+    if (segsIn === 0) {
+      counts.silent++;
+      // Checked just above: an accepted connection of this listener that
+      // never sent a byte. shutdown() ends it without closing the fd, which
+      // stays Deno's to close.
+      if (options.shutDownSilent) c.shutdown(fd, LINUX.SHUT_RDWR);
+    } else if (
       segsOut === 0 || sinceReceived < sinceSent || unread[0]! > 0
     ) counts.busy++;
     else counts.idle++;

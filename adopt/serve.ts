@@ -203,8 +203,11 @@ async function drain(
   const address = listener.address;
   if (address) {
     while (true) {
-      const { silent, busy } = countConnections(address);
-      if (silent + busy === 0 || performance.now() - start >= timeout) return;
+      const expired = performance.now() - start >= timeout;
+      const { silent, busy } = countConnections(address, {
+        shutDownSilent: expired,
+      });
+      if (silent + busy === 0 || expired) return;
       await delay(POLL_MS);
     }
   }

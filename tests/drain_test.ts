@@ -167,10 +167,14 @@ Deno.test("adoptServe() shutdown() closes idle keep-alive connections without wa
     await idle.write(encoder.encode(REQUEST));
     assertMatch(await readResponse(idle), /^HTTP\/1\.1 200 /);
     await delay(50);
+    let timer: number | undefined;
     const stopped = await Promise.race([
       server.shutdown().then(() => "stopped"),
-      delay(20_000).then(() => "still draining"),
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve("still draining"), 20_000);
+      }),
     ]);
+    clearTimeout(timer);
     assertEquals(stopped, "stopped");
     // The server closed the idle connection.
     assertEquals(await readAll(idle), "");
