@@ -5,7 +5,7 @@
  */
 import { ListenFds } from "../mod.ts";
 import { parseListenEnv } from "../env.ts";
-import { libc } from "../ffi.ts";
+import { libc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
 
 const COUNT = 16;

@@ -56,48 +56,62 @@ interface Server {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts `systemd-socket-activate` on `port` with the handoff server of
+ * `kind`, and waits until it listens (the server starts on the first
+ * connection).
+ */
+async function activate(
+  port: number,
+  kind: string,
+): Promise<
+  { child: Deno.ChildProcess; reader: ReadableStreamDefaultReader<Uint8Array> }
+> {
+  const child = new Deno.Command(ACTIVATE, {
+    args: [
+      "-l",
+      `127.0.0.1:${port}`,
+      "-E",
+      "DENO_DIR",
+      "--",
+      DENO,
+      "run",
+      "-A",
+      "--no-lock",
+      SERVER,
+      kind,
+    ],
+    stdout: "null",
+    stderr: "piped",
+    env: {
+      DENO_DIR: Deno.env.get("DENO_DIR") ??
+        `${Deno.env.get("HOME")}/.cache/deno`,
+    },
+  }).spawn();
+  const reader = child.stderr.getReader();
+  let text = "";
+  while (!text.includes("Listening on")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`launcher failed: ${text}`);
+    text += new TextDecoder().decode(value);
+  }
+  return { child, reader };
+}
+
 async function start(kind: string): Promise<Server> {
   const port = freePort();
-  const native = kind.startsWith("native");
-  const command = native
-    ? new Deno.Command(DENO, {
+  let child: Deno.ChildProcess;
+  if (kind.startsWith("native")) {
+    child = new Deno.Command(DENO, {
       args: ["run", "-A", "--no-lock", SERVER, kind, String(port)],
       stdout: "null",
       stderr: "null",
-    })
-    : new Deno.Command(ACTIVATE, {
-      args: [
-        "-l",
-        `127.0.0.1:${port}`,
-        "-E",
-        "DENO_DIR",
-        "--",
-        DENO,
-        "run",
-        "-A",
-        "--no-lock",
-        SERVER,
-        kind,
-      ],
-      stdout: "null",
-      stderr: "piped",
-      env: {
-        DENO_DIR: Deno.env.get("DENO_DIR") ??
-          `${Deno.env.get("HOME")}/.cache/deno`,
-      },
-    });
-  const child = command.spawn();
-  if (!native) {
-    // Wait for the launcher to bind before anything connects.
-    const reader = child.stderr.getReader();
-    let text = "";
-    while (!text.includes("Listening on")) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`launcher failed: ${text}`);
-      text += new TextDecoder().decode(value);
-    }
+    }).spawn();
+  } else {
+    const activated = await activate(port, kind);
+    child = activated.child;
     void (async () => {
-      while (!(await reader.read()).done) { /* drain */ }
+      while (!(await activated.reader.read()).done) { /* drain */ }
     })();
   }
   await firstResponse(port, 10_000);
@@ -181,34 +195,7 @@ function median(values: number[]): number {
 /** exec → first response of a fresh activation of `ListenFds.serve()`. */
 async function activationLatency(): Promise<number> {
   const port = freePort();
-  const child = new Deno.Command(ACTIVATE, {
-    args: [
-      "-l",
-      `127.0.0.1:${port}`,
-      "-E",
-      "DENO_DIR",
-      "--",
-      DENO,
-      "run",
-      "-A",
-      "--no-lock",
-      SERVER,
-      "serve-adopt",
-    ],
-    stdout: "null",
-    stderr: "piped",
-    env: {
-      DENO_DIR: Deno.env.get("DENO_DIR") ??
-        `${Deno.env.get("HOME")}/.cache/deno`,
-    },
-  }).spawn();
-  const reader = child.stderr.getReader();
-  let text = "";
-  while (!text.includes("Listening on")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(text);
-    text += new TextDecoder().decode(value);
-  }
+  const { child, reader } = await activate(port, "serve-adopt");
   const t0 = performance.now();
   await firstResponse(port, 10_000); // the first connection triggers the exec
   const elapsed = performance.now() - t0;

@@ -19,7 +19,7 @@
  */
 
 import { denoService, Harness } from "../tests/support/systemd.ts";
-import { freePort } from "../tests/support/helpers.ts";
+import { freePort, waitFor } from "../tests/support/helpers.ts";
 
 /** Options of {@linkcode runRestartDemo}. */
 export interface RestartDemoOptions {
@@ -31,6 +31,12 @@ export interface RestartDemoOptions {
   workers?: number;
   /** Pause between restarts, in milliseconds. @default {400} */
   pause?: number;
+  /**
+   * Instead of pausing, wait before the first restart and after each one
+   * until the newest process answered this many requests (tests use this:
+   * every phase has load, however slow the machine).
+   */
+  requestsPerPhase?: number;
   /**
    * The service's `drainTimeout` (native path); `0` measures `Deno.serve`'s
    * shutdown without draining. @default {1000}
@@ -176,15 +182,30 @@ export async function runRestartDemo(
     }
   });
   const durations: number[] = [];
+  const perPhase = options.requestsPerPhase;
+  const phase = async (processes: number): Promise<void> => {
+    if (perPhase === undefined) {
+      await new Promise((resolve) => setTimeout(resolve, options.pause ?? 400));
+      return;
+    }
+    // servedBy keeps insertion order: the newest process comes last.
+    const newest = (): number =>
+      servedBy.size === processes ? [...servedBy.values()].at(-1)! : 0;
+    await waitFor(() => newest() >= perPhase, {
+      what: `process ${processes} to answer ${perPhase} requests`,
+      timeout: 30_000,
+      progress: () => `${servedBy.size}/${newest()}`,
+    });
+  };
   try {
-    await new Promise((resolve) => setTimeout(resolve, options.pause ?? 400));
+    await phase(1);
     for (let i = 0; i < restarts; i++) {
       const t = performance.now();
       restarting = true;
       await h.ctl("restart", "demo.service");
       restarting = false;
       durations.push(performance.now() - t);
-      await new Promise((resolve) => setTimeout(resolve, options.pause ?? 400));
+      await phase(i + 2);
     }
   } finally {
     stop = true;

@@ -16,13 +16,13 @@
  *
  * @module
  */
+import { ListenFds } from "../mod.ts";
 import {
   handleShutdown,
   handleUpgrades,
-  ListenFds,
   notifyReady,
   Upgrader,
-} from "../mod.ts";
+} from "../notify.ts";
 
 const fds = ListenFds.fromEnv();
 // Before serve() takes the socket: the upgrader keeps its own copy.

@@ -10,24 +10,29 @@ import {
   assert,
   assertEquals,
   assertFalse,
-  assertGreater,
+  assertGreaterOrEqual,
   assertInstanceOf,
   assertMatch,
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import { ListenFdsError } from "../errors.ts";
-import { bindLibc, libc } from "../ffi.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { bindLibc, libc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
-import { inspectFd, isFdOpen } from "../fd_info.ts";
-import { encodeInetSockaddr, encodeUnixSockaddr } from "../sockaddr.ts";
-import { adoptListener } from "../adopt/listener.ts";
-import { adoptServe } from "../adopt/serve.ts";
-import { adoptDatagram } from "../adopt/datagram.ts";
-import { adoptFile } from "../adopt/file.ts";
+import { inspectFd, isFdOpen } from "../_fd_info.ts";
+import { encodeInetSockaddr, encodeUnixSockaddr } from "../_sockaddr.ts";
+import { adoptListener } from "../_adopt/listener.ts";
+import { adoptServe } from "../_adopt/serve.ts";
+import { adoptDatagram } from "../_adopt/datagram.ts";
+import { adoptFile } from "../_adopt/file.ts";
 import { leaveStaleRegistration } from "./support/stale_epoll.ts";
-import { nodeFdSupported } from "../adopt/placeholder.ts";
-import { listOpenFds, parseEpollTargets, readProcFile } from "../adopt/proc.ts";
+import { nodeFdSupported } from "../_adopt/policy.ts";
+import {
+  listOpenFds,
+  parseEpollTargets,
+  readProcFile,
+} from "../_adopt/proc.ts";
+import { acceptQueueLength, waitFor } from "./support/helpers.ts";
 
 // Load libc before any test: Deno 2.0.6's sanitizer counts the library as a
 // resource leaked by the first test that happens to open it.
@@ -196,8 +201,8 @@ Deno.test("adoptListener() falls back to node:net when the takeover cannot be ve
   } finally {
     listener.close();
   }
-  // node closes the fd asynchronously
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // node:net closes the fd asynchronously.
+  await waitFor(() => !isFdOpen(fd), { what: `node:net to close fd ${fd}` });
 });
 
 Deno.test("adoptServe() serves HTTPS with cert and key on an adopted socket", async () => {
@@ -393,10 +398,6 @@ Deno.test("adoptFile() hands a read-only regular file to Deno", async () => {
   }
 });
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** A second fd for a listening socket, as the service manager keeps one. */
 function duplicate(fd: number): number {
   const copy = libc().fcntl(fd, LINUX.F_DUPFD_CLOEXEC, 0);
@@ -442,9 +443,11 @@ Deno.test("adoptServe() shutdown() answers the connections it accepted and leave
     // Accepted by the first server, but their requests come only once
     // shutdown() began: Deno.serve alone closes such connections unanswered.
     const early = await Promise.all(Array.from({ length: 8 }, connect));
-    await delay(100);
+    await waitFor(() => acceptQueueLength(port) === 0, {
+      what: "the first server to accept 8 connections",
+    });
+    // Draining begins synchronously: what is sent now comes after it.
     const stopping = first.shutdown();
-    await delay(20);
     const earlyReplies = early.map((conn) => exchange(conn, false));
     // Made while it drains: they wait in the backlog of the shared socket.
     const late = await Promise.all(Array.from({ length: 8 }, connect));
@@ -476,12 +479,14 @@ Deno.test("adoptServe() shutdown() answers the connections it accepted and leave
 });
 
 Deno.test("adoptServe() servers replacing each other on one socket under load lose no request", async () => {
+  const PER_SERVER = 25;
   const fd = libcSocket("inet", "stream");
   libc().listen(fd, 1024);
   const { port } = inspectFd(fd).socket!.address as Deno.NetAddr;
   const servedBy = new Map<string, number>();
   const failures: string[] = [];
   let stop = false;
+  // 4 clients in a loop, one request per connection.
   const workers = Array.from({ length: 4 }, async () => {
     while (!stop) {
       try {
@@ -506,15 +511,22 @@ Deno.test("adoptServe() servers replacing each other on one socket under load lo
         onListen: () => {},
         handler: () => new Response(String(i)),
       });
-      await delay(250);
+      await waitFor(() => (servedBy.get(String(i)) ?? 0) >= PER_SERVER, {
+        what: `server ${i} to answer ${PER_SERVER} requests`,
+        progress: () => servedBy.get(String(i)),
+      });
       if (i === 3) {
         // The socket closes with the last server: stop the clients first.
         stop = true;
         await Promise.all(workers);
       }
       await server.shutdown();
-      // The next instance starts a little later; meanwhile clients queue.
-      await delay(50);
+      // The next instance starts only once clients queue for it.
+      if (i < 3) {
+        await waitFor(() => acceptQueueLength(port)! > 0, {
+          what: "a client queued between two servers",
+        });
+      }
     }
   } finally {
     stop = true;
@@ -524,7 +536,9 @@ Deno.test("adoptServe() servers replacing each other on one socket under load lo
   }
   assertEquals(failures.length, 0, failures.slice(0, 3).join("\n"));
   assertEquals([...servedBy.keys()].sort(), ["0", "1", "2", "3"]);
-  for (const count of servedBy.values()) assertGreater(count, 10);
+  for (const count of servedBy.values()) {
+    assertGreaterOrEqual(count, PER_SERVER);
+  }
 });
 
 Deno.test("adoptServe() drains when its signal is aborted", async () => {
@@ -540,9 +554,11 @@ Deno.test("adoptServe() drains when its signal is aborted", async () => {
   });
   try {
     const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    await delay(100);
+    await waitFor(() => acceptQueueLength(port) === 0, {
+      what: "the server to accept the connection",
+    });
+    // Draining begins synchronously: the request comes after it.
     controller.abort();
-    await delay(20);
     const reply = await exchange(conn, false);
     assert(reply.endsWith("\r\n\r\nanswered"), reply);
     await server.finished;

@@ -8,12 +8,12 @@
  */
 
 import { assert, assertEquals, assertMatch } from "@std/assert";
-import { bindLibc, libc } from "../ffi.ts";
+import { bindLibc, libc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
-import { inspectFd, isFdOpen } from "../fd_info.ts";
-import { encodeInetSockaddr } from "../sockaddr.ts";
-import { adoptServe } from "../adopt/serve.ts";
-import { countConnections, listenerAddress } from "../adopt/_connections.ts";
+import { inspectFd, isFdOpen } from "../_fd_info.ts";
+import { encodeInetSockaddr } from "../_sockaddr.ts";
+import { adoptServe } from "../_adopt/serve.ts";
+import { countConnections, listenerAddress } from "../_adopt/_connections.ts";
 
 bindLibc();
 
@@ -167,7 +167,7 @@ Deno.test("adoptServe() shutdown() closes idle keep-alive connections without wa
     await idle.write(encoder.encode(REQUEST));
     assertMatch(await readResponse(idle), /^HTTP\/1\.1 200 /);
     await delay(50);
-    let timer: number | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const stopped = await Promise.race([
       server.shutdown().then(() => "stopped"),
       new Promise((resolve) => {

@@ -2,14 +2,14 @@ import { assertEquals, assertInstanceOf, assertThrows } from "@std/assert";
 import {
   LISTEN_FDS_MAX,
   LISTEN_VARIABLES,
-  ListenFdsError,
   parseListenEnv,
   parseListenFdNames,
   parseListenFdRange,
   parseListenPid,
   parseListenPidfdId,
-} from "../env.ts";
-import type { ListenFdsErrorCode } from "../env.ts";
+} from "../_env.ts";
+import { ListenFdsError } from "../_errors.ts";
+import type { ListenFdsErrorCode } from "../_errors.ts";
 
 function rejects(
   env: Record<string, string>,

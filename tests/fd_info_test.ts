@@ -1,7 +1,7 @@
 import { assertEquals } from "@std/assert";
 import { join } from "@std/path";
-import { inspectFd } from "../mod.ts";
-import { bindLibc, cString, libc } from "../ffi.ts";
+import { inspectFd } from "../_fd_info.ts";
+import { bindLibc, cString, libc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
 import { DENO, ROOT } from "./support/helpers.ts";
 

@@ -5,17 +5,17 @@ import {
   assertObjectMatch,
   assertThrows,
 } from "@std/assert";
-import { ListenFdsError } from "../errors.ts";
-import { inspectFd, statFd } from "../fd_info.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { inspectFd, statFd } from "../_fd_info.ts";
 import {
   closeFd,
   createMemfd,
   readMemfd,
   removeStoredFds,
   storeFds,
-} from "../fd_store.ts";
+} from "../_notify/fd_store.ts";
 import { NotifyReceiver } from "./support/notify_receiver.ts";
-import { bindLibc } from "../ffi.ts";
+import { bindLibc } from "../_ffi.ts";
 
 // Bound before any test: Deno 2.0.6's sanitizer counts a library opened
 // inside a test as leaked.

@@ -5,7 +5,7 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import { ListenFdsError } from "../errors.ts";
+import { ListenFdsError } from "../_errors.ts";
 import { join } from "@std/path";
 import {
   bindLibc,
@@ -15,9 +15,9 @@ import {
   LIBC_PATH_VARIABLE,
   libcCandidates,
   syscallError,
-} from "../ffi.ts";
+} from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
-import { DENO, requirePeer, ROOT } from "./support/helpers.ts";
+import { closedFd, DENO, requirePeer, ROOT } from "./support/helpers.ts";
 
 // Bound once for the whole file: the library stays open by design, which the
 // resource sanitizer of some Deno versions would report inside a test.
@@ -42,7 +42,7 @@ async function run(
   return new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
 }
 
-const FFI = `import(${JSON.stringify(join(ROOT, "ffi.ts"))})`;
+const FFI = `import(${JSON.stringify(join(ROOT, "_ffi.ts"))})`;
 
 Deno.test("libcCandidates() loads glibc on Linux x86_64 and aarch64", () => {
   assertEquals(libcCandidates({ os: "linux", arch: "x86_64" }), ["libc.so.6"]);
@@ -154,15 +154,16 @@ Deno.test("findLibc() reports LIBC_UNAVAILABLE when no candidate loads", () => {
 
 Deno.test("syscallError() reads errno and names it", () => {
   const c = libc();
-  assertEquals(c.fcntl(654, LINUX.F_GETFD, 0), -1);
-  const error = syscallError("Cannot check fd 654", "fcntl", 654);
+  const fd = closedFd();
+  assertEquals(c.fcntl(fd, LINUX.F_GETFD, 0), -1);
+  const error = syscallError(`Cannot check fd ${fd}`, "fcntl", fd);
   assertEquals(error.code, "SYSCALL_FAILED");
   assertEquals(error.errno, 9);
   assertEquals(error.syscall, "fcntl");
-  assertEquals(error.fd, 654);
+  assertEquals(error.fd, fd);
   assertEquals(
     error.message,
-    "Cannot check fd 654: fcntl failed with EBADF (Bad file descriptor)",
+    `Cannot check fd ${fd}: fcntl failed with EBADF (Bad file descriptor)`,
   );
 });
 

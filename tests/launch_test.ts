@@ -19,7 +19,7 @@ import {
   reportedPort,
   startLauncher,
 } from "./fixtures/services/launcher_harness.ts";
-import { bindLibc, cString, libc } from "../ffi.ts";
+import { bindLibc, cString, libc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
 import { launch } from "../launch.ts";
 import type { LaunchedSocket } from "../launch.ts";

@@ -7,7 +7,7 @@
  */
 
 import { assert, assertEquals } from "@std/assert";
-import { bindLibc, cString, libc } from "../ffi.ts";
+import { bindLibc, cString, libc } from "../_ffi.ts";
 import {
   buildMsghdr,
   cmsgSpace,
@@ -27,9 +27,9 @@ import {
   STATX,
   TIMESPEC,
 } from "../_linux.ts";
-import { encodeUnixSockaddr } from "../sockaddr.ts";
-import { ownPidfdId, statFd } from "../fd_info.ts";
-import { readEpollTargets } from "../adopt/proc.ts";
+import { encodeUnixSockaddr } from "../_sockaddr.ts";
+import { ownPidfdId, statFd } from "../_fd_info.ts";
+import { readEpollTargets } from "../_adopt/proc.ts";
 import { NotifyReceiver } from "./support/notify_receiver.ts";
 
 bindLibc();

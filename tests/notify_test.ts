@@ -7,8 +7,8 @@ import {
   assertThrows,
 } from "@std/assert";
 import { join } from "@std/path";
-import { ListenFdsError } from "../errors.ts";
-import { bindLibc } from "../ffi.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { bindLibc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
 import {
   monotonicMicroseconds,
@@ -22,7 +22,7 @@ import {
   notifyStatus,
   notifyStopping,
   parseNotifySocket,
-} from "../notify.ts";
+} from "../_notify/notify.ts";
 import { NotifyReceiver } from "./support/notify_receiver.ts";
 import { openFds } from "./support/helpers.ts";
 
@@ -158,8 +158,8 @@ Deno.test(
 Deno.test(
   "notify() passes fds with SCM_RIGHTS: same count, same inodes (N9)",
   withReceiver(async (receiver) => {
-    const { statFd } = await import("../fd_info.ts");
-    const { createMemfd, closeFd } = await import("../fd_store.ts");
+    const { statFd } = await import("../_fd_info.ts");
+    const { createMemfd, closeFd } = await import("../_notify/fd_store.ts");
     const mine = [createMemfd("a", "1"), createMemfd("b", "2")];
     const received: number[] = [];
     try {
@@ -185,7 +185,7 @@ Deno.test(
 Deno.test(
   "notify() sends 253 fds but rejects 254 with E2BIG before sending",
   withReceiver(async (receiver) => {
-    const { createMemfd, closeFd } = await import("../fd_store.ts");
+    const { createMemfd, closeFd } = await import("../_notify/fd_store.ts");
     const fd = createMemfd("many");
     const env = { NOTIFY_SOCKET: receiver.address };
     const received: number[] = [];

@@ -15,10 +15,10 @@ import {
   assertRejects,
   assertThrows,
 } from "@std/assert";
-import { bindLibc } from "../ffi.ts";
-import { ListenFdsError } from "../errors.ts";
-import { monotonicMicroseconds } from "../notify.ts";
-import { errnoOf, handleReload } from "../reload.ts";
+import { bindLibc } from "../_ffi.ts";
+import { ListenFdsError } from "../_errors.ts";
+import { monotonicMicroseconds } from "../_notify/notify.ts";
+import { errnoOf, handleReload } from "../_notify/reload.ts";
 import { NotifyReceiver } from "./support/notify_receiver.ts";
 
 bindLibc();

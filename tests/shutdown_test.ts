@@ -7,9 +7,11 @@ import {
 } from "@std/assert";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ListenFdsError } from "../errors.ts";
-import { handleShutdown } from "../shutdown.ts";
+import { FakeTime } from "@std/testing/time";
+import { ListenFdsError } from "../_errors.ts";
+import { handleShutdown } from "../_notify/shutdown.ts";
 import { NotifyReceiver } from "./support/notify_receiver.ts";
+import { waitFor } from "./support/helpers.ts";
 
 function receiver(): NotifyReceiver {
   return NotifyReceiver.bind(`@listen-fds-shutdown-${crypto.randomUUID()}`);
@@ -45,6 +47,7 @@ Deno.test("handleShutdown() on SIGTERM sends STOPPING=1, waits for shutdown() an
 });
 
 Deno.test("handleShutdown() gives up after the timeout", async () => {
+  using time = new FakeTime();
   const server = { shutdown: () => new Promise<void>(() => {}) };
   using handler = handleShutdown(server, {
     exit: false,
@@ -52,13 +55,19 @@ Deno.test("handleShutdown() gives up after the timeout", async () => {
     notify: false,
     timeout: 50,
   });
-  assertEquals(await handler.shutdown(), "timeout");
+  let outcome: string | undefined;
+  const done = handler.shutdown().then((o) => outcome = o);
+  await time.tickAsync(49);
+  assertEquals(outcome, undefined);
+  await time.tickAsync(1);
+  await done;
+  assertEquals(outcome, "timeout");
 });
 
 Deno.test("handleShutdown() closes a node:http server and lets the in-flight request finish", async () => {
-  let respond = (): void => {};
+  const inFlight = Promise.withResolvers<() => void>();
   const server = createServer((_req, res) => {
-    respond = () => res.end("done");
+    inFlight.resolve(() => res.end("done"));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -69,21 +78,17 @@ Deno.test("handleShutdown() closes a node:http server and lets the in-flight req
     timeout: 5000,
   });
   const response = fetch(`http://127.0.0.1:${port}/`);
-  while (true) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    if (respond.name === "respond") break;
-  }
+  const respond = await inFlight.promise;
   const outcome = handler.shutdown();
   // New connections are refused while the in-flight one finishes.
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  let refused = false;
-  try {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    conn.close();
-  } catch {
-    refused = true;
-  }
-  assertEquals(refused, true);
+  await waitFor(async () => {
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+      return false;
+    } catch {
+      return true;
+    }
+  }, { what: "new connections to be refused" });
   respond();
   assertEquals(await (await response).text(), "done");
   assertEquals(await outcome, "graceful");
@@ -106,7 +111,7 @@ Deno.test("handleShutdown() stops a Deno.serve() server with shutdown()", async 
 Deno.test("handleShutdown() exits the process: 0 when graceful", async () => {
   const script = `
     import { handleShutdown } from ${
-    JSON.stringify(new URL("../shutdown.ts", import.meta.url).href)
+    JSON.stringify(new URL("../_notify/shutdown.ts", import.meta.url).href)
   };
     const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen(): void {} }, () => new Response("ok"));
     handleShutdown(server, { onShutdown: (o) => console.log("outcome", o) });
@@ -172,7 +177,7 @@ function drainingChild(options: string): {
 } {
   const script = `
     import { handleShutdown } from ${
-    JSON.stringify(new URL("../shutdown.ts", import.meta.url).href)
+    JSON.stringify(new URL("../_notify/shutdown.ts", import.meta.url).href)
   };
     let release;
     const released = new Promise((resolve) => release = resolve);
@@ -249,7 +254,7 @@ Deno.test("handleShutdown() with repeatedSignal: exit ends the drain on a second
 Deno.test("handleShutdown() exits 1 when a server fails to stop", async () => {
   const script = `
     import { handleShutdown } from ${
-    JSON.stringify(new URL("../shutdown.ts", import.meta.url).href)
+    JSON.stringify(new URL("../_notify/shutdown.ts", import.meta.url).href)
   };
     handleShutdown({ shutdown: () => Promise.reject(new Error("x")) }, {
       notify: false,

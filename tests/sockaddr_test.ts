@@ -1,12 +1,12 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { ListenFdsError } from "../errors.ts";
+import { ListenFdsError } from "../_errors.ts";
 import {
   decodeSockaddr,
   encodeInetSockaddr,
   encodeUnixSockaddr,
   parseIpv4,
   parseIpv6,
-} from "../sockaddr.ts";
+} from "../_sockaddr.ts";
 
 function roundTrip(hostname: string, port: number): unknown {
   const bytes = encodeInetSockaddr(hostname, port);

@@ -16,12 +16,12 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { join } from "@std/path";
-import { bindLibc, libc } from "../ffi.ts";
+import { bindLibc, libc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
-import { encodeInetSockaddr } from "../sockaddr.ts";
-import { inspectFd } from "../fd_info.ts";
-import { sendSignal, SIGNALS, spawnChild } from "../launcher/spawn.ts";
-import { Upgrader } from "../upgrade.ts";
+import { encodeInetSockaddr } from "../_sockaddr.ts";
+import { inspectFd } from "../_fd_info.ts";
+import { sendSignal, SIGNALS, spawnChild } from "../_launcher/spawn.ts";
+import { Upgrader } from "../_notify/upgrade.ts";
 import { DENO, ROOT, waitFor } from "./support/helpers.ts";
 import { NotifyReceiver } from "./support/notify_receiver.ts";
 

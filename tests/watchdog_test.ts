@@ -1,18 +1,14 @@
 import {
+  assert,
   assertEquals,
   assertFalse,
-  assertGreaterOrEqual,
   assertInstanceOf,
   assertObjectMatch,
   assertThrows,
 } from "@std/assert";
-import { ListenFdsError } from "../errors.ts";
-import {
-  notifyWatchdog,
-  startWatchdog,
-  triggerWatchdog,
-  watchdogInterval,
-} from "../watchdog.ts";
+import { FakeTime } from "@std/testing/time";
+import { ListenFdsError } from "../_errors.ts";
+import { startWatchdog, watchdogInterval } from "../_notify/watchdog.ts";
 import { NotifyReceiver } from "./support/notify_receiver.ts";
 
 function errorOf(fn: () => unknown): ListenFdsError {
@@ -149,45 +145,35 @@ Deno.test("watchdogInterval() with unsetEnvironment removes both variables, also
   }
 });
 
-Deno.test("notifyWatchdog() and triggerWatchdog() send WATCHDOG=1 and WATCHDOG=trigger", async () => {
+Deno.test("startWatchdog() pings at once and every half interval until stopped", () => {
   using r = receiver();
-  const env = { NOTIFY_SOCKET: r.address };
-  notifyWatchdog({ env });
-  triggerWatchdog({ env });
-  assertEquals((await r.receive()).text, "WATCHDOG=1");
-  assertEquals((await r.receive()).text, "WATCHDOG=trigger");
-});
-
-Deno.test("startWatchdog() pings at once and every half interval until stopped", async () => {
-  using r = receiver();
+  using time = new FakeTime();
+  const texts = (): string[] => r.drain().map((d) => d.text);
   const watchdog = startWatchdog({
     env: { NOTIFY_SOCKET: r.address, WATCHDOG_USEC: "100000" },
   });
-  try {
-    assertEquals(watchdog.interval, 100);
-    assertEquals(watchdog.running, true);
-    assertEquals((await r.receive(1000)).text, "WATCHDOG=1");
-    const pings: string[] = [];
-    const until = Date.now() + 400;
-    while (Date.now() < until) {
-      pings.push(...r.drain().map((d) => d.text));
-      await sleep(10);
-    }
-    // Every 50 ms over 400 ms: about 8; a loaded machine may be late.
-    assertGreaterOrEqual(pings.length, 3);
-    assertEquals(new Set(pings), new Set(["WATCHDOG=1"]));
-  } finally {
-    watchdog.stop();
-  }
+  assertEquals(watchdog.interval, 100);
+  assertEquals(watchdog.running, true);
+  assertEquals(texts(), ["WATCHDOG=1"]); // at once
+  time.tick(49);
+  assertEquals(texts(), []);
+  time.tick(1);
+  assertEquals(texts(), ["WATCHDOG=1"]); // 50 ms: half the interval
+  time.tick(50);
+  assertEquals(texts(), ["WATCHDOG=1"]);
+  time.tick(500);
+  assertEquals(texts().length, 10);
+  watchdog.stop();
   assertFalse(watchdog.running);
-  r.drain();
-  await sleep(150);
-  assertEquals(r.drain().length, 0);
+  time.tick(1000);
+  assertEquals(texts(), []);
   watchdog.stop(); // idempotent
+  assertFalse(watchdog.running);
 });
 
-Deno.test("startWatchdog() does nothing when the watchdog is off", async () => {
+Deno.test("startWatchdog() does nothing when the watchdog is off", () => {
   using r = receiver();
+  using time = new FakeTime();
   for (
     const env of [
       { NOTIFY_SOCKET: r.address },
@@ -195,23 +181,29 @@ Deno.test("startWatchdog() does nothing when the watchdog is off", async () => {
       { WATCHDOG_USEC: "100000" },
     ]
   ) {
-    using watchdog = startWatchdog({ env });
+    const watchdog = startWatchdog({ env });
     assertFalse(watchdog.running);
+    time.tick(1000);
+    watchdog.stop();
   }
-  await sleep(120);
   assertEquals(r.drain().length, 0);
 });
 
-Deno.test("startWatchdog() takes an explicit interval and rejects a bad one", async () => {
+Deno.test("startWatchdog() takes an explicit interval and rejects a bad one", () => {
   using r = receiver();
+  using time = new FakeTime();
   {
     using watchdog = startWatchdog({
       env: { NOTIFY_SOCKET: r.address },
       interval: 60,
     });
     assertEquals(watchdog.interval, 60);
-    await r.receive(1000);
+    time.tick(30);
+    assertEquals(r.drain().map((d) => d.text), ["WATCHDOG=1", "WATCHDOG=1"]);
   }
+  // Disposing stopped it.
+  time.tick(300);
+  assertEquals(r.drain().length, 0);
   for (const interval of [0, -1, NaN, Infinity]) {
     assertEquals(
       errorOf(() => startWatchdog({ env: {}, interval })).code,
@@ -220,7 +212,8 @@ Deno.test("startWatchdog() takes an explicit interval and rejects a bad one", as
   }
 });
 
-Deno.test("startWatchdog() reports failed pings to onError and keeps trying", async () => {
+Deno.test("startWatchdog() reports failed pings to onError and keeps trying", () => {
+  using time = new FakeTime();
   const errors: unknown[] = [];
   const watchdog = startWatchdog({
     env: { NOTIFY_SOCKET: "/nonexistent/notify.sock" },
@@ -228,30 +221,64 @@ Deno.test("startWatchdog() reports failed pings to onError and keeps trying", as
     onError: (error) => errors.push(error),
   });
   try {
-    await sleep(150);
+    assertEquals(errors.length, 1); // the first ping, at once
+    time.tick(100); // and one every 20 ms
+    assertEquals(errors.length, 6);
   } finally {
     watchdog.stop();
   }
-  assertGreaterOrEqual(errors.length, 2);
-  assertInstanceOf(errors[0], ListenFdsError);
-  assertEquals((errors[0] as ListenFdsError).code, "NOTIFY_FAILED");
+  for (const error of errors) {
+    assertInstanceOf(error, ListenFdsError);
+    assertEquals(error.code, "NOTIFY_FAILED");
+  }
 });
 
 Deno.test("startWatchdog() does not keep the process alive", async () => {
+  // A child starts a watchdog pinging every 5 ms, works on a ref'd timer for
+  // a while, says DONE and has nothing left to do but the watchdog. With an
+  // unref'd timer it exits; a ref'd one would keep it pinging forever, which
+  // the 20 pings counted after DONE detect without a clock.
+  using r = receiver();
   const script = `
     import { startWatchdog } from ${
-    JSON.stringify(new URL("../watchdog.ts", import.meta.url).href)
+    JSON.stringify(new URL("../_notify/watchdog.ts", import.meta.url).href)
   };
-    startWatchdog({ env: { NOTIFY_SOCKET: "@x-${crypto.randomUUID()}" }, interval: 50, onError() {} });
+    import { notify } from ${
+    JSON.stringify(new URL("../notify.ts", import.meta.url).href)
+  };
+    const env = { NOTIFY_SOCKET: ${JSON.stringify(r.address)} };
+    const watchdog = startWatchdog({ env, interval: 10 });
+    globalThis.addEventListener("unload", () => {
+      console.log(JSON.stringify({ runningAtExit: watchdog.running }));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    notify("DONE=1", { env });
   `;
-  const start = Date.now();
-  const output = await new Deno.Command(Deno.execPath(), {
+  const child = new Deno.Command(Deno.execPath(), {
     args: ["eval", "--no-lock", script],
     stdout: "piped",
     stderr: "piped",
-  }).output();
-  assertEquals(new TextDecoder().decode(output.stderr), "");
-  assertEquals(output.code, 0);
-  // It exited on its own instead of pinging forever (generous bound).
-  assertEquals(Date.now() - start < 20_000, true);
+  }).spawn();
+  let exited = false;
+  const output = child.output().finally(() => exited = true);
+  let done = false;
+  let pingsAfterDone = 0;
+  while (!exited && pingsAfterDone < 20) {
+    for (const { text } of r.drain()) {
+      if (text === "DONE=1") done = true;
+      else if (done && text === "WATCHDOG=1") pingsAfterDone++;
+    }
+    await sleep(5);
+  }
+  if (!exited) child.kill("SIGKILL");
+  const { code, stdout, stderr } = await output;
+  assert(
+    exited && pingsAfterDone < 20,
+    `The child kept running and pinging after its work was done: the watchdog timer keeps the process alive (${pingsAfterDone} pings after DONE)`,
+  );
+  assertEquals(new TextDecoder().decode(stderr), "");
+  assertEquals(code, 0);
+  assertEquals(JSON.parse(new TextDecoder().decode(stdout)), {
+    runningAtExit: true,
+  });
 });

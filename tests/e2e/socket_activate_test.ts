@@ -9,19 +9,19 @@
 import {
   assert,
   assertEquals,
-  assertGreaterOrEqual,
   assertMatch,
   assertStringIncludes,
 } from "@std/assert";
 import { join } from "@std/path";
 import { freePort, requirePeer } from "../support/helpers.ts";
+import { nodeFdSupported } from "../../_adopt/policy.ts";
 import {
   activate,
   type Activation,
   DENO_2_0_6,
   exchange,
+  httpLoad,
   waitListening,
-  wrk,
 } from "../support/activate.ts";
 
 async function getJson(
@@ -120,16 +120,21 @@ Deno.test("ListenFds.serve() serves HTTP on an activated IPv6 socket", async () 
 Deno.test("ListenFds.serve() serves HTTP on an activated Unix socket and removes the placeholder", async () => {
   const dir = await Deno.makeTempDir({ prefix: "adopt-e2e-" });
   const path = join(dir, "http.sock");
+  // The service's own temporary directory, where placeholders are made.
+  const tmp = join(dir, "tmp");
+  await Deno.mkdir(tmp);
   try {
-    const before = placeholderDirs();
-    const activation = await activate(["-l", path], ["serve", "adopt"]);
+    const activation = await activate(
+      ["-l", path, "-E", `TMPDIR=${tmp}`],
+      ["serve", "adopt"],
+    );
     const response = await getJson({ transport: "unix", path }, "/");
     const body = response.body as Record<string, string>;
     assertEquals(body.addr, `unix:${path}`);
     assertEquals(body.remote, `unix:${path}`);
     await getJson({ transport: "unix", path }, "/shutdown");
     await expectCleanExit(activation);
-    assertEquals(placeholderDirs().filter((d) => !before.includes(d)), []);
+    assertEquals(await Array.fromAsync(Deno.readDir(tmp), (e) => e.name), []);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -296,54 +301,81 @@ Deno.test("ListenFds.serve() activated without an fd of that name fails naming i
   probe.close();
 });
 
-Deno.test("ListenFds.serve() falls back to node:http when the takeover cannot be verified", async () => {
-  const port = freePort();
-  const activation = await activate(
-    ["-l", `127.0.0.1:${port}`],
-    ["serve", "auto", "--fail-verification"],
-  );
-  await serveRoundTrip(
-    { hostname: "127.0.0.1", port },
-    `tcp:127.0.0.1:${port}`,
-    activation,
-  );
-  // The takeover ran into the stale epoll entry and failed.
-  const stale = await activation.event("stale");
-  assertEquals(stale.fellBack, true, activation.stderr());
-});
+/**
+ * The node: path needs Deno 2.8.3 (`listen({ fd })`): run with an older Deno,
+ * these tests are left out, and "fails clearly on Deno 2.0.6 …" below checks
+ * what such a Deno does instead.
+ */
+const NODE_PATH = { ignore: !nodeFdSupported() };
 
-Deno.test("ListenFds.takeListener() uses node:net when asked to", async () => {
-  const port = freePort();
-  const activation = await activate(["-l", `127.0.0.1:${port}`], [
-    "listen",
-    "node",
-  ]);
-  const reply = await exchange({ hostname: "127.0.0.1", port }, "hello");
-  assertStringIncludes(
-    reply,
-    `hello tcp:127.0.0.1:${port} `,
-  );
-  await exchange({ hostname: "127.0.0.1", port }, "quit");
-  await expectCleanExit(activation);
-});
+Deno.test(
+  "ListenFds.serve() falls back to node:http when the takeover cannot be verified",
+  NODE_PATH,
+  async () => {
+    const port = freePort();
+    const activation = await activate(
+      ["-l", `127.0.0.1:${port}`],
+      ["serve", "auto", "--fail-verification"],
+    );
+    await serveRoundTrip(
+      { hostname: "127.0.0.1", port },
+      `tcp:127.0.0.1:${port}`,
+      activation,
+    );
+    // The takeover ran into the stale epoll entry and failed.
+    const stale = await activation.event("stale");
+    assertEquals(stale.fellBack, true, activation.stderr());
+  },
+);
 
-for (const via of ["adopt", "node"]) {
-  Deno.test(`ListenFds.serve() answers 10,000+ requests over 200 connections with no error (${via})`, async () => {
+Deno.test(
+  "ListenFds.takeListener() uses node:net when asked to",
+  NODE_PATH,
+  async () => {
     const port = freePort();
     const activation = await activate(["-l", `127.0.0.1:${port}`], [
-      "serve",
-      via,
+      "listen",
+      "node",
     ]);
-    await waitListening({ hostname: "127.0.0.1", port });
-    const result = await wrk(`http://127.0.0.1:${port}/`, {
-      connections: 200,
-      duration: "3s",
-    });
-    assertGreaterOrEqual(result.requests, 10_000, result.output);
-    assertEquals(result.errors, 0, result.output);
-    await getJson({ hostname: "127.0.0.1", port }, "/shutdown");
+    const reply = await exchange({ hostname: "127.0.0.1", port }, "hello");
+    assertStringIncludes(
+      reply,
+      `hello tcp:127.0.0.1:${port} `,
+    );
+    await exchange({ hostname: "127.0.0.1", port }, "quit");
     await expectCleanExit(activation);
-  });
+  },
+);
+
+for (const via of ["adopt", "node"]) {
+  Deno.test(
+    `ListenFds.serve() answers each of 5,000 requests from 200 concurrent clients right (${via})`,
+    {
+      ignore: via === "node" && NODE_PATH.ignore,
+    },
+    async () => {
+      const port = freePort();
+      const activation = await activate(["-l", `127.0.0.1:${port}`], [
+        "serve",
+        via,
+      ]);
+      await waitListening({ hostname: "127.0.0.1", port });
+      const { answered, errors } = await httpLoad(
+        `http://127.0.0.1:${port}/`,
+        { clients: 200, requestsPerClient: 25 },
+        (status, body) => {
+          assertEquals(status, 200, body);
+          const json = JSON.parse(body);
+          assertEquals(json.addr, `tcp:127.0.0.1:${port}`);
+          assertMatch(json.remote, /^tcp:127\.0\.0\.1:\d+$/);
+        },
+      );
+      assertEquals(errors.length, 0, errors.slice(0, 5).join("\n"));
+      assertEquals(answered, 5000);
+      await getJson({ hostname: "127.0.0.1", port }, "/shutdown");
+      await expectCleanExit(activation);
+    },
+  );
 }
 
 // ---- Deno 2.0.6, the oldest supported version (no node: fallback).
@@ -410,12 +442,6 @@ Deno.test("ListenFds.takeDatagram() and takeConn() work on Deno 2.0.6", async ()
 });
 
 // ---- helpers
-
-function placeholderDirs(): string[] {
-  return [...Deno.readDirSync("/tmp")].map((e) => e.name).filter((n) =>
-    n.startsWith("listen-fds-") && !n.startsWith("listen-fds-test")
-  );
-}
 
 async function waitClosed(address: Deno.ConnectOptions): Promise<void> {
   let refused = false;

@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { findSetpriv } from "../../launcher/spawn.ts";
+import { findSetpriv } from "../../_launcher/spawn.ts";
 import { requirePeer } from "../support/helpers.ts";
 
 Deno.test("findSetpriv() finds util-linux setpriv in PATH, or nothing", () => {

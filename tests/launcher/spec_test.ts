@@ -5,10 +5,10 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import { ListenFdsError } from "../../errors.ts";
-import { parseLaunchArgs, parseSocketSpec, USAGE } from "../../launch.ts";
-import { describeSocket } from "../../launcher/spec.ts";
-import type { InetSocketSpec } from "../../launcher/spec.ts";
+import { ListenFdsError } from "../../_errors.ts";
+import { parseLaunchArgs, USAGE } from "../../_launcher/args.ts";
+import { describeSocket, parseSocketSpec } from "../../_launcher/spec.ts";
+import type { InetSocketSpec } from "../../_launcher/spec.ts";
 
 function specError(spec: string, reason: string): void {
   const error = assertThrows(() => parseSocketSpec(spec), ListenFdsError);

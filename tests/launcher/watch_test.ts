@@ -10,8 +10,8 @@ import {
   reportedPort,
   startLauncher,
 } from "../fixtures/services/launcher_harness.ts";
-import { rankChangedPaths, watchPaths } from "../../launcher/watch.ts";
-import type { FsEventSource } from "../../launcher/watch.ts";
+import { rankChangedPaths, watchPaths } from "../../_launcher/watch.ts";
+import type { FsEventSource } from "../../_launcher/watch.ts";
 
 const HTTP = join(ROOT, "tests", "fixtures", "services", "launcher_http.ts");
 const WORKERS = 8;
@@ -99,7 +99,10 @@ for (const child of CHILDREN) {
       });
       for (let restart = 1; restart <= RESTARTS; restart++) {
         const target = ok + PER_PHASE;
-        await waitFor(() => ok >= target, { what: `${target} requests` });
+        await waitFor(() => ok >= target, {
+          what: `${target} requests`,
+          progress: () => ok,
+        });
         const children = servedBy.size;
         await Deno.writeTextFile(file, String(restart));
         await waitFor(() => servedBy.size > children, {
@@ -108,7 +111,10 @@ for (const child of CHILDREN) {
         });
       }
       const target = Math.max(MIN_REQUESTS, ok + PER_PHASE);
-      await waitFor(() => ok >= target, { what: `${target} requests` });
+      await waitFor(() => ok >= target, {
+        what: `${target} requests`,
+        progress: () => ok,
+      });
     } finally {
       stop = true;
       await Promise.all(workers);

@@ -66,20 +66,37 @@ export function freePort(): number {
 /**
  * Polls until `check` returns a value other than `undefined`/`false`.
  *
+ * The timeout only guards against a hang. When waiting for a count to grow
+ * (requests answered), pass `progress`: the timeout then runs from its last
+ * change, so a slow but moving machine never fails the wait, and a test never
+ * asserts a rate.
+ *
  * @param check The condition.
- * @param options How long to wait and what to say on timeout.
+ * @param options How long to wait, what to say on timeout, and what shows
+ * progress.
  * @returns The first truthy value of `check`.
  */
 export async function waitFor<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
-  options: { timeout?: number; what?: string } = {},
+  options: { timeout?: number; what?: string; progress?: () => unknown } = {},
 ): Promise<T> {
-  const deadline = Date.now() + (options.timeout ?? 10_000);
+  const timeout = options.timeout ?? 10_000;
+  let deadline = Date.now() + timeout;
+  let last = options.progress?.();
   while (true) {
     const value = await check();
     if (value !== undefined && value !== false) return value;
+    const now = options.progress?.();
+    if (now !== last) {
+      last = now;
+      deadline = Date.now() + timeout;
+    }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${options.what ?? "condition"}`);
+      throw new Error(
+        `Timed out waiting for ${options.what ?? "condition"}${
+          options.progress ? ` (no progress for ${timeout} ms)` : ""
+        }`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -145,4 +162,49 @@ export function openFds(pid: number | "self"): Map<number, string> {
     }
   }
   return fds;
+}
+
+/**
+ * An fd number that is not open in this process right now, for tests that
+ * need a closed fd whatever fds the test runner inherited.
+ *
+ * @param from The lowest number to consider.
+ * @returns The first closed fd at or above `from`.
+ */
+export function closedFd(from = 600): number {
+  const open = openFds("self");
+  let fd = from;
+  while (open.has(fd)) fd++;
+  return fd;
+}
+
+/**
+ * How many connections wait in the accept queue of the listening TCP socket
+ * on `port` (the `rx_queue` of its LISTEN line in `/proc/net/tcp{,6}`): a
+ * test can wait until a server accepted what it was sent, or until clients
+ * queue for the next one, instead of sleeping.
+ *
+ * @param port The local port.
+ * @returns The queue length (summed over listeners on that port), or
+ * `undefined` when nothing listens there.
+ */
+export function acceptQueueLength(port: number): number | undefined {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  let total: number | undefined;
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(file);
+    } catch {
+      continue; // no IPv6
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address, st 0A = LISTEN, tx_queue:rx_queue
+      if (fields[1]?.endsWith(`:${hexPort}`) && fields[3] === "0A") {
+        total = (total ?? 0) + parseInt(fields[4]!.split(":")[1]!, 16);
+      }
+    }
+  }
+  return total;
 }

@@ -18,9 +18,9 @@
  * @module
  */
 
-import { errno, errnoName, libc } from "../../ffi.ts";
+import { errno, errnoName, libc } from "../../_ffi.ts";
 import { epollEvent, LINUX } from "../../_linux.ts";
-import { listOpenFds, readFdLink } from "../../adopt/proc.ts";
+import { listOpenFds, readFdLink } from "../../_adopt/proc.ts";
 
 /**
  * Leaves a stale registration of `fd`'s open file under the lowest free fd

@@ -1,0 +1,92 @@
+/**
+ * The process environment, read and written in one place: Deno's permission
+ * errors become `ListenFdsError`s that say what to grant, and the numbers in
+ * variables follow one rule (canonical decimals).
+ *
+ * @module
+ */
+
+import { ListenFdsError } from "./_errors.ts";
+
+/**
+ * A canonical decimal: digits without sign, spaces or leading zeros (`0`
+ * itself is fine). Every number read from a variable must be one: `010` is
+ * neither 8 nor 10 but an error.
+ */
+export const CANONICAL_DECIMAL: RegExp = /^(?:0|[1-9][0-9]*)$/;
+
+/**
+ * Reads a variable the caller needs.
+ *
+ * @param name The variable.
+ * @param allow What `--allow-env=` should name in the error (the variable by
+ * default; a whole family, such as every `LISTEN_*` variable, reads better).
+ * @returns Its value, or `undefined` when unset.
+ * @throws {ListenFdsError} `PERMISSION_REQUIRED` without env access to it;
+ * Deno's `InvalidData` when it is not valid UTF-8.
+ */
+export function readEnv(
+  name: string,
+  allow: string = name,
+): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) {
+      throw new ListenFdsError(
+        `Cannot read ${name}: run again with --allow-env=${allow}`,
+        { code: "PERMISSION_REQUIRED", variable: name, cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * Reads an optional variable, such as `DENO_LISTEN_FDS_LIBC`, without
+ * ever prompting: unless env access to it is already granted, it counts as
+ * unset. (A prompt would block a socket-activated start until someone
+ * answers it in a terminal.)
+ *
+ * @param name The variable.
+ * @returns Its value, or `undefined` when unset or not readable.
+ * @throws {ListenFdsError} `INVALID_ARGUMENT` when the value is not valid
+ * UTF-8.
+ */
+export function readOptionalEnv(name: string): string | undefined {
+  try {
+    if (
+      Deno.permissions.querySync({ name: "env", variable: name }).state !==
+        "granted"
+    ) {
+      return undefined;
+    }
+    return Deno.env.get(name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) return undefined;
+    if (error instanceof Deno.errors.InvalidData) {
+      throw new ListenFdsError(
+        `Cannot use ${name}: its value is not valid UTF-8`,
+        { code: "INVALID_ARGUMENT", variable: name, cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * Removes variables from the process environment, so that children do not
+ * inherit them. A variable this process may not write is left: reading it
+ * already failed loudly, and there is nothing to remove it with.
+ *
+ * @param names The variables.
+ */
+export function unsetEnv(names: readonly string[]): void {
+  for (const name of names) {
+    try {
+      Deno.env.delete(name);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotCapable)) throw error;
+    }
+  }
+}

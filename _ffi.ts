@@ -1,0 +1,556 @@
+/**
+ * The libc functions this module needs, bound with {@linkcode Deno.dlopen}:
+ * the symbol table, with the C prototype beside each parameter, and its
+ * loader. The constants and struct layouts the calls use are in `_linux.ts`.
+ *
+ * Linux only (x86_64 and aarch64): every call passes Linux constants and
+ * Linux struct layouts, so {@linkcode libc} refuses any other platform with
+ * `UNSUPPORTED_PLATFORM`. The library is glibc's `libc.so.6`, which every
+ * Deno process already has loaded (Deno's Linux builds link glibc, its Alpine
+ * images included); the environment variable `DENO_LISTEN_FDS_LIBC` names
+ * another file to try first.
+ *
+ * Nothing is loaded at import time: {@linkcode libc} opens the C library on
+ * first use and binds each function on its first call, so importing `mod.ts`
+ * or `env.ts` needs no permission and an activation pays only for the calls
+ * it makes.
+ *
+ * This file is internal: it is not one of the package's exports.
+ *
+ * @module
+ */
+
+import { ListenFdsError } from "./_errors.ts";
+import type { ListenFdsErrorCode } from "./_errors.ts";
+import { readOptionalEnv } from "./_environment.ts";
+import { ERRNO_NAMES, isLinuxArch } from "./_linux.ts";
+
+/** The C prototype is beside each parameter. */
+const SYMBOLS = {
+  // ---- file descriptors
+  /** int fcntl(int fd, int cmd, ... /* int arg *\/) */
+  fcntl: {
+    parameters: [
+      "i32", // int fd
+      "i32", // int cmd
+      "i32", // int arg
+    ],
+    result: "i32",
+  },
+  /** int close(int fd) */
+  close: { parameters: ["i32"], result: "i32" },
+  /**
+   * int close_range(unsigned int first, unsigned int last, int flags)
+   * (Linux 5.9, CLOSE_RANGE_CLOEXEC 5.11; glibc 2.34)
+   */
+  close_range: {
+    parameters: [
+      "u32", // unsigned int first
+      "u32", // unsigned int last
+      "i32", // int flags
+    ],
+    result: "i32",
+    optional: true,
+  },
+  /** int dup2(int oldfd, int newfd) */
+  dup2: { parameters: ["i32", "i32"], result: "i32" },
+  /** int dup3(int oldfd, int newfd, int flags) (glibc 2.9) */
+  dup3: {
+    parameters: [
+      "i32", // int oldfd
+      "i32", // int newfd
+      "i32", // int flags
+    ],
+    result: "i32",
+    optional: true,
+  },
+  /** int open(const char *pathname, int flags, ... /* mode_t mode *\/) */
+  open: {
+    parameters: [
+      "buffer", // const char *pathname
+      "i32", // int flags
+      "u32", // mode_t mode
+    ],
+    result: "i32",
+  },
+  /** ssize_t read(int fd, void *buf, size_t count) */
+  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  /** ssize_t write(int fd, const void *buf, size_t count) */
+  write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  /** off_t lseek(int fd, off_t offset, int whence) */
+  lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
+  /** ssize_t readlink(const char *pathname, char *buf, size_t bufsiz) */
+  readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
+  /** int unlink(const char *pathname) */
+  unlink: { parameters: ["buffer"], result: "i32" },
+  /** int pipe2(int pipefd[2], int flags) (glibc 2.9) */
+  pipe2: { parameters: ["buffer", "i32"], result: "i32", optional: true },
+  /** int memfd_create(const char *name, unsigned int flags) (glibc 2.27) */
+  memfd_create: {
+    parameters: ["buffer", "u32"],
+    result: "i32",
+    optional: true,
+  },
+
+  // ---- file status
+  /**
+   * int statx(int dirfd, const char *pathname, int flags, unsigned int mask,
+   *           struct statx *statxbuf) (glibc 2.28)
+   */
+  statx: {
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char *pathname
+      "i32", // int flags
+      "u32", // unsigned int mask
+      "buffer", // struct statx *statxbuf
+    ],
+    result: "i32",
+    optional: true,
+  },
+  /** int fstat(int fd, struct stat *statbuf) (glibc 2.33) */
+  fstat: { parameters: ["i32", "buffer"], result: "i32", optional: true },
+  /** int fstatfs(int fd, struct statfs *buf) */
+  fstatfs: { parameters: ["i32", "buffer"], result: "i32", optional: true },
+  /**
+   * int name_to_handle_at(int dirfd, const char *pathname,
+   *                       struct file_handle *handle, int *mount_id, int flags)
+   */
+  name_to_handle_at: {
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char *pathname
+      "buffer", // struct file_handle *handle
+      "buffer", // int *mount_id
+      "i32", // int flags
+    ],
+    result: "i32",
+    optional: true,
+  },
+
+  // ---- processes
+  /** int pidfd_open(pid_t pid, unsigned int flags) (glibc 2.36) */
+  pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
+  /** long syscall(long number, ...) with two arguments */
+  syscall: {
+    parameters: [
+      "i64", // long number
+      "i64", // long arg1
+      "i64", // long arg2
+    ],
+    result: "i64",
+    optional: true,
+  },
+  /** int clock_gettime(clockid_t clockid, struct timespec *tp) */
+  clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
+  /** int kill(pid_t pid, int sig) */
+  kill: { parameters: ["i32", "i32"], result: "i32" },
+  /** pid_t waitpid(pid_t pid, int *wstatus, int options), off the JS thread */
+  waitpid: {
+    parameters: [
+      "i32", // pid_t pid
+      "buffer", // int *wstatus
+      "i32", // int options
+    ],
+    result: "i32",
+    nonblocking: true,
+  },
+  /**
+   * int posix_spawn(pid_t *pid, const char *path,
+   *                 const posix_spawn_file_actions_t *file_actions,
+   *                 const posix_spawnattr_t *attrp,
+   *                 char *const argv[], char *const envp[])
+   */
+  posix_spawn: {
+    parameters: [
+      "buffer", // pid_t *pid
+      "buffer", // const char *path
+      "buffer", // const posix_spawn_file_actions_t *file_actions
+      "buffer", // const posix_spawnattr_t *attrp
+      "buffer", // char *const argv[]
+      "buffer", // char *const envp[]
+    ],
+    result: "i32",
+  },
+  /** int posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa) */
+  posix_spawn_file_actions_init: { parameters: ["buffer"], result: "i32" },
+  /** int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *fa) */
+  posix_spawn_file_actions_destroy: { parameters: ["buffer"], result: "i32" },
+  /**
+   * int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa,
+   *                                      int fildes, int newfildes)
+   */
+  posix_spawn_file_actions_adddup2: {
+    parameters: [
+      "buffer", // posix_spawn_file_actions_t *fa
+      "i32", // int fildes
+      "i32", // int newfildes
+    ],
+    result: "i32",
+  },
+  /**
+   * int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t *fa,
+   *                                       int fildes)
+   */
+  posix_spawn_file_actions_addclose: {
+    parameters: ["buffer", "i32"],
+    result: "i32",
+  },
+  /**
+   * int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *fa,
+   *                                              int from) (glibc 2.34)
+   */
+  posix_spawn_file_actions_addclosefrom_np: {
+    parameters: ["buffer", "i32"],
+    result: "i32",
+    optional: true,
+  },
+  /** int posix_spawnattr_init(posix_spawnattr_t *attr) */
+  posix_spawnattr_init: { parameters: ["buffer"], result: "i32" },
+  /** int posix_spawnattr_destroy(posix_spawnattr_t *attr) */
+  posix_spawnattr_destroy: { parameters: ["buffer"], result: "i32" },
+  /** int posix_spawnattr_setflags(posix_spawnattr_t *attr, short flags) */
+  posix_spawnattr_setflags: { parameters: ["buffer", "i16"], result: "i32" },
+  /**
+   * int posix_spawnattr_setsigdefault(posix_spawnattr_t *attr,
+   *                                   const sigset_t *sigdefault)
+   */
+  posix_spawnattr_setsigdefault: {
+    parameters: ["buffer", "buffer"],
+    result: "i32",
+  },
+  /**
+   * int posix_spawnattr_setsigmask(posix_spawnattr_t *attr,
+   *                                const sigset_t *sigmask)
+   */
+  posix_spawnattr_setsigmask: {
+    parameters: ["buffer", "buffer"],
+    result: "i32",
+  },
+
+  // ---- sockets
+  /** int socket(int domain, int type, int protocol) */
+  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  /** int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen) */
+  bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  /** int listen(int sockfd, int backlog) */
+  listen: { parameters: ["i32", "i32"], result: "i32" },
+  /** int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen) */
+  connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  /**
+   * int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen,
+   *             int flags), off the JS thread (glibc 2.10)
+   */
+  accept4: {
+    parameters: [
+      "i32", // int sockfd
+      "buffer", // struct sockaddr *addr
+      "buffer", // socklen_t *addrlen
+      "i32", // int flags
+    ],
+    result: "i32",
+    nonblocking: true,
+    optional: true,
+  },
+  /** int shutdown(int sockfd, int how) */
+  shutdown: { parameters: ["i32", "i32"], result: "i32" },
+  /** int ioctl(int fd, unsigned long request, int *argp) (FIONREAD) */
+  ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
+  /**
+   * int getsockopt(int sockfd, int level, int optname, void *optval,
+   *                socklen_t *optlen)
+   */
+  getsockopt: {
+    parameters: [
+      "i32", // int sockfd
+      "i32", // int level
+      "i32", // int optname
+      "buffer", // void *optval
+      "buffer", // socklen_t *optlen
+    ],
+    result: "i32",
+  },
+  /**
+   * int setsockopt(int sockfd, int level, int optname, const void *optval,
+   *                socklen_t optlen)
+   */
+  setsockopt: {
+    parameters: [
+      "i32", // int sockfd
+      "i32", // int level
+      "i32", // int optname
+      "buffer", // const void *optval
+      "u32", // socklen_t optlen
+    ],
+    result: "i32",
+  },
+  /** int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen) */
+  getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  /** int getpeername(int sockfd, struct sockaddr *addr, socklen_t *addrlen) */
+  getpeername: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  /** ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags) */
+  sendmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
+  /** ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags) */
+  recvmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
+  /** int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event) */
+  epoll_ctl: {
+    parameters: [
+      "i32", // int epfd
+      "i32", // int op
+      "i32", // int fd
+      "buffer", // struct epoll_event *event
+    ],
+    result: "i32",
+  },
+
+  // ---- environment and strings
+  /** char *getenv(const char *name) */
+  getenv: { parameters: ["buffer"], result: "pointer" },
+  /** size_t strlen(const char *s) */
+  strlen: { parameters: ["pointer"], result: "usize" },
+
+  // ---- errors
+  /** char *strerror(int errnum) */
+  strerror: { parameters: ["i32"], result: "pointer" },
+  /** int *__errno_location(void) */
+  __errno_location: { parameters: [], result: "pointer" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** The bound libc functions; optional ones are `null` where libc lacks them. */
+export type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
+
+/** The environment variable that overrides the C library's file name. */
+export const LIBC_PATH_VARIABLE = "DENO_LISTEN_FDS_LIBC";
+
+let bound: Libc | undefined;
+const handles: Deno.DynamicLibrary<Deno.ForeignLibraryInterface>[] = [];
+
+/**
+ * The C library file names to try, in order.
+ *
+ * @param build The platform, `Deno.build` by default.
+ * @returns The candidates; the override variable comes first when set.
+ * @throws {ListenFdsError} `UNSUPPORTED_PLATFORM` on any platform but Linux
+ * on x86_64 or aarch64.
+ */
+export function libcCandidates(
+  build: { os: string; arch: string } = Deno.build,
+): string[] {
+  if (build.os !== "linux") {
+    throw new ListenFdsError(
+      `Cannot load the C library: operating system "${build.os}" is not supported, listen-fds runs on Linux only`,
+      { code: "UNSUPPORTED_PLATFORM" },
+    );
+  }
+  if (!isLinuxArch(build.arch)) {
+    throw new ListenFdsError(
+      `Cannot load the C library: architecture "${build.arch}" is not supported, only x86_64 and aarch64`,
+      { code: "UNSUPPORTED_PLATFORM" },
+    );
+  }
+  const override = readOptionalEnv(LIBC_PATH_VARIABLE);
+  return override ? [override, "libc.so.6"] : ["libc.so.6"];
+}
+
+/**
+ * Returns the libc functions, opening the C library on first use.
+ *
+ * Each function is bound on its first call: binding the whole table at once
+ * costs about 6 ms (0.13 ms a symbol), which would show in a service's
+ * activation latency, while a socket-activated start needs only a handful.
+ *
+ * @returns The functions of {@linkcode SYMBOLS}; optional ones are `null`
+ * where libc lacks them.
+ * @throws {ListenFdsError} `PERMISSION_REQUIRED` without `--allow-ffi`,
+ * `LIBC_UNAVAILABLE` when no candidate loads, `UNSUPPORTED_PLATFORM` on any
+ * platform but Linux on x86_64 or aarch64.
+ */
+export function libc(): Libc {
+  if (bound) return bound;
+  const path = findLibc(libcCandidates());
+  const symbols: Record<string, unknown> = {};
+  for (const name of Object.keys(SYMBOLS) as (keyof typeof SYMBOLS)[]) {
+    Object.defineProperty(symbols, name, {
+      configurable: true,
+      enumerable: true,
+      get(): unknown {
+        const handle = Deno.dlopen(path, { [name]: SYMBOLS[name] });
+        handles.push(handle);
+        const value = handle.symbols[name];
+        Object.defineProperty(symbols, name, { value, enumerable: true });
+        return value;
+      },
+    });
+  }
+  bound = symbols as Libc;
+  return bound;
+}
+
+/**
+ * Binds every libc function now rather than on first call (for tests whose
+ * resource sanitizer must not see a library opened inside a test).
+ *
+ * @returns The functions, all bound.
+ */
+export function bindLibc(): Libc {
+  const symbols = libc();
+  for (const name of Object.keys(SYMBOLS) as (keyof typeof SYMBOLS)[]) {
+    void symbols[name];
+  }
+  return symbols;
+}
+
+/**
+ * Finds the first candidate C library that loads.
+ *
+ * @param candidates File names to try, in order.
+ * @returns The file name that loaded.
+ * @throws {ListenFdsError} `PERMISSION_REQUIRED` without `--allow-ffi`,
+ * `LIBC_UNAVAILABLE` when no candidate loads.
+ */
+export function findLibc(candidates: string[]): string {
+  const failures: unknown[] = [];
+  for (const path of candidates) {
+    try {
+      // Probe with one symbol; the handle keeps the library loaded.
+      handles.push(Deno.dlopen(path, { strerror: SYMBOLS.strerror }));
+      return path;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotCapable) {
+        throw new ListenFdsError(
+          `Cannot load the C library "${path}": run again with the --allow-ffi flag`,
+          { code: "PERMISSION_REQUIRED", cause: error },
+        );
+      }
+      failures.push(error);
+    }
+  }
+  throw new ListenFdsError(
+    `Cannot load the C library: tried ${
+      candidates.map((c) => `"${c}"`).join(", ")
+    }; set ${LIBC_PATH_VARIABLE} to its path`,
+    { code: "LIBC_UNAVAILABLE", cause: new AggregateError(failures) },
+  );
+}
+
+/**
+ * Reads a variable's raw bytes with libc's `getenv()`, for values that are
+ * not valid UTF-8 (which `Deno.env.get()` refuses with `InvalidData`).
+ *
+ * @param name The variable.
+ * @returns Its bytes, or `undefined` when it is not set.
+ * @throws {ListenFdsError} As {@linkcode libc}.
+ */
+export function getenvBytes(name: string): Uint8Array | undefined {
+  const c = libc();
+  const pointer = c.getenv(cString(name));
+  if (pointer === null) return undefined;
+  const length = Number(c.strlen(pointer));
+  if (length === 0) return new Uint8Array(0);
+  return new Uint8Array(
+    Deno.UnsafePointerView.getArrayBuffer(pointer, length),
+  ).slice();
+}
+
+/**
+ * Reads `errno`; call it right after the failing libc call.
+ *
+ * @returns The calling thread's `errno`, or 0 when it cannot be read.
+ */
+export function errno(): number {
+  const location = libc().__errno_location();
+  return location === null
+    ? 0
+    : new Deno.UnsafePointerView(location).getInt32();
+}
+
+/**
+ * The symbolic name of an errno value, such as `"EBADF"`.
+ *
+ * @param value The errno value.
+ * @returns Its name, or `"errno <value>"` when unknown.
+ */
+export function errnoName(value: number): string {
+  return ERRNO_NAMES[value] ?? `errno ${value}`;
+}
+
+/**
+ * Builds the error for a libc call that failed, reading `errno` at once.
+ *
+ * @param action What was attempted, e.g. `Cannot set FD_CLOEXEC on fd 5`.
+ * @param syscall The libc function that failed.
+ * @param fd The fd concerned, if any.
+ * @param code The error code, `SYSCALL_FAILED` by default.
+ * @param context The variable (and its value) the fd or address came from.
+ * @returns The error, ready to throw.
+ */
+export function syscallError(
+  action: string,
+  syscall: string,
+  fd?: number,
+  code: ListenFdsErrorCode = "SYSCALL_FAILED",
+  context: ErrorContext = {},
+): ListenFdsError {
+  const value = errno();
+  return errnoError(action, syscall, value, fd, code, context);
+}
+
+/**
+ * Builds the error for a libc call that reported `value` as its error
+ * (functions such as `posix_spawn` return the error instead of setting errno).
+ *
+ * @param action What was attempted.
+ * @param syscall The libc function that failed.
+ * @param value The errno value.
+ * @param fd The fd concerned, if any.
+ * @param code The error code, `SYSCALL_FAILED` by default.
+ * @param context The variable (and its value) the fd or address came from.
+ * @returns The error, ready to throw.
+ */
+export function errnoError(
+  action: string,
+  syscall: string,
+  value: number,
+  fd?: number,
+  code: ListenFdsErrorCode = "SYSCALL_FAILED",
+  context: ErrorContext = {},
+): ListenFdsError {
+  const text = describeErrno(value);
+  return new ListenFdsError(
+    `${action}: ${syscall} failed with ${errnoName(value)} (${text})`,
+    {
+      code,
+      syscall,
+      errno: value,
+      ...(fd === undefined ? {} : { fd }),
+      ...context,
+    },
+  );
+}
+
+/** Where the failing call's input came from, for the error. */
+export interface ErrorContext {
+  /** The environment variable. */
+  variable?: string;
+  /** Its value. */
+  value?: string;
+}
+
+function describeErrno(value: number): string {
+  const pointer = libc().strerror(value);
+  return pointer === null
+    ? "unknown error"
+    : new Deno.UnsafePointerView(pointer).getCString();
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Encodes a string as a NUL-terminated C string.
+ *
+ * @param text The string.
+ * @returns Its UTF-8 bytes followed by a NUL byte.
+ */
+export function cString(text: string): Uint8Array {
+  return encoder.encode(`${text}\0`);
+}

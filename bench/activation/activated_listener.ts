@@ -1,0 +1,10 @@
+/**
+ * `ListenFds.fromEnv().takeListener(0)` on the activated fd 3, raw reply.
+ *
+ * @module
+ */
+
+import { ListenFds } from "../../mod.ts";
+import { answerAll } from "./raw_reply.ts";
+
+await answerAll(ListenFds.fromEnv().takeListener(0));

@@ -1,0 +1,7 @@
+/**
+ * An empty module: the baseline of `bench/startup_costs_bench.ts`.
+ *
+ * @module
+ */
+
+export {};

@@ -1,0 +1,323 @@
+/**
+ * `deno serve` for socket-activated services: one command for `ExecStart=`
+ * that serves a module's default export (`{ fetch }`, optionally
+ * `onListen`), as `deno serve` does, on the socket systemd passes, on one
+ * core or on all of them. The module imports nothing from this package.
+ *
+ * ```ini
+ * [Service]
+ * Type=notify
+ * ExecStart=/usr/bin/deno run --allow-env --allow-ffi --allow-net --allow-read jsr:@listen-fds/listen-fds/serve --parallel /srv/app/main.ts
+ * ```
+ *
+ * ```sh
+ * # development, without systemd: binds --host/--port like deno serve
+ * deno run -A jsr:@listen-fds/listen-fds/serve --parallel --port 8000 main.ts
+ * ```
+ *
+ * Flags (before the module; what follows it is the module's `Deno.args`):
+ *
+ * | Flag                    | Meaning                                                        |
+ * | ----------------------- | -------------------------------------------------------------- |
+ * | `--parallel`            | one worker per CPU, or `$DENO_JOBS` (as `deno serve`)          |
+ * | `--workers N`           | `N` workers                                                    |
+ * | `--host H`, `--port P`  | bind this when not activated (`0.0.0.0`, `8000`)               |
+ * | `--name NAME`           | serve the activated fds named `NAME` (default: the first one's)|
+ * | `--drain-timeout MS`    | each server's drain on shutdown (1000)                         |
+ * | `--shutdown-timeout MS` | the most a shutdown may take before exiting with 1 (10000)     |
+ * | `--restart-limit N`     | dead workers restarted within 10 s before failing (5)          |
+ * | `--fd-store NAME`       | keep the bound socket in the fd store across restarts          |
+ *
+ * It sends `READY=1` once every worker serves, drains every worker on
+ * `SIGTERM`/`SIGINT` (`STOPPING=1`), restarts a worker that dies, and exits
+ * with code 1 when workers die more often than `--restart-limit` allows, so
+ * that the unit fails and `Restart=` decides. Without `--parallel` or
+ * `--workers`, a `ReusePort=yes` set of sockets gets one worker per socket,
+ * and anything else is served in the main thread, as `deno serve` does.
+ *
+ * Permissions: `--allow-env`, `--allow-ffi`, `--allow-read` (the module),
+ * `--allow-net` (the placeholder; the module's own needs), or `-A`.
+ *
+ * @module
+ */
+
+import { parseArgs } from "@std/cli/parse-args";
+import { ListenFds } from "./mod.ts";
+import { ListenFdsError } from "./_errors.ts";
+import { notifyReady, notifyStatus } from "./notify.ts";
+import { handleShutdown } from "./_notify/shutdown.ts";
+import {
+  selectActivated,
+  serveParallel,
+  socketsPerAddress,
+} from "./parallel.ts";
+import { loadServeModule, serveSockets } from "./_serve_module.ts";
+import { defaultOnListen } from "./_adopt/serve.ts";
+
+/** The usage text of the entry. */
+export const USAGE: string = `\
+Usage: deno run --allow-env --allow-ffi --allow-net --allow-read \\
+         jsr:@listen-fds/listen-fds/serve [OPTIONS] MODULE [ARGS...]
+
+Serves MODULE's default export { fetch, onListen? } (as deno serve does) on the
+socket-activated listening socket(s), or on --host/--port without activation.
+
+Options:
+  --parallel             one worker per CPU (or $DENO_JOBS workers)
+  --workers N            N workers
+                         [default: one per socket of a ReusePort=yes set,
+                         else the main thread serves]
+  --host HOST            address to bind when not activated [default: 0.0.0.0]
+  --port PORT            port to bind when not activated [default: 8000]
+  --name NAME            serve the activated fds named NAME
+                         [default: the first fd and every fd with its name]
+  --drain-timeout MS     each server's drain on shutdown [default: 1000]
+  --shutdown-timeout MS  exit with 1 when shutting down takes longer [default: 10000]
+  --restart-limit N      dead workers restarted within 10 s before failing [default: 5]
+  --fd-store NAME        keep the socket bound without activation in systemd's fd
+                         store (FileDescriptorStoreMax=1) and serve it from there
+                         after a restart (implies --name NAME; served by
+                         workers: --workers N, else one per CPU)
+  -h, --help             this text
+`;
+
+/** The entry's parsed command line. */
+export interface ServeCommand {
+  /** The module's URL. */
+  module: string;
+  /** The module's `Deno.args`. */
+  args: string[];
+  /** The worker count; `undefined` serves in the main thread. */
+  workers: number | undefined;
+  /** Bind address without activation. */
+  host: string;
+  /** Bind port without activation. */
+  port: number;
+  /** The activated fds' name. */
+  name: string | undefined;
+  /** Each server's drain on shutdown, in milliseconds. */
+  drainTimeout: number;
+  /** The bound of a shutdown, in milliseconds. */
+  shutdownTimeout: number;
+  /** The restart limit of dead workers. */
+  restartLimit: number;
+  /** Keep a socket bound without activation in the fd store, by this name. */
+  fdStore: string | undefined;
+}
+
+function integer(flag: string, value: string | undefined, min: number): number {
+  const number = Number(value);
+  if (value === undefined || !/^[0-9]+$/.test(value) || number < min) {
+    throw new ListenFdsError(
+      `Cannot parse --${flag}: value is "${value}", expected an integer of at least ${min}`,
+      { code: "INVALID_ARGUMENT", value },
+    );
+  }
+  return number;
+}
+
+/**
+ * Parses the entry's arguments.
+ *
+ * @param argv The arguments (`Deno.args`).
+ * @param env Reads `DENO_JOBS`.
+ * @param cwd The directory a relative module path is resolved against.
+ * @returns The command, or `"help"`.
+ * @throws {ListenFdsError} `INVALID_ARGUMENT` for an unknown flag, a bad
+ * number, or no module.
+ */
+export function parseServeArgs(
+  argv: readonly string[],
+  env: (name: string) => string | undefined,
+  cwd: () => string,
+): ServeCommand | "help" {
+  const flags = parseArgs([...argv], {
+    boolean: ["parallel", "help"],
+    string: [
+      "workers",
+      "host",
+      "port",
+      "name",
+      "drain-timeout",
+      "shutdown-timeout",
+      "restart-limit",
+      "fd-store",
+    ],
+    alias: { h: "help" },
+    stopEarly: true,
+    unknown: (arg: string): boolean => {
+      if (arg.startsWith("-")) {
+        throw new ListenFdsError(
+          `Cannot parse the serve command: unknown option "${arg}"`,
+          { code: "INVALID_ARGUMENT", value: arg },
+        );
+      }
+      return true;
+    },
+  });
+  if (flags.help) return "help";
+  const [module, ...args] = flags._.map(String);
+  if (module === undefined) {
+    throw new ListenFdsError(
+      "Cannot parse the serve command: no module given",
+      { code: "INVALID_ARGUMENT" },
+    );
+  }
+  let workers: number | undefined;
+  if (flags.workers !== undefined) {
+    workers = integer("workers", flags.workers, 1);
+  } else if (flags.parallel) {
+    const jobs = env("DENO_JOBS");
+    workers = jobs !== undefined && jobs !== ""
+      ? integer("parallel (DENO_JOBS)", jobs, 1)
+      : navigator.hardwareConcurrency ?? 1;
+  }
+  return {
+    module: /^[a-z][a-z0-9+.-]+:/i.test(module) ? module : new URL(
+      module,
+      `file://${cwd().replace(/\/?$/, "/")}`,
+    ).href,
+    args,
+    workers,
+    host: flags.host ?? "0.0.0.0",
+    port: flags.port === undefined ? 8000 : integer("port", flags.port, 0),
+    name: flags.name,
+    drainTimeout: flags["drain-timeout"] === undefined
+      ? 1000
+      : integer("drain-timeout", flags["drain-timeout"], 0),
+    shutdownTimeout: flags["shutdown-timeout"] === undefined
+      ? 10_000
+      : integer("shutdown-timeout", flags["shutdown-timeout"], 0),
+    restartLimit: flags["restart-limit"] === undefined
+      ? 5
+      : integer("restart-limit", flags["restart-limit"], 0),
+    fdStore: flags["fd-store"],
+  };
+}
+
+/**
+ * Serves in the main thread, as `deno serve` without `--parallel`.
+ *
+ * @param command The parsed command.
+ * @returns The servers.
+ */
+async function serveInMainThread(
+  command: ServeCommand,
+): Promise<Deno.HttpServer[]> {
+  const exported = await loadServeModule(command.module, command.args);
+  const fds = ListenFds.fromEnv();
+  const chosen = selectActivated(
+    fds,
+    command.name === undefined ? {} : { name: command.name },
+  );
+  if (chosen.length === 0) {
+    return [Deno.serve({
+      hostname: command.host,
+      port: command.port,
+      handler: (request, info) => exported.fetch(request, info),
+      onListen: exported.onListen ??
+        ((addr): void => defaultOnListen(addr, false)),
+    })];
+  }
+  const servers = serveSockets(
+    exported,
+    chosen.map((index) => fds.borrow(index)!.fd),
+    { callOnListen: true, drainTimeout: command.drainTimeout },
+  );
+  for (const index of chosen) fds.take(index);
+  if (exported.onListen === undefined) {
+    defaultOnListen(servers[0]!.addr as Deno.NetAddr | Deno.UnixAddr, false);
+  }
+  return servers;
+}
+
+/** Whether the activated sockets to serve are a `ReusePort=yes` set. */
+function reusePortSet(command: ServeCommand): boolean {
+  const fds = ListenFds.fromEnv();
+  const addresses = selectActivated(
+    fds,
+    command.name === undefined ? {} : { name: command.name },
+  ).flatMap((index) => {
+    const address = fds.inspect(index)?.socket?.address;
+    return address && ("port" in address || "path" in address)
+      ? [address as Deno.NetAddr | Deno.UnixAddr]
+      : [];
+  });
+  return socketsPerAddress(addresses) > 1;
+}
+
+/**
+ * Runs the entry: parses the arguments, serves, reports readiness, and
+ * handles shutdown.
+ *
+ * @param argv The arguments.
+ * @returns Once serving (the process then runs until a signal).
+ */
+export async function main(argv: readonly string[]): Promise<void> {
+  let command: ServeCommand | "help";
+  try {
+    command = parseServeArgs(
+      argv,
+      (name) => Deno.env.get(name),
+      () => Deno.cwd(),
+    );
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    console.error(USAGE);
+    Deno.exit(2);
+  }
+  if (command === "help") {
+    console.log(USAGE);
+    return;
+  }
+  try {
+    if (
+      command.workers === undefined && command.fdStore === undefined &&
+      !reusePortSet(command)
+    ) {
+      const servers = await serveInMainThread(command);
+      handleShutdown(servers, { timeout: command.shutdownTimeout });
+      notifyReady();
+      return;
+    }
+    let restarted = 0;
+    let workers = command.workers ?? 0;
+    const server = await serveParallel({
+      module: command.module,
+      args: command.args,
+      ...(command.workers === undefined ? {} : { workers: command.workers }),
+      hostname: command.host,
+      port: command.port,
+      drainTimeout: command.drainTimeout,
+      restartLimit: command.restartLimit,
+      ...(command.name === undefined ? {} : { name: command.name }),
+      ...(command.fdStore === undefined ? {} : { store: command.fdStore }),
+      onWorkerExit(event): void {
+        console.error(
+          `listen-fds: serve worker ${event.worker} died (${event.reason}); ${
+            event.restart ? "restarting it" : "stopping: too many deaths"
+          }`,
+        );
+        if (event.restart) {
+          restarted++;
+          notifyStatus(
+            `serving on ${workers} workers; ${restarted} restarted, last: worker ${event.worker} (${event.reason})`,
+          );
+        }
+      },
+    });
+    workers = server.workers;
+    handleShutdown(server, { timeout: command.shutdownTimeout });
+    server.finished.catch((error) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      Deno.exit(1);
+    });
+    notifyReady();
+    notifyStatus(`serving on ${server.workers} workers`);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    Deno.exit(1);
+  }
+}
+
+if (import.meta.main) await main(Deno.args);
