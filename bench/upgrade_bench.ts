@@ -20,7 +20,8 @@
  * ```sh
  * deno run -A bench/upgrade_bench.ts                       # systemd 262, Type=notify-reload
  * deno run -A bench/upgrade_bench.ts --systemd installed   # systemd 252, Type=notify + ExecReload=kill -HUP
- * deno run -A bench/upgrade_bench.ts --events 5 --workers 8 --svg docs/upgrades-latency.svg
+ * deno run -A bench/upgrade_bench.ts --events 5 --workers 8 --steady 5000 --pause 2000 \
+ *   --svg docs/upgrades-latency.svg --json result.json
  * ```
  *
  * Not a test: nothing here asserts a figure.
@@ -491,6 +492,8 @@ if (import.meta.main) {
     systemd: (flag("systemd") ?? "262") as "installed" | "262",
     events: Number(flag("events") ?? 5),
     workers: Number(flag("workers") ?? 8),
+    steady: Number(flag("steady") ?? 5000),
+    pause: Number(flag("pause") ?? 2000),
   });
   console.log(formatTable(result));
   for (const error of result.errors) console.log(`  ! ${error}`);
