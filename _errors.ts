@@ -68,7 +68,11 @@ export type ListenFdsErrorCode =
   /** A launcher socket spec (`http::3000`, `unix::/run/x.sock`, …) is malformed. */
   | "INVALID_SOCKET_SPEC"
   /** A serving worker could not start, or died more often than allowed. */
-  | "WORKER_FAILED";
+  | "WORKER_FAILED"
+  /** A hot upgrade's successor exited or did not report ready in time. */
+  | "UPGRADE_FAILED"
+  /** A hot upgrade was asked for while another one was running. */
+  | "UPGRADE_IN_PROGRESS";
 
 /** Details attached to a {@linkcode ListenFdsError}. */
 export interface ListenFdsErrorOptions extends ErrorOptions {

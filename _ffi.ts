@@ -266,6 +266,8 @@ const SYMBOLS = {
   },
   /** int shutdown(int sockfd, int how) */
   shutdown: { parameters: ["i32", "i32"], result: "i32" },
+  /** int ioctl(int fd, unsigned long request, int *argp) (FIONREAD) */
+  ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
   /**
    * int getsockopt(int sockfd, int level, int optname, void *optval,
    *                socklen_t *optlen)

@@ -75,6 +75,12 @@ export const LINUX = {
   SO_PROTOCOL: 38,
   SO_DOMAIN: 39,
   SCM_RIGHTS: 1,
+  SCM_CREDENTIALS: 2,
+  SO_PASSCRED: 16,
+  IPPROTO_TCP: 6,
+  TCP_INFO: 11,
+  TCP_ESTABLISHED: 1,
+  FIONREAD: 0x541b,
   IPPROTO_IPV6: 41,
   IPV6_V6ONLY: 26,
   MSG_NOSIGNAL: 0x4000,
@@ -240,6 +246,23 @@ export const CMSGHDR = {
   data: 16,
   align: 8,
 } as const;
+
+/**
+ * The fields of `struct tcp_info` (`linux/tcp.h`) a drain reads: the state,
+ * the milliseconds since data was last sent and received, and the segments
+ * that carried data each way (Linux 4.6+).
+ */
+export const TCP_INFO = {
+  size: 232,
+  tcpi_state: 0,
+  tcpi_last_data_sent: 44,
+  tcpi_last_data_recv: 52,
+  tcpi_data_segs_in: 152,
+  tcpi_data_segs_out: 156,
+} as const;
+
+/** `struct ucred` (`SCM_CREDENTIALS`). */
+export const UCRED = { size: 12, pid: 0, uid: 4, gid: 8 } as const;
 
 /** `struct sockaddr_storage`: room for any socket address. */
 export const SOCKADDR_STORAGE = { size: 128 } as const;

@@ -1,7 +1,8 @@
 /**
  * Talking back to systemd: the `sd_notify` protocol (ready, reloading,
  * stopping, status), the watchdog keep-alive, the fd store that keeps sockets
- * and state across restarts, and a graceful shutdown on `SIGTERM`.
+ * and state across restarts, a graceful shutdown on `SIGTERM`, reloads with
+ * `Type=notify-reload` and hot upgrades (a successor takes the sockets over).
  *
  * Every notification is a no-op returning `false` when `NOTIFY_SOCKET` is not
  * set, so a service can call them unconditionally and still run outside
@@ -51,6 +52,18 @@ export {
 } from "./_notify/fd_store.ts";
 export type { StoreFdsOptions } from "./_notify/fd_store.ts";
 export { handleShutdown } from "./_notify/shutdown.ts";
+export { handleReload } from "./_notify/reload.ts";
+export type { HandleReloadOptions, ReloadHandler } from "./_notify/reload.ts";
+export { handleUpgrades, UPGRADE_SOCKET, Upgrader } from "./_notify/upgrade.ts";
+export type {
+  HandleUpgradesOptions,
+  ListenFdsLike,
+  UpgradeFd,
+  UpgradeHandler,
+  UpgradeOptions,
+  UpgradeOutcome,
+  UpgradeResult,
+} from "./_notify/upgrade.ts";
 export type {
   HandleShutdownOptions,
   ShutdownHandler,

@@ -36,14 +36,23 @@ export interface AdoptServeOptions extends HandOffOptions {
   /** Shuts the server down (draining first, see `drainTimeout`) when aborted. */
   signal?: AbortSignal | undefined;
   /**
-   * The most time `shutdown()` (or `signal`) spends draining before the
-   * server closes, in milliseconds. Draining stops accepting without closing
-   * the shared socket (new connections wait in its backlog for the next
-   * instance), answers responses with `Connection: close`, and lasts until no
-   * request has started for 100 ms: requests already sent on connections the
-   * server accepted are answered instead of dropped. `0` closes at once, as
-   * `Deno.serve` does. Only the native (`via: "adopt"`) path drains; the
-   * `node:` path's `close()` already answers what it accepted.
+   * The most time `shutdown()` (or `signal`) waits for clients that
+   * connected but have not sent a whole request yet, in milliseconds.
+   *
+   * Draining stops accepting at once without closing the shared socket (new
+   * connections wait in its backlog for the next instance or a successor),
+   * answers every response with `Connection: close`, and waits while any
+   * connection the server accepted is silent (no byte received yet), has a
+   * request arriving, or has one being answered, as the kernel's `TCP_INFO`
+   * counters of each connection tell. Then `Deno.serve`'s own shutdown closes
+   * the idle keep-alive connections and finishes every request in flight. A
+   * client that connects, waits and then sends its request within this bound
+   * is answered. On a Unix socket (no `TCP_INFO`) the drain instead lasts
+   * until no request has started for 100 ms.
+   *
+   * `0` closes at once, as `Deno.serve` does (silent and half-sent
+   * connections are dropped). Only the native (`via: "adopt"`) path drains;
+   * the `node:` path's `close()` already answers what it accepted.
    *
    * @default {1000}
    */

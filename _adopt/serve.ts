@@ -9,6 +9,11 @@
 
 import { ListenFdsError } from "../_errors.ts";
 import { detachListener } from "./epoll.ts";
+import {
+  countConnections,
+  type ListenerAddress,
+  listenerAddress,
+} from "./_connections.ts";
 import { nodeServe } from "./node_http.ts";
 import type { AdoptServeOptions } from "./options.ts";
 import {
@@ -69,7 +74,7 @@ export function adoptServe(
   return server;
 }
 
-/** Milliseconds without a new request that end a drain. */
+/** Milliseconds without a new request that end a drain on a Unix socket. */
 const QUIET_MS = 100;
 /** How often a drain looks at the request count, in milliseconds. */
 const POLL_MS = 10;
@@ -129,19 +134,37 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** The adopted listener: its fd slot, inode and (TCP) local address. */
+interface DrainListener {
+  fd: number;
+  inode: bigint;
+  address: ListenerAddress | undefined;
+}
+
 /**
- * Stops accepting on the shared socket, then waits until no request has
- * started for {@linkcode QUIET_MS} (requests already sent on accepted
- * connections get in), at most `timeout`.
+ * Stops accepting on the shared socket, then waits, at most `timeout`, while
+ * an accepted TCP connection is silent or busy (see `countConnections()`);
+ * on a Unix socket, until no request has started for {@linkcode QUIET_MS}.
  */
 async function drain(
-  listener: { fd: number; inode: bigint },
+  listener: DrainListener,
   state: DrainState,
   timeout: number,
 ): Promise<void> {
   state.draining = true;
   if (!detachListener(listener.fd, listener.inode)) return;
   const start = performance.now();
+  const address = listener.address;
+  if (address) {
+    while (true) {
+      const expired = performance.now() - start >= timeout;
+      const { silent, busy } = countConnections(address, {
+        shutDownSilent: expired,
+      });
+      if (silent + busy === 0 || expired) return;
+      await delay(POLL_MS);
+    }
+  }
   let seen = state.requests;
   let quietSince = start;
   while (true) {
@@ -161,7 +184,7 @@ async function drain(
  */
 function drainOnShutdown(
   server: Deno.HttpServer,
-  listener: { fd: number; inode: bigint },
+  listener: DrainListener,
   options: { state: DrainState; timeout: number; signal?: AbortSignal },
 ): void {
   const close = server.shutdown.bind(server);
@@ -222,9 +245,12 @@ function serveNatively(
       );
       if (drain) {
         const { signal, ...rest } = drain;
+        const tcpAddress = "path" in address
+          ? undefined
+          : listenerAddress(listener.fd);
         drainOnShutdown(
           server,
-          listener,
+          { ...listener, address: tcpAddress },
           signal === undefined ? rest : { ...rest, signal },
         );
       }

@@ -42,6 +42,7 @@ import { LINUX } from "../_linux.ts";
 import { readToEnd } from "../_io.ts";
 import { notify } from "./notify.ts";
 import type { NotifyOptions } from "./notify.ts";
+import { recordRemovedFds, recordStoredFds } from "./upgrade_state.ts";
 
 /** The longest name the fd store accepts (`FDNAME_MAX`). */
 export const FDNAME_MAX = 255;
@@ -97,7 +98,10 @@ export function storeFds(
   const state: Record<string, string> = { FDSTORE: "1" };
   if (options.name !== undefined) state.FDNAME = checkName(options.name);
   if (options.poll === false) state.FDPOLL = "0";
-  return notify(state, { ...options, fds });
+  const sent = notify(state, { ...options, fds });
+  // A hot upgrade hands the successor what the store holds (upgrade.ts).
+  recordStoredFds(fds, state.FDNAME ?? "stored");
+  return sent;
 }
 
 /**
@@ -121,7 +125,9 @@ export function removeStoredFds(
   name: string,
   options: Omit<NotifyOptions, "fds"> = {},
 ): boolean {
-  return notify({ FDSTOREREMOVE: "1", FDNAME: checkName(name) }, options);
+  const sent = notify({ FDSTOREREMOVE: "1", FDNAME: checkName(name) }, options);
+  recordRemovedFds(name);
+  return sent;
 }
 
 /**

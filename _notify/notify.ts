@@ -35,6 +35,7 @@ import {
   TIMESPEC,
 } from "../_linux.ts";
 import { encodeUnixSockaddr } from "../_sockaddr.ts";
+import { takeUpgradeSocket } from "./upgrade_state.ts";
 
 /** The environment variable that names the service manager's socket. */
 export const NOTIFY_SOCKET = "NOTIFY_SOCKET";
@@ -138,7 +139,9 @@ export function notify(
 /**
  * Tells the service manager that start-up (or a reload) is complete:
  * `READY=1`. With `Type=notify`, systemd considers the service started only
- * now, and `systemctl start` returns.
+ * now, and `systemctl start` returns. In the successor of a hot upgrade
+ * (`LISTEN_FDS_UPGRADE_SOCKET` set, see `Upgrader`) the first call goes to
+ * the predecessor instead, which then hands systemd the new `MAINPID=`.
  *
  * @param options See {@linkcode NotifyOptions}.
  * @returns `true` when sent, `false` when `NOTIFY_SOCKET` is not set.
@@ -152,6 +155,17 @@ export function notify(
  * ```
  */
 export function notifyReady(options?: NotifyOptions): boolean {
+  // A hot upgrade's successor reports to its predecessor, which then hands
+  // systemd the new MAINPID= (see upgrade.ts).
+  const predecessor = options?.env === undefined
+    ? takeUpgradeSocket()
+    : undefined;
+  if (predecessor !== undefined) {
+    return notify("READY=1", {
+      ...options,
+      env: { NOTIFY_SOCKET: predecessor },
+    });
+  }
   return notify("READY=1", options);
 }
 

@@ -38,6 +38,8 @@ const CODES = {
   INVALID_ARGUMENT: true,
   INVALID_SOCKET_SPEC: true,
   WORKER_FAILED: true,
+  UPGRADE_FAILED: true,
+  UPGRADE_IN_PROGRESS: true,
 } satisfies Record<ListenFdsErrorCode, true>;
 
 interface Block {

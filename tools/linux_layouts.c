@@ -12,11 +12,13 @@
 #include <linux/magic.h>
 #include <linux/vm_sockets.h>
 #include <netinet/in.h>
+#include <linux/tcp.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -36,6 +38,16 @@ int main(void) {
   SIZE(STATX, struct statx);
   FIELD(STATX, struct statx, stx_mode);
   FIELD(STATX, struct statx, stx_ino);
+  SIZE(TCP_INFO, struct tcp_info);
+  FIELD(TCP_INFO, struct tcp_info, tcpi_state);
+  FIELD(TCP_INFO, struct tcp_info, tcpi_last_data_sent);
+  FIELD(TCP_INFO, struct tcp_info, tcpi_last_data_recv);
+  FIELD(TCP_INFO, struct tcp_info, tcpi_data_segs_in);
+  FIELD(TCP_INFO, struct tcp_info, tcpi_data_segs_out);
+  SIZE(UCRED, struct ucred);
+  FIELD(UCRED, struct ucred, pid);
+  FIELD(UCRED, struct ucred, uid);
+  FIELD(UCRED, struct ucred, gid);
   SIZE(STAT, struct stat);
   FIELD(STAT, struct stat, st_ino);
   FIELD(STAT, struct stat, st_mode);
@@ -104,7 +116,8 @@ int main(void) {
   CONSTANT(SOCK_SEQPACKET); CONSTANT(SOCK_NONBLOCK); CONSTANT(SOCK_CLOEXEC);
   CONSTANT(SOL_SOCKET); CONSTANT(SO_REUSEADDR); CONSTANT(SO_TYPE);
   CONSTANT(SO_SNDBUF); CONSTANT(SO_ACCEPTCONN); CONSTANT(SO_PROTOCOL);
-  CONSTANT(SO_DOMAIN); CONSTANT(SCM_RIGHTS); CONSTANT(IPPROTO_IPV6);
+  CONSTANT(SO_DOMAIN); CONSTANT(SCM_RIGHTS); CONSTANT(SCM_CREDENTIALS);
+  CONSTANT(SO_PASSCRED); CONSTANT(FIONREAD); CONSTANT(IPPROTO_TCP); CONSTANT(TCP_INFO); CONSTANT(IPPROTO_IPV6);
   CONSTANT(IPV6_V6ONLY); CONSTANT(MSG_NOSIGNAL); CONSTANT(MSG_DONTWAIT);
   CONSTANT(MSG_CMSG_CLOEXEC); CONSTANT(MSG_CTRUNC); CONSTANT(SHUT_WR);
   CONSTANT(SHUT_RDWR);

@@ -336,3 +336,35 @@ Deno.test("examples/systemd units work as written in a real systemd", async () =
   await h.ctl("stop", "notify-web.service");
   assertEquals(await h.show("notify-web.service", "Result"), "success");
 });
+
+/** A GET on a new connection (a pooled one may reach a draining process). */
+async function getFresh(url: string): Promise<string> {
+  const response = await fetch(url, { headers: { connection: "close" } });
+  return await response.text();
+}
+
+Deno.test("examples/systemd/upgrade.service upgrades itself on systemctl reload (systemd 262)", async () => {
+  const ports = { 8080: freePort() };
+  const port = ports[8080];
+  await using h = await Harness.up({
+    name: "exupgrade",
+    systemd: "262",
+    units: await exampleUnits(ports),
+  });
+  await h.ctl("start", "upgrade.socket");
+  const first = JSON.parse(await getFresh(`http://127.0.0.1:${port}/`));
+  assertEquals(String(first.pid), await h.show("upgrade.service", "MainPID"));
+  await h.ctl("reload", "upgrade.service");
+  // systemctl reload returned after the successor took over.
+  const main = await h.show("upgrade.service", "MainPID");
+  assertNotEquals(main, String(first.pid));
+  const second = JSON.parse(await getFresh(`http://127.0.0.1:${port}/`));
+  assertEquals(String(second.pid), main);
+  assertEquals(await h.show("upgrade.service", "ActiveState"), "active");
+  assertStringIncludes(
+    await h.logs("upgrade.service"),
+    `pid ${first.pid}: handed over to pid ${main}, draining`,
+  );
+  await h.ctl("stop", "upgrade.service");
+  assertEquals(await h.show("upgrade.service", "Result"), "success");
+});

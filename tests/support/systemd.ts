@@ -355,7 +355,7 @@ export class Harness implements AsyncDisposable {
 /** Options of {@linkcode denoService}. */
 export interface DenoServiceOptions {
   /** `Type=` of the service. @default {"simple"} */
-  type?: "simple" | "notify" | "exec" | "oneshot";
+  type?: "simple" | "notify" | "notify-reload" | "exec" | "oneshot";
   /** Arguments after the script. */
   args?: string[];
   /** Extra `Environment=` variables. */

@@ -1,0 +1,876 @@
+/**
+ * Hot upgrades: a running service starts its successor (the same command or
+ * a new one), hands it every listening fd and the fd store's contents with
+ * the ordinary `LISTEN_FDS`/`LISTEN_FDNAMES`/`LISTEN_PID` protocol, keeps
+ * serving until the successor reports ready, then tells systemd the new
+ * `MAINPID=`, stops accepting, drains and exits. When the successor fails or
+ * is not ready in time, the old process goes on serving and reports why.
+ *
+ * The successor is an ordinary socket-activated process using this module:
+ * {@linkcode ListenFds.fromEnv} finds its fds, and its first
+ * {@linkcode notifyReady} goes to the predecessor (through the abstract
+ * datagram socket named in `LISTEN_FDS_UPGRADE_SOCKET`, which accepts only
+ * the successor's pid) instead of to systemd.
+ *
+ * Under systemd use `Type=notify-reload` (systemd 253+; `systemctl reload`
+ * waits for the upgrade and its `READY=1`) or `Type=notify` with
+ * `ExecReload=kill -HUP $MAINPID` (systemd 252). The old main process sends
+ * `MAINPID=` itself, so the default `NotifyAccess=main` is enough; the
+ * successor is forked by the old main process, so it is in the unit's
+ * cgroup as systemd requires. Without systemd, send the signal (`kill -HUP`).
+ *
+ * Permissions: `--allow-all` in practice: `--allow-ffi` (spawning, sockets),
+ * `--allow-env` (the successor's environment), `--allow-run` is not needed
+ * (the successor is started through libc's `posix_spawn`).
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+ * import { handleUpgrades, notifyReady, Upgrader } from "jsr:@listen-fds/listen-fds/notify";
+ *
+ * const fds = ListenFds.fromEnv();
+ * const upgrader = Upgrader.fromListenFds(fds); // before taking the fds
+ * const server = fds.serve({ name: "web", port: 8000, handler: () => new Response("hi") });
+ * handleUpgrades(server, { upgrader }); // SIGHUP: start a successor, hand over, drain, exit
+ * notifyReady();
+ * ```
+ *
+ * @module
+ */
+
+import { ListenFdsError } from "../_errors.ts";
+import { errno, libc, syscallError } from "../_ffi.ts";
+import {
+  buildMsghdr,
+  CMSGHDR,
+  cmsgSpace,
+  LINUX,
+  readMsghdr,
+  UCRED,
+} from "../_linux.ts";
+import { LISTEN_VARIABLES } from "../_env.ts";
+import { statFd } from "../_fd_info.ts";
+import { encodeUnixSockaddr } from "../_sockaddr.ts";
+import { monotonicMicroseconds, notify } from "./notify.ts";
+import type { NotifyOptions } from "./notify.ts";
+import { onStoreFds, UPGRADE_SOCKET } from "./upgrade_state.ts";
+import { readProcFile } from "../_adopt/proc.ts";
+import { errnoOf, statusLine } from "./reload.ts";
+import { sendSignal, SIGNALS, spawnChild } from "../_launcher/spawn.ts";
+import type { Stoppable } from "./shutdown.ts";
+
+export { UPGRADE_SOCKET } from "./upgrade_state.ts";
+
+/** An fd handed to the successor, with its `LISTEN_FDNAMES` name. */
+export interface UpgradeFd {
+  /** The fd (the upgrader's own close-on-exec duplicate). */
+  readonly fd: number;
+  /** Its name. */
+  readonly name: string;
+}
+
+/** Options of {@linkcode Upgrader.upgrade}. */
+export interface UpgradeOptions {
+  /**
+   * The successor's command line. By default this process's own
+   * (`/proc/self/cmdline`, with `Deno.execPath()` as the program): the same
+   * script, re-read from disk, so a deployed new version starts.
+   */
+  command?: readonly string[];
+  /**
+   * The successor's environment, without the `LISTEN_*` variables (they are
+   * set from the fds).
+   *
+   * @default {Deno.env.toObject()}
+   */
+  env?: Readonly<Record<string, string>>;
+  /**
+   * How long the successor may take to report ready, in milliseconds; then
+   * it is stopped (`SIGTERM`, `SIGKILL` a second later) and the upgrade
+   * fails.
+   *
+   * @default {30000}
+   */
+  timeout?: number;
+}
+
+/** A successful upgrade. */
+export interface UpgradeResult {
+  /** The successor's pid. */
+  pid: number;
+  /** The fds it was handed, in `LISTEN_FDS` order. */
+  fds: readonly UpgradeFd[];
+}
+
+/** Something with the fds a process received: a {@linkcode ListenFds}. */
+export interface ListenFdsLike {
+  /** How many fds were passed. */
+  readonly length: number;
+  /** Looks at an fd without taking it. */
+  borrow(index: number): { fd: number; name: string } | undefined;
+}
+
+const ABSTRACT_PREFIX = "@listen-fds-upgrade";
+
+/**
+ * Keeps what a successor needs (a close-on-exec duplicate of every fd to hand
+ * over, and its name) and starts successors.
+ *
+ * Create it from {@linkcode ListenFds.fromEnv}'s set before the fds are taken
+ * (taking an fd for `serve()` or `takeListener()` moves it into Deno's
+ * reactor under another number). Fds later handed to `storeFds()` are added
+ * automatically, under their store name, and `removeStoredFds(name)` removes
+ * every fd of that name, so the successor gets what a restart would: the
+ * sockets and the fd store's contents.
+ */
+export class Upgrader implements Disposable {
+  #fds: UpgradeFd[] = [];
+  #inodes = new Set<string>();
+  #running: Promise<UpgradeResult> | undefined;
+  #stopListening: () => void;
+
+  /**
+   * An empty upgrader; add fds with {@linkcode Upgrader.add}.
+   */
+  constructor() {
+    this.#stopListening = onStoreFds((change, fds, name) => {
+      if (change === "remove") this.remove(name);
+      for (const fd of fds) {
+        try {
+          this.add(fd, name);
+        } catch {
+          // storeFds() reports bad fds itself
+        }
+      }
+    });
+  }
+
+  /**
+   * An upgrader holding a duplicate of every untaken fd of a set, with its
+   * name: the sockets and the fd store's contents the process was started
+   * with.
+   *
+   * @param fds The set, usually `ListenFds.fromEnv()`.
+   * @returns The upgrader.
+   * @throws {ListenFdsError} `SYSCALL_FAILED` when an fd cannot be
+   * duplicated.
+   *
+   * @example Usage
+   * ```ts ignore
+   * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+   * import { Upgrader } from "jsr:@listen-fds/listen-fds/notify";
+   *
+   * const upgrader = Upgrader.fromListenFds(ListenFds.fromEnv());
+   * ```
+   */
+  static fromListenFds(fds: ListenFdsLike): Upgrader {
+    const upgrader = new Upgrader();
+    try {
+      for (let i = 0; i < fds.length; i++) {
+        const entry = fds.borrow(i);
+        if (entry) upgrader.add(entry.fd, entry.name);
+      }
+    } catch (error) {
+      upgrader.close();
+      throw error;
+    }
+    return upgrader;
+  }
+
+  /**
+   * Adds an fd to hand over: a close-on-exec duplicate is kept, so the
+   * caller may close or hand its own to Deno. An fd whose file is already
+   * held (same inode) is not added twice.
+   *
+   * @param fd The fd.
+   * @param name Its `LISTEN_FDNAMES` name: printable ASCII without `:`.
+   * @throws {ListenFdsError} `INVALID_ARGUMENT` for a bad name,
+   * `FD_NOT_OPEN`/`SYSCALL_FAILED` when the fd cannot be duplicated.
+   */
+  add(fd: number, name: string): void {
+    if (
+      name.length === 0 || name.length > 255 || /[^\x20-\x7e]|:/.test(name)
+    ) {
+      throw new ListenFdsError(
+        `Cannot hand fd ${fd} to a successor: name "${name}" is not 1 to 255 printable ASCII characters without ":"`,
+        { code: "INVALID_ARGUMENT", fd, value: name },
+      );
+    }
+    const { mode, inode } = statFd(fd);
+    const key = `${mode & LINUX.S_IFMT}:${inode}`;
+    if (this.#inodes.has(key)) return;
+    const copy = libc().fcntl(fd, LINUX.F_DUPFD_CLOEXEC, 3);
+    if (copy === -1) {
+      throw syscallError(
+        `Cannot duplicate fd ${fd} for a successor`,
+        "fcntl",
+        fd,
+      );
+    }
+    this.#inodes.add(key);
+    this.#fds.push({ fd: copy, name });
+  }
+
+  /**
+   * Stops handing over every fd with a name (and closes the duplicates), as
+   * `removeStoredFds()` does for the fd store (it calls this).
+   *
+   * @param name The name.
+   */
+  remove(name: string): void {
+    const kept: UpgradeFd[] = [];
+    for (const entry of this.#fds) {
+      if (entry.name !== name) {
+        kept.push(entry);
+        continue;
+      }
+      try {
+        const { mode, inode } = statFd(entry.fd);
+        this.#inodes.delete(`${mode & LINUX.S_IFMT}:${inode}`);
+      } catch {
+        // closed behind our back: nothing to forget
+      }
+      libc().close(entry.fd);
+    }
+    this.#fds = kept;
+  }
+
+  /**
+   * The fds a successor gets, in `LISTEN_FDS` order.
+   *
+   * @returns The upgrader's duplicates and their names.
+   */
+  get fds(): readonly UpgradeFd[] {
+    return [...this.#fds];
+  }
+
+  /** Whether an upgrade is running. */
+  get upgrading(): boolean {
+    return this.#running !== undefined;
+  }
+
+  /**
+   * Starts a successor with every fd and waits until it reports ready
+   * (`READY=1` from its pid on the private socket).
+   *
+   * @param options The command, environment and time bound.
+   * @returns The successor's pid.
+   * @throws {ListenFdsError} `UPGRADE_IN_PROGRESS` when another upgrade is
+   * running; `UPGRADE_FAILED` when the successor exited before it was ready
+   * (its exit code or signal, and any `STATUS=`/`ERRNO=` it sent, are in the
+   * message) or did not report ready within `timeout` (it is then stopped);
+   * `SYSCALL_FAILED` when it cannot be started.
+   */
+  upgrade(options: UpgradeOptions = {}): Promise<UpgradeResult> {
+    if (this.#running) {
+      return Promise.reject(
+        new ListenFdsError(
+          "Cannot start a successor: an upgrade is already running",
+          { code: "UPGRADE_IN_PROGRESS" },
+        ),
+      );
+    }
+    const timeout = options.timeout ?? 30_000;
+    if (!(Number.isFinite(timeout) && timeout > 0)) {
+      return Promise.reject(
+        new ListenFdsError(
+          `Cannot start a successor: timeout ${timeout} ms is not a finite positive number`,
+          { code: "INVALID_ARGUMENT", value: String(timeout) },
+        ),
+      );
+    }
+    this.#running = this.#upgrade(options, timeout).finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async #upgrade(
+    options: UpgradeOptions,
+    timeout: number,
+  ): Promise<UpgradeResult> {
+    const fds = [...this.#fds];
+    const command = options.command ?? ownCommand();
+    if (command.length === 0) {
+      throw new ListenFdsError("Cannot start a successor: empty command", {
+        code: "INVALID_ARGUMENT",
+      });
+    }
+    if (3 + fds.length > 9) {
+      throw new ListenFdsError(
+        `Cannot start a successor with ${fds.length} fds: at most 6 (the /bin/sh that detaches it names fds up to 9)`,
+        { code: "INVALID_ARGUMENT", value: String(fds.length) },
+      );
+    }
+    const channel = ReadinessChannel.open();
+    const moved: number[] = [];
+    const opened: number[] = [];
+    try {
+      const env: Record<string, string> = {
+        ...(options.env ?? Deno.env.toObject()),
+      };
+      for (const name of LISTEN_VARIABLES) delete env[name];
+      delete env[UPGRADE_SOCKET];
+      if (fds.length > 0) {
+        env.LISTEN_FDS = String(fds.length);
+        env.LISTEN_FDNAMES = fds.map((entry) => entry.name).join(":");
+      }
+      env[UPGRADE_SOCKET] = channel.address;
+      // spawnChild() places fds at 3, 4, …: none may come from that range.
+      // One more slot after the fds: the pipe on which the detaching shell
+      // reports the successor's pid.
+      const slots = fds.length + 1;
+      const pipe = pidPipe();
+      opened.push(pipe.read, pipe.write);
+      const sources = fds.map((entry) => {
+        if (entry.fd >= 3 + slots) return entry.fd;
+        const copy = libc().fcntl(
+          entry.fd,
+          LINUX.F_DUPFD_CLOEXEC,
+          3 + slots,
+        );
+        if (copy === -1) {
+          throw syscallError(
+            `Cannot move fd ${entry.fd} for a successor`,
+            "fcntl",
+            entry.fd,
+          );
+        }
+        moved.push(copy);
+        return copy;
+      });
+      const writeEnd = libc().fcntl(
+        pipe.write,
+        LINUX.F_DUPFD_CLOEXEC,
+        3 + slots,
+      );
+      if (writeEnd === -1) {
+        throw syscallError("Cannot move the successor pid pipe", "fcntl");
+      }
+      opened.push(writeEnd);
+      const shell = spawnChild(
+        ["/bin/sh", "-c", detachScript(3 + fds.length), "upgrade", ...command],
+        { fds: [...sources, writeEnd], env, setPid: false },
+      );
+      for (const fd of moved.splice(0)) libc().close(fd);
+      await shell.exited;
+      const pid = readPid(pipe.read);
+      if (pid === undefined) {
+        throw new ListenFdsError(
+          `Cannot upgrade: the successor (${
+            command.join(" ")
+          }) could not be started`,
+          { code: "UPGRADE_FAILED" },
+        );
+      }
+      const what = `successor ${pid} (${command.join(" ")})`;
+      const deadline = performance.now() + timeout;
+      while (true) {
+        const message = channel.receive(pid);
+        if (message?.ready) return { pid, fds };
+        if (!running(pid)) {
+          throw new ListenFdsError(
+            `Cannot upgrade: ${what} exited before it was ready${channel.details()}`,
+            { code: "UPGRADE_FAILED", value: String(pid) },
+          );
+        }
+        if (performance.now() >= deadline) {
+          await stopProcess(pid);
+          throw new ListenFdsError(
+            `Cannot upgrade: ${what} did not report ready within ${timeout} ms; it was stopped${channel.details()}`,
+            { code: "UPGRADE_FAILED", value: String(pid) },
+          );
+        }
+        await delay(message ? 0 : 5);
+      }
+    } finally {
+      for (const fd of [...moved, ...opened]) libc().close(fd);
+      channel.close();
+    }
+  }
+
+  /** Closes the duplicates (an upgrade in progress keeps its own). */
+  close(): void {
+    this.#stopListening();
+    for (const { fd } of this.#fds.splice(0)) libc().close(fd);
+    this.#inodes.clear();
+  }
+
+  /** Closes the duplicates. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The script of the shell that starts the successor detached: it forks the
+ * successor (a shell that sets `LISTEN_PID` to its own pid and execs the
+ * command), writes its pid to fd `pipe` (which the successor does not
+ * inherit) and exits. The successor is then re-parented to the service
+ * manager (PID 1 or its subreaper), so systemd supervises it as its own child
+ * once it is `MAINPID=`, and notices when it exits.
+ */
+function detachScript(pipe: number): string {
+  return [
+    `sh -c 'LISTEN_PID=$$; export LISTEN_PID; exec "$@"' successor "$@" ${pipe}>&- &`,
+    `echo $! >&${pipe}`,
+  ].join("\n");
+}
+
+function pidPipe(): { read: number; write: number } {
+  const c = libc();
+  if (!c.pipe2) {
+    throw new ListenFdsError("Cannot start a successor: libc has no pipe2", {
+      code: "UNSUPPORTED_PLATFORM",
+    });
+  }
+  const ends = new Int32Array(2);
+  if (
+    c.pipe2(
+      new Uint8Array(ends.buffer),
+      LINUX.O_CLOEXEC | LINUX.O_NONBLOCK,
+    ) === -1
+  ) {
+    throw syscallError("Cannot create the successor pid pipe", "pipe2");
+  }
+  return { read: ends[0]!, write: ends[1]! };
+}
+
+function readPid(fd: number): number | undefined {
+  const buffer = new Uint8Array(32);
+  const n = Number(libc().read(fd, buffer, BigInt(buffer.length)));
+  if (n <= 0) return undefined;
+  const text = new TextDecoder().decode(buffer.subarray(0, n)).trim();
+  return /^[1-9][0-9]*$/.test(text) ? Number(text) : undefined;
+}
+
+/** Whether a process exists and is not a zombie. */
+function running(pid: number): boolean {
+  if (libc().kill(pid, 0) !== 0) return errno() === LINUX.EPERM;
+  const stat = readProcFile(`/proc/${pid}/stat`);
+  if (stat === undefined) return false;
+  // The state follows the parenthesised command name.
+  return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !==
+    "Z";
+}
+
+async function stopProcess(pid: number): Promise<void> {
+  sendSignal(pid, SIGNALS.SIGTERM);
+  const deadline = performance.now() + 1000;
+  while (running(pid) && performance.now() < deadline) await delay(10);
+  if (running(pid)) sendSignal(pid, SIGNALS.SIGKILL);
+  while (running(pid)) await delay(10);
+}
+
+/**
+ * This process's command line, with the running Deno binary as the program.
+ *
+ * @returns The arguments.
+ */
+export function ownCommand(): string[] {
+  const text = readProcFile("/proc/self/cmdline") ?? "";
+  const args = text.split("\0");
+  if (args.at(-1) === "") args.pop();
+  if (args.length === 0) return [];
+  try {
+    args[0] = Deno.execPath();
+  } catch {
+    // no read permission: keep argv[0]
+  }
+  return args;
+}
+
+/** What a successor sent so far. */
+interface ChannelMessage {
+  ready: boolean;
+}
+
+/**
+ * The predecessor's end of the readiness channel: an abstract `AF_UNIX`
+ * datagram socket with `SO_PASSCRED`, so every datagram carries its sender's
+ * pid and only the successor's count.
+ */
+class ReadinessChannel {
+  readonly address: string;
+  #fd: number;
+  #status: string | undefined;
+  #errno: string | undefined;
+
+  private constructor(fd: number, address: string) {
+    this.#fd = fd;
+    this.address = address;
+  }
+
+  static open(): ReadinessChannel {
+    const c = libc();
+    const fd = c.socket(
+      LINUX.AF_UNIX,
+      LINUX.SOCK_DGRAM | LINUX.SOCK_CLOEXEC | LINUX.SOCK_NONBLOCK,
+      0,
+    );
+    if (fd === -1) {
+      throw syscallError("Cannot open the upgrade readiness socket", "socket");
+    }
+    try {
+      const one = new Int32Array([1]);
+      if (
+        c.setsockopt(
+          fd,
+          LINUX.SOL_SOCKET,
+          LINUX.SO_PASSCRED,
+          new Uint8Array(one.buffer),
+          4,
+        ) === -1
+      ) {
+        throw syscallError(
+          "Cannot enable SO_PASSCRED on the upgrade readiness socket",
+          "setsockopt",
+          fd,
+        );
+      }
+      const random = Array.from(
+        crypto.getRandomValues(new Uint8Array(12)),
+        (byte) => byte.toString(16).padStart(2, "0"),
+      ).join("");
+      const address = `${ABSTRACT_PREFIX}/${Deno.pid}/${random}`;
+      const { bytes, length } = encodeUnixSockaddr(address);
+      if (c.bind(fd, bytes, length) === -1) {
+        throw syscallError(
+          `Cannot bind the upgrade readiness socket "${address}"`,
+          "bind",
+          fd,
+        );
+      }
+      return new ReadinessChannel(fd, address);
+    } catch (error) {
+      c.close(fd);
+      throw error;
+    }
+  }
+
+  /** Receives one datagram from `pid`; others are dropped. */
+  receive(pid: number): ChannelMessage | undefined {
+    const c = libc();
+    while (true) {
+      const data = new Uint8Array(4096);
+      const control = new Uint8Array(cmsgSpace(UCRED.size) + cmsgSpace(4 * 8));
+      const msghdr = buildMsghdr({ data, control });
+      const received = Number(
+        c.recvmsg(
+          this.#fd,
+          msghdr.header,
+          LINUX.MSG_DONTWAIT | LINUX.MSG_CMSG_CLOEXEC,
+        ),
+      );
+      if (received === -1) {
+        if (errno() === LINUX.EINTR) continue;
+        return undefined; // EAGAIN: nothing queued
+      }
+      const { controlLength } = readMsghdr(msghdr.header);
+      msghdr.keep.length;
+      const sender = readCredentials(control, controlLength);
+      if (sender !== pid) continue;
+      const text = new TextDecoder().decode(data.subarray(0, received));
+      let ready = false;
+      for (const line of text.split("\n")) {
+        if (line === "READY=1") ready = true;
+        else if (line.startsWith("STATUS=")) this.#status = line.slice(7);
+        else if (line.startsWith("ERRNO=")) this.#errno = line.slice(6);
+      }
+      return { ready };
+    }
+  }
+
+  /** What the successor said about itself, for an error message. */
+  details(): string {
+    const parts: string[] = [];
+    if (this.#status) parts.push(`STATUS=${this.#status}`);
+    if (this.#errno) parts.push(`ERRNO=${this.#errno}`);
+    return parts.length ? ` (it sent ${parts.join(", ")})` : "";
+  }
+
+  close(): void {
+    if (this.#fd !== -1) libc().close(this.#fd);
+    this.#fd = -1;
+  }
+}
+
+/**
+ * Reads the sender's pid from an `SCM_CREDENTIALS` control message; closes
+ * any fds that came along (`SCM_RIGHTS`).
+ */
+function readCredentials(control: Uint8Array, length: number): number {
+  const view = new DataView(control.buffer);
+  let pid = 0;
+  for (let offset = 0; offset + CMSGHDR.data <= length;) {
+    const cmsgLength = Number(
+      view.getBigUint64(offset + CMSGHDR.cmsg_len, true),
+    );
+    if (cmsgLength < CMSGHDR.data) break;
+    const level = view.getInt32(offset + CMSGHDR.cmsg_level, true);
+    const type = view.getInt32(offset + CMSGHDR.cmsg_type, true);
+    if (level === LINUX.SOL_SOCKET && type === LINUX.SCM_CREDENTIALS) {
+      pid = view.getInt32(offset + CMSGHDR.data + UCRED.pid, true);
+    } else if (level === LINUX.SOL_SOCKET && type === LINUX.SCM_RIGHTS) {
+      for (let at = CMSGHDR.data; at + 4 <= cmsgLength; at += 4) {
+        libc().close(view.getInt32(offset + at, true));
+      }
+    }
+    offset += Math.ceil(cmsgLength / CMSGHDR.align) * CMSGHDR.align;
+  }
+  return pid;
+}
+
+/** How a requested upgrade ended. */
+export type UpgradeOutcome =
+  | { ok: true; pid: number }
+  | { ok: false; error: ListenFdsError };
+
+/** Options of {@linkcode handleUpgrades}. */
+export interface HandleUpgradesOptions extends UpgradeOptions {
+  /** What to hand over; see {@linkcode Upgrader.fromListenFds}. */
+  upgrader: Upgrader;
+  /**
+   * The signal that starts an upgrade: `systemctl reload` sends the unit's
+   * `ReloadSignal=` (`SIGHUP`) with `Type=notify-reload`.
+   *
+   * @default {"SIGHUP"}
+   */
+  signal?: Deno.Signal;
+  /**
+   * How long the old process lets its servers drain after the hand-over
+   * before it exits anyway, in milliseconds.
+   *
+   * @default {10000}
+   */
+  drainTimeout?: number;
+  /**
+   * Exit the old process once its servers stopped (code 0, or 1 when the
+   * drain timed out).
+   *
+   * @default {true}
+   */
+  exit?: boolean;
+  /**
+   * Options for the notifications to systemd (`RELOADING=1`, `MAINPID=`,
+   * `READY=1`, `STATUS=`, `ERRNO=`), or `false` to send none.
+   *
+   * @default {{}}
+   */
+  notify?: Omit<NotifyOptions, "fds" | "unsetEnvironment"> | false;
+  /**
+   * Told how each upgrade ended, before the old process drains (success) or
+   * goes on serving (failure). Without it a failure is printed to stderr.
+   */
+  onUpgrade?: (outcome: UpgradeOutcome) => void | Promise<void>;
+}
+
+/** The installed handler; see {@linkcode handleUpgrades}. */
+export interface UpgradeHandler extends Disposable {
+  /**
+   * Upgrades now, as if the signal arrived. While one runs, the same upgrade
+   * is returned (a second request starts no second successor).
+   *
+   * @returns The successor's pid once it took over; rejects with the
+   * `UPGRADE_FAILED` error while the old process goes on serving.
+   */
+  upgrade(): Promise<UpgradeResult>;
+  /** Removes the signal listener. */
+  remove(): void;
+}
+
+/**
+ * Upgrades the service on a signal (`SIGHUP`: `systemctl reload` of a
+ * `Type=notify-reload` unit, or `kill -HUP` by hand): sends `RELOADING=1`
+ * with `MONOTONIC_USEC=`, starts the successor with every fd of `upgrader`,
+ * and waits for its `READY=1`.
+ *
+ * - Success: sends `MAINPID=<successor>` and `READY=1` (one datagram, from the
+ *   old main process, so `NotifyAccess=main` suffices), then stops the
+ *   servers (their drain: stop accepting, answer what was accepted) and
+ *   exits. It never sends `STOPPING=1`: the unit is not stopping.
+ * - Failure (the successor exited, or was not ready within `timeout`): sends
+ *   `STATUS=Upgrade failed: …`, `ERRNO=` when known, and `READY=1`, and goes
+ *   on serving.
+ *
+ * A second signal while an upgrade runs joins it. The signal handler is
+ * installed before this function returns: call it before `notifyReady()`
+ * (systemd 262 refuses a `Type=notify-reload` service that has not caught
+ * its reload signal by `READY=1`).
+ *
+ * @param servers The servers to stop after the hand-over.
+ * @param options The upgrader, signal, time bounds and callbacks.
+ * @returns The handler.
+ * @throws {ListenFdsError} `INVALID_ARGUMENT` for a server without
+ * `shutdown()`/`close()` or a bad time bound.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { ListenFds } from "jsr:@listen-fds/listen-fds";
+ * import { handleUpgrades, notifyReady, Upgrader } from "jsr:@listen-fds/listen-fds/notify";
+ *
+ * const fds = ListenFds.fromEnv();
+ * const upgrader = Upgrader.fromListenFds(fds);
+ * const server = fds.serve({ name: "web", port: 8000, handler: () => new Response("hi") });
+ * handleUpgrades(server, { upgrader, onUpgrade: (o) => console.error(o) });
+ * notifyReady();
+ * ```
+ */
+export function handleUpgrades(
+  servers: Stoppable | readonly Stoppable[],
+  options: HandleUpgradesOptions,
+): UpgradeHandler {
+  const list: readonly Stoppable[] = Array.isArray(servers)
+    ? servers
+    : [servers as Stoppable];
+  for (const server of list) {
+    if (
+      typeof (server as { shutdown?: unknown }).shutdown !== "function" &&
+      typeof (server as { close?: unknown }).close !== "function"
+    ) {
+      throw new ListenFdsError(
+        "Cannot handle upgrades: the server has neither shutdown() nor close()",
+        { code: "INVALID_ARGUMENT" },
+      );
+    }
+  }
+  const drainTimeout = options.drainTimeout ?? 10_000;
+  if (!(Number.isFinite(drainTimeout) && drainTimeout >= 0)) {
+    throw new ListenFdsError(
+      `Cannot handle upgrades: drainTimeout ${drainTimeout} ms is not a finite non-negative number`,
+      { code: "INVALID_ARGUMENT", value: String(drainTimeout) },
+    );
+  }
+  const signal = options.signal ?? "SIGHUP";
+  const { upgrader } = options;
+  const send = (state: Record<string, string | number | bigint>): void => {
+    if (options.notify === false) return;
+    try {
+      notify(state, options.notify ?? {});
+    } catch {
+      // Serving matters more than telling systemd about it.
+    }
+  };
+  let running: Promise<UpgradeResult> | undefined;
+  let handedOver = false;
+  let failedBefore = false;
+
+  const run = async (): Promise<UpgradeResult> => {
+    send({ RELOADING: 1, MONOTONIC_USEC: monotonicMicroseconds() });
+    let result: UpgradeResult;
+    try {
+      const { command, env, timeout } = options;
+      result = await upgrader.upgrade({
+        ...(command ? { command } : {}),
+        ...(env ? { env } : {}),
+        ...(timeout !== undefined ? { timeout } : {}),
+      });
+    } catch (caught) {
+      const error = caught instanceof ListenFdsError
+        ? caught
+        : new ListenFdsError(
+          `Cannot upgrade: ${
+            caught instanceof Error ? caught.message : caught
+          }`,
+          { code: "UPGRADE_FAILED", cause: caught },
+        );
+      failedBefore = true;
+      const state: Record<string, string | number> = {
+        STATUS: statusLine("Upgrade failed", error),
+      };
+      const code = errnoOf(error.cause ?? error) ?? errnoOf(error);
+      if (code !== undefined) state.ERRNO = code;
+      state.READY = 1;
+      send(state);
+      if (options.onUpgrade) await options.onUpgrade({ ok: false, error });
+      else console.error(`${error.message}; serving on`);
+      throw error;
+    }
+    handedOver = true;
+    const state: Record<string, string | number> = { MAINPID: result.pid };
+    if (failedBefore) state.STATUS = "";
+    state.READY = 1;
+    send(state);
+    remove();
+    await options.onUpgrade?.({ ok: true, pid: result.pid });
+    const outcome = await stopAll(list, drainTimeout);
+    upgrader.close();
+    if (options.exit ?? true) Deno.exit(outcome === "graceful" ? 0 : 1);
+    return result;
+  };
+  const upgrade = (): Promise<UpgradeResult> => {
+    if (handedOver) {
+      return Promise.reject(
+        new ListenFdsError(
+          "Cannot upgrade: this process already handed over to its successor",
+          { code: "UPGRADE_IN_PROGRESS" },
+        ),
+      );
+    }
+    running ??= run().finally(() => {
+      if (!handedOver) running = undefined;
+    });
+    return running;
+  };
+  const onSignal = (): void => {
+    upgrade().catch(() => {
+      // Reported through STATUS=/ERRNO= and onUpgrade.
+    });
+  };
+  const remove = (): void => {
+    try {
+      Deno.removeSignalListener(signal, onSignal);
+    } catch {
+      // not installed
+    }
+  };
+  Deno.addSignalListener(signal, onSignal);
+  return { upgrade, remove, [Symbol.dispose]: remove };
+}
+
+async function stopAll(
+  list: readonly Stoppable[],
+  timeout: number,
+): Promise<"graceful" | "timeout"> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeout);
+  });
+  const stopped = Promise.all(list.map(stopOne)).then(
+    () => "graceful" as const,
+    () => "graceful" as const,
+  );
+  const outcome = await Promise.race([stopped, expired]);
+  clearTimeout(timer);
+  if (outcome === "timeout") {
+    for (const server of list) {
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+    }
+  }
+  return outcome;
+}
+
+function stopOne(server: Stoppable): Promise<void> {
+  if (typeof (server as { shutdown?: unknown }).shutdown === "function") {
+    return (server as { shutdown(): Promise<void> }).shutdown();
+  }
+  const closable = server as {
+    close(callback?: (error?: Error) => void): unknown;
+    closeIdleConnections?: () => void;
+  };
+  return new Promise<void>((resolve, reject) => {
+    let result: unknown;
+    if (closable.close.length >= 1) {
+      result = closable.close((error) => error ? reject(error) : resolve());
+      closable.closeIdleConnections?.();
+    } else {
+      result = closable.close();
+      if (!(result instanceof Promise)) resolve();
+    }
+    if (result instanceof Promise) result.then(() => resolve(), reject);
+  });
+}

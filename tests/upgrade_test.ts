@@ -1,0 +1,378 @@
+/**
+ * Hot upgrades without systemd (`upgrade.ts`): a service started here with a
+ * listening socket (as a service manager would) upgrades itself on `SIGHUP`;
+ * a datagram receiver stands in for systemd's notify socket.
+ *
+ * @module
+ */
+
+import {
+  assert,
+  assertEquals,
+  assertGreater,
+  assertMatch,
+  assertNotEquals,
+  assertRejects,
+  assertStringIncludes,
+} from "@std/assert";
+import { join } from "@std/path";
+import { bindLibc, libc } from "../_ffi.ts";
+import { LINUX } from "../_linux.ts";
+import { encodeInetSockaddr } from "../_sockaddr.ts";
+import { inspectFd } from "../_fd_info.ts";
+import { sendSignal, SIGNALS, spawnChild } from "../_launcher/spawn.ts";
+import { Upgrader } from "../_notify/upgrade.ts";
+import { DENO, ROOT, waitFor } from "./support/helpers.ts";
+import { NotifyReceiver } from "./support/notify_receiver.ts";
+
+bindLibc();
+
+const SERVICE = join(ROOT, "tests/fixtures/services/upgrade_service.ts");
+
+type Event = Record<string, unknown> & { pid: number; event: string };
+
+/** A listening TCP socket on 127.0.0.1 made through libc, above fd 10. */
+function tcpListener(): { fd: number; port: number } {
+  const c = libc();
+  const raw = c.socket(
+    LINUX.AF_INET,
+    LINUX.SOCK_STREAM | LINUX.SOCK_CLOEXEC,
+    0,
+  );
+  const address = encodeInetSockaddr("127.0.0.1", 0);
+  assertEquals(c.bind(raw, address, address.length), 0);
+  assertEquals(c.listen(raw, 512), 0);
+  const fd = c.fcntl(raw, LINUX.F_DUPFD_CLOEXEC, 10);
+  c.close(raw);
+  return { fd, port: (inspectFd(fd).socket!.address as Deno.NetAddr).port };
+}
+
+function alive(pid: number): boolean {
+  return libc().kill(pid, 0) === 0;
+}
+
+/** A running service, its observations and its notify receiver. */
+class Service implements AsyncDisposable {
+  readonly dir: string;
+  readonly port: number;
+  readonly receiver: NotifyReceiver;
+  readonly firstPid: number;
+  readonly #listener: number;
+  readonly #exited: Promise<unknown>;
+
+  private constructor(
+    dir: string,
+    port: number,
+    listener: number,
+    receiver: NotifyReceiver,
+    pid: number,
+    exited: Promise<unknown>,
+  ) {
+    this.dir = dir;
+    this.port = port;
+    this.#listener = listener;
+    this.receiver = receiver;
+    this.firstPid = pid;
+    this.#exited = exited;
+  }
+
+  static async start(env: Record<string, string> = {}): Promise<Service> {
+    const dir = await Deno.makeTempDir({ prefix: "listen-fds-upgrade-" });
+    const { fd, port } = tcpListener();
+    const receiver = NotifyReceiver.bind(
+      `@listen-fds-upgrade-test-${crypto.randomUUID()}`,
+    );
+    const child = spawnChild(
+      [DENO, "run", "--quiet", "--no-lock", "-A", SERVICE],
+      {
+        fds: [fd],
+        env: {
+          PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+          DENO_DIR: Deno.env.get("DENO_DIR") ??
+            `${Deno.env.get("HOME")}/.cache/deno`,
+          NO_COLOR: "1",
+          LISTEN_FDS: "1",
+          LISTEN_FDNAMES: "web",
+          NOTIFY_SOCKET: receiver.address,
+          UPGRADE_OBS: join(dir, "events.jsonl"),
+          UPGRADE_BEHAVIOUR: join(dir, "behaviour"),
+          ...env,
+        },
+        setPid: true,
+      },
+    );
+    const service = new Service(
+      dir,
+      port,
+      fd,
+      receiver,
+      child.pid,
+      child.exited,
+    );
+    await service.waitEvent((e) => e.pid === child.pid && e.event === "ready");
+    return service;
+  }
+
+  async events(): Promise<Event[]> {
+    try {
+      return (await Deno.readTextFile(join(this.dir, "events.jsonl")))
+        .split("\n").filter(Boolean).map((line) => JSON.parse(line));
+    } catch {
+      return [];
+    }
+  }
+
+  waitEvent(
+    match: (event: Event) => boolean,
+    timeout = 30_000,
+  ): Promise<Event> {
+    return waitFor(
+      async () => (await this.events()).find(match),
+      { timeout, what: "a service event" },
+    );
+  }
+
+  behave(behaviour: string): Promise<void> {
+    return Deno.writeTextFile(join(this.dir, "behaviour"), behaviour);
+  }
+
+  async get(): Promise<string> {
+    const response = await fetch(`http://127.0.0.1:${this.port}/`);
+    assertEquals(response.status, 200);
+    return await response.text();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    for (const event of await this.events()) {
+      if (alive(event.pid)) sendSignal(event.pid, SIGNALS.SIGKILL);
+    }
+    await this.#exited;
+    await waitFor(
+      async () => (await this.events()).every((e) => !alive(e.pid)),
+      { what: "every service process to end" },
+    );
+    libc().close(this.#listener);
+    this.receiver.close();
+    await Deno.remove(this.dir, { recursive: true });
+  }
+}
+
+/** Requests in a loop on fresh connections until stopped. */
+interface LoadResult {
+  ok: number;
+  failures: string[];
+  pids: Set<string>;
+}
+
+function load(port: number): { stop(): Promise<LoadResult> } {
+  let stopping = false;
+  const result = { ok: 0, failures: [] as string[], pids: new Set<string>() };
+  const workers = Array.from({ length: 4 }, async () => {
+    while (!stopping) {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/`, {
+          headers: { connection: "close" },
+        });
+        const body = await response.text();
+        if (response.status !== 200) {
+          throw new Error(`status ${response.status}`);
+        }
+        result.pids.add(body);
+        result.ok++;
+      } catch (error) {
+        result.failures.push(String(error));
+      }
+    }
+  });
+  return {
+    async stop(): Promise<LoadResult> {
+      stopping = true;
+      await Promise.all(workers);
+      return result;
+    },
+  };
+}
+
+Deno.test("handleUpgrades() on SIGHUP hands the socket to a successor, tells MAINPID=, and the old process drains and exits while requests keep succeeding", async () => {
+  await using service = await Service.start();
+  const old = service.firstPid;
+  assertEquals(await service.get(), String(old));
+  service.receiver.drain();
+  const running = load(service.port);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  sendSignal(old, SIGNALS.SIGHUP);
+  const upgraded = await service.waitEvent((e) => e.event === "upgraded");
+  const successor = upgraded.successor as number;
+  await waitFor(() => !alive(old), { what: "the old process to exit" });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const { ok, failures, pids } = await running.stop();
+  assertEquals(failures, []);
+  assertGreater(ok, 20);
+  assertEquals([...pids].sort(), [String(old), String(successor)].sort());
+  assertEquals(await service.get(), String(successor));
+
+  const started = (await service.events()).find((e) =>
+    e.pid === successor && e.event === "started"
+  )!;
+  // An ordinary socket-activated process: its fd by name, LISTEN_PID checked.
+  assertEquals(started.names, ["web"]);
+  assertEquals((started.verification as { pid: string }).pid, "verified");
+  assertEquals(started.upgradeSocket, true);
+  // To systemd: RELOADING=1 with MONOTONIC_USEC=, then MAINPID= and READY=1
+  // from the old process; the successor's READY=1 went to the old process.
+  const sent = service.receiver.drain().map((d) => d.text);
+  assertEquals(sent.length, 2, sent.join(" | "));
+  assertMatch(sent[0]!, /^RELOADING=1\nMONOTONIC_USEC=\d+$/);
+  assertEquals(sent[1], `MAINPID=${successor}\nREADY=1`);
+});
+
+Deno.test("handleUpgrades(): a successor that crashes before it is ready leaves the old process serving and reports UPGRADE_FAILED", async () => {
+  await using service = await Service.start();
+  const old = service.firstPid;
+  await service.behave("crash");
+  service.receiver.drain();
+  sendSignal(old, SIGNALS.SIGHUP);
+  const failed = await service.waitEvent((e) => e.event === "upgrade-failed");
+  assertEquals(failed.pid, old);
+  assertEquals(failed.code, "UPGRADE_FAILED");
+  assertStringIncludes(
+    failed.message as string,
+    "exited before it was ready",
+  );
+  assert(alive(old));
+  assertEquals(await service.get(), String(old));
+  const sent = service.receiver.drain().map((d) => d.text);
+  assertMatch(sent[0]!, /^RELOADING=1\nMONOTONIC_USEC=\d+$/);
+  assertMatch(
+    sent[1]!,
+    /^STATUS=Upgrade failed: Cannot upgrade: successor \d+ .* exited before it was ready\nREADY=1$/,
+  );
+  // The next attempt, with a working successor, succeeds.
+  await service.behave("ok");
+  sendSignal(old, SIGNALS.SIGHUP);
+  const upgraded = await service.waitEvent((e) => e.event === "upgraded");
+  await waitFor(() => !alive(old), { what: "the old process to exit" });
+  assertEquals(await service.get(), String(upgraded.successor));
+  // STATUS= is cleared with the hand-over.
+  assertEquals(
+    service.receiver.drain().at(-1)?.text,
+    `MAINPID=${upgraded.successor}\nSTATUS=\nREADY=1`,
+  );
+});
+
+Deno.test("handleUpgrades(): a successor that is not ready within the timeout is stopped and the old process serves on", async () => {
+  await using service = await Service.start({ UPGRADE_TIMEOUT: "1500" });
+  const old = service.firstPid;
+  await service.behave("hang");
+  sendSignal(old, SIGNALS.SIGHUP);
+  const failed = await service.waitEvent((e) => e.event === "upgrade-failed");
+  assertEquals(failed.code, "UPGRADE_FAILED");
+  assertStringIncludes(
+    failed.message as string,
+    "did not report ready within 1500 ms; it was stopped",
+  );
+  const hung = (await service.events()).find((e) => e.event === "hanging")!;
+  assertNotEquals(hung.pid, old);
+  await waitFor(() => !alive(hung.pid), {
+    what: "the hung successor to be stopped",
+  });
+  assert(alive(old));
+  assertEquals(await service.get(), String(old));
+});
+
+Deno.test("handleUpgrades(): a second SIGHUP during an upgrade starts no second successor", async () => {
+  await using service = await Service.start();
+  const old = service.firstPid;
+  await service.behave("slow");
+  sendSignal(old, SIGNALS.SIGHUP);
+  await service.waitEvent((e) => e.event === "started" && e.pid !== old);
+  sendSignal(old, SIGNALS.SIGHUP);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  sendSignal(old, SIGNALS.SIGHUP);
+  const upgraded = await service.waitEvent((e) => e.event === "upgraded");
+  await waitFor(() => !alive(old), { what: "the old process to exit" });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const started = (await service.events()).filter((e) => e.event === "started");
+  assertEquals(started.map((e) => e.pid), [old, upgraded.successor]);
+  assertEquals(
+    (await service.events()).filter((e) => e.event === "upgraded").length,
+    1,
+  );
+  assertEquals(await service.get(), String(upgraded.successor));
+  // The successor upgrades in turn.
+  await service.behave("ok");
+  sendSignal(upgraded.successor as number, SIGNALS.SIGHUP);
+  const again = await service.waitEvent((e) =>
+    e.event === "upgraded" && e.pid === upgraded.successor
+  );
+  await waitFor(() => !alive(upgraded.successor as number), {
+    what: "the first successor to exit",
+  });
+  assertEquals(await service.get(), String(again.successor));
+});
+
+Deno.test("handleUpgrades() hands the successor the fds given to storeFds(), under their names, and not those removeStoredFds() removed", async () => {
+  await using service = await Service.start({ UPGRADE_STATE: "1" });
+  let pid = service.firstPid;
+  for (let i = 0; i < 2; i++) {
+    sendSignal(pid, SIGNALS.SIGHUP);
+    const upgraded = await service.waitEvent((e) =>
+      e.event === "upgraded" && e.pid === pid
+    );
+    const successor = upgraded.successor as number;
+    const started = await service.waitEvent((e) =>
+      e.event === "started" && e.pid === successor
+    );
+    // Each process replaced "state": the successor gets only the newest.
+    assertEquals(started.names, ["web", "state"]);
+    const state = await service.waitEvent((e) =>
+      e.event === "state" && e.pid === successor
+    );
+    assertEquals(state.restored, `pid=${pid}`);
+    await service.waitEvent((e) => e.event === "ready" && e.pid === successor);
+    pid = successor;
+  }
+});
+
+Deno.test("Upgrader.upgrade() rejects a second upgrade while one runs, and a successor that exits", async () => {
+  using upgrader = new Upgrader();
+  const first = upgrader.upgrade({
+    command: ["/bin/sh", "-c", "sleep 0.3; exit 7"],
+    env: {},
+  });
+  const error = await assertRejects(() =>
+    upgrader.upgrade({ command: ["/bin/true"] })
+  );
+  assertEquals((error as { code?: string }).code, "UPGRADE_IN_PROGRESS");
+  const failure = await assertRejects(() => first);
+  assertEquals((failure as { code?: string }).code, "UPGRADE_FAILED");
+  assertStringIncludes(
+    (failure as Error).message,
+    "exited before it was ready",
+  );
+});
+
+Deno.test("Upgrader accepts READY=1 only from the successor's pid", async () => {
+  using upgrader = new Upgrader();
+  const send =
+    `python3 -c "import os, socket; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b'READY=1', b'\\0' + os.environ['LISTEN_FDS_UPGRADE_SOCKET'][1:].encode())"`;
+  const env = { PATH: "/usr/bin:/bin" };
+  // A child of the successor's shell sends READY=1 from another pid: it must
+  // not count.
+  const failure = await assertRejects(() =>
+    upgrader.upgrade({
+      command: ["/bin/sh", "-c", `${send}; sleep 0.5; exit 4`],
+      env,
+    })
+  );
+  assertStringIncludes(
+    (failure as Error).message,
+    "exited before it was ready",
+  );
+  // The same sent by the successor itself (exec keeps the pid) counts.
+  const result = await upgrader.upgrade({
+    command: ["/bin/sh", "-c", `exec ${send}`],
+    env,
+  });
+  assertGreater(result.pid, 0);
+});
