@@ -237,7 +237,7 @@ async function stopAll(
   });
   const stopped = Promise.all(list.map((server) => {
     try {
-      return stop(server);
+      return stopServer(server);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -289,7 +289,14 @@ const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
   SIGTERM: 15,
 };
 
-function stop(server: Stoppable): Promise<void> {
+/**
+ * Stops one server: `shutdown()` (Deno.serve), else `close()` with a callback
+ * (node:http/node:net, idle connections closed) or without one.
+ *
+ * @param server The server.
+ * @returns Settles when it has stopped.
+ */
+export function stopServer(server: Stoppable): Promise<void> {
   if (typeof (server as { shutdown?: unknown }).shutdown === "function") {
     return (server as { shutdown(): Promise<void> }).shutdown();
   }

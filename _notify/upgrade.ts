@@ -57,7 +57,7 @@ import { onStoreFds, UPGRADE_SOCKET } from "./upgrade_state.ts";
 import { readProcFile } from "../_adopt/proc.ts";
 import { errnoOf, statusLine } from "./reload.ts";
 import { sendSignal, SIGNALS, spawnChild } from "../_launcher/spawn.ts";
-import type { Stoppable } from "./shutdown.ts";
+import { type Stoppable, stopServer } from "./shutdown.ts";
 
 export { UPGRADE_SOCKET } from "./upgrade_state.ts";
 
@@ -840,7 +840,7 @@ async function stopAll(
   const expired = new Promise<"timeout">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), timeout);
   });
-  const stopped = Promise.all(list.map(stopOne)).then(
+  const stopped = Promise.all(list.map(stopServer)).then(
     () => "graceful" as const,
     () => "graceful" as const,
   );
@@ -852,25 +852,4 @@ async function stopAll(
     }
   }
   return outcome;
-}
-
-function stopOne(server: Stoppable): Promise<void> {
-  if (typeof (server as { shutdown?: unknown }).shutdown === "function") {
-    return (server as { shutdown(): Promise<void> }).shutdown();
-  }
-  const closable = server as {
-    close(callback?: (error?: Error) => void): unknown;
-    closeIdleConnections?: () => void;
-  };
-  return new Promise<void>((resolve, reject) => {
-    let result: unknown;
-    if (closable.close.length >= 1) {
-      result = closable.close((error) => error ? reject(error) : resolve());
-      closable.closeIdleConnections?.();
-    } else {
-      result = closable.close();
-      if (!(result instanceof Promise)) resolve();
-    }
-    if (result instanceof Promise) result.then(() => resolve(), reject);
-  });
 }
