@@ -37,6 +37,8 @@ async function withActivated(
       "NO_COLOR=1",
       "-E",
       "DENO_DIR",
+      "-E",
+      "DENO_TLS_CA_STORE",
       DENO,
       "run",
       "--quiet",

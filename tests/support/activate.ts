@@ -63,6 +63,8 @@ export async function activate(
       "-E",
       "DENO_DIR",
       "-E",
+      "DENO_TLS_CA_STORE",
+      "-E",
       "NO_COLOR=1",
       "--",
       deno,
