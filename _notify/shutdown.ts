@@ -140,7 +140,7 @@ export function handleShutdown(
   servers: Stoppable | readonly Stoppable[],
   options: HandleShutdownOptions = {},
 ): ShutdownHandler {
-  const list = checkServers(servers);
+  const list = checkServers(servers, "handle shutdown");
   const timeout = options.timeout ?? 10_000;
   if (!(Number.isFinite(timeout) && timeout >= 0)) {
     throw new ListenFdsError(
@@ -175,8 +175,16 @@ export function handleShutdown(
   return { shutdown, remove, [Symbol.dispose]: remove };
 }
 
-function checkServers(
+/**
+ * Checks that every server can be stopped (`shutdown()` or `close()`).
+ *
+ * @param servers One server or several.
+ * @param action What is being done, for the error message.
+ * @returns The servers as a list.
+ */
+export function checkServers(
   servers: Stoppable | readonly Stoppable[],
+  action: string,
 ): readonly Stoppable[] {
   const list: readonly Stoppable[] = Array.isArray(servers)
     ? servers
@@ -187,7 +195,7 @@ function checkServers(
       typeof (server as { close?: unknown }).close !== "function"
     ) {
       throw new ListenFdsError(
-        "Cannot handle shutdown: the server has neither shutdown() nor close()",
+        `Cannot ${action}: the server has neither shutdown() nor close()`,
         { code: "INVALID_ARGUMENT" },
       );
     }

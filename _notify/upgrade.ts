@@ -57,7 +57,7 @@ import { onStoreFds, UPGRADE_SOCKET } from "./upgrade_state.ts";
 import { readProcFile } from "../_adopt/proc.ts";
 import { errnoOf, statusLine } from "./reload.ts";
 import { sendSignal, SIGNALS, spawnChild } from "../_launcher/spawn.ts";
-import { type Stoppable, stopServer } from "./shutdown.ts";
+import { checkServers, type Stoppable, stopServer } from "./shutdown.ts";
 
 export { UPGRADE_SOCKET } from "./upgrade_state.ts";
 
@@ -724,20 +724,7 @@ export function handleUpgrades(
   servers: Stoppable | readonly Stoppable[],
   options: HandleUpgradesOptions,
 ): UpgradeHandler {
-  const list: readonly Stoppable[] = Array.isArray(servers)
-    ? servers
-    : [servers as Stoppable];
-  for (const server of list) {
-    if (
-      typeof (server as { shutdown?: unknown }).shutdown !== "function" &&
-      typeof (server as { close?: unknown }).close !== "function"
-    ) {
-      throw new ListenFdsError(
-        "Cannot handle upgrades: the server has neither shutdown() nor close()",
-        { code: "INVALID_ARGUMENT" },
-      );
-    }
-  }
+  const list = checkServers(servers, "handle upgrades");
   const drainTimeout = options.drainTimeout ?? 10_000;
   if (!(Number.isFinite(drainTimeout) && drainTimeout >= 0)) {
     throw new ListenFdsError(
