@@ -20,6 +20,7 @@
  */
 
 import { fromFileUrl } from "@std/path";
+import { freePort, sleep } from "./activation/client.ts";
 
 const args = parseArgs(Deno.args);
 const RUNS = Number(args.runs ?? 3);
@@ -38,17 +39,6 @@ function parseArgs(list: string[]): Record<string, string> {
     if (key.startsWith("--")) out[key.slice(2)] = list[++i] ?? "";
   }
   return out;
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 interface Server {

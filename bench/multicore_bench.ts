@@ -30,6 +30,7 @@
 
 import { parseArgs } from "@std/cli/parse-args";
 import { fromFileUrl } from "@std/path";
+import { freePort, sleep } from "./activation/client.ts";
 
 const args = parseArgs(Deno.args, {
   string: ["workers", "runs", "duration", "connections", "threads", "deno"],
@@ -67,17 +68,6 @@ os.environ.update(LISTEN_FDS=str(n), LISTEN_PID=str(os.getpid()),
                   LISTEN_FDNAMES=":".join(["web"] * n))
 os.execv(sys.argv[3], sys.argv[3:])
 `;
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 interface Server {
   port: number;
