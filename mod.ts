@@ -1,6 +1,6 @@
 /**
  * Socket activation for Deno: adopt the sockets systemd (or a launcher like
- * it) passes to a service as fds 3, 4, … and described in `LISTEN_FDS`,
+ * it) passes to a service as fds 3, 4, ... and described in `LISTEN_FDS`,
  * `LISTEN_PID`, `LISTEN_PIDFDID` and `LISTEN_FDNAMES`.
  *
  * {@linkcode ListenFds.fromEnv} reads and validates the environment once per
@@ -58,10 +58,3 @@ export type {
   SocketInfo,
   SocketType,
 } from "./_fd_info.ts";
-// ---- Serving on every core (workers).
-export { serveParallel } from "./parallel.ts";
-export type {
-  ParallelServer,
-  ServeParallelOptions,
-  WorkerExitEvent,
-} from "./parallel.ts";

@@ -14,9 +14,10 @@ import {
   assertRejects,
   assertStringIncludes,
 } from "@std/assert";
-import { ListenFds, ListenFdsError, serveParallel } from "../mod.ts";
-import type { WorkerExitEvent } from "../mod.ts";
-import { assignSockets, planWorkers } from "../parallel.ts";
+import { ListenFds, ListenFdsError } from "../mod.ts";
+import { serveParallel } from "../_parallel.ts";
+import type { WorkerExitEvent } from "../_parallel.ts";
+import { assignSockets, planWorkers } from "../_parallel.ts";
 import { bindLibc, libc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
 import { encodeInetSockaddr } from "../_sockaddr.ts";
