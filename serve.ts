@@ -50,7 +50,7 @@ import {
   selectActivated,
   serveParallel,
   socketsPerAddress,
-} from "./parallel.ts";
+} from "./_parallel.ts";
 import { loadServeModule, serveSockets } from "./_serve_module.ts";
 import { defaultOnListen } from "./_adopt/serve.ts";
 
