@@ -11,7 +11,7 @@
  * meaning.
  */
 export type ListenFdsErrorCode =
-  /** `LISTEN_FDS` is not a canonical decimal in 1 … 2147483644. */
+  /** `LISTEN_FDS` is not a canonical decimal in 1 ... 2147483644. */
   | "INVALID_LISTEN_FDS"
   /** `LISTEN_PID` is not a canonical decimal greater than 0. */
   | "INVALID_LISTEN_PID"
@@ -65,7 +65,7 @@ export type ListenFdsErrorCode =
   | "NOTIFY_FAILED"
   /** An argument has the wrong shape or value. */
   | "INVALID_ARGUMENT"
-  /** A launcher socket spec (`http::3000`, `unix::/run/x.sock`, …) is malformed. */
+  /** A launcher socket spec (`http::3000`, `unix::/run/x.sock`, ...) is malformed. */
   | "INVALID_SOCKET_SPEC"
   /** A serving worker could not start, or died more often than allowed. */
   | "WORKER_FAILED"

@@ -76,7 +76,7 @@ export interface FdInfo {
 
 /**
  * Inspects an open fd: its kind (socket, FIFO, regular file, character
- * device, POSIX message queue, …), its flags and, for sockets, family, type,
+ * device, POSIX message queue, ...), its flags and, for sockets, family, type,
  * listening state and addresses. Nothing about the fd is changed.
  *
  * @param fd The file descriptor.

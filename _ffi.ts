@@ -11,11 +11,10 @@
  * another file to try first.
  *
  * Nothing is loaded at import time: {@linkcode libc} opens the C library on
- * first use (probing it with `fcntl`, the first function an activation
- * calls) and binds each function on its first call, the functions of a
- * socket hand-off together in one `Deno.dlopen`, so importing `mod.ts` or
- * `env.ts` needs no permission and an activation pays only for the calls it
- * makes.
+ * first use, binding the functions an activation calls in that one
+ * `Deno.dlopen`, and binds any other function on its first call, so
+ * importing `mod.ts` or `env.ts` needs no permission and an activation pays
+ * only for the calls it makes.
  *
  * This file is internal: it is not one of the package's exports.
  *
@@ -367,12 +366,11 @@ export function libcCandidates(
 /**
  * Returns the libc functions, opening the C library on first use.
  *
- * Each function is bound on its first call: binding the whole table at once
- * costs about 7.5 ms, which would show in a service's activation latency,
- * while a socket-activated start needs only a handful. The functions of a
- * socket hand-off (`HAND_OFF_SYMBOLS`) are bound together on the
- * first call of any of them: each `Deno.dlopen` call has a cost of its own
- * besides ~0.28 ms a function.
+ * The functions an activation calls (`ACTIVATION_SYMBOLS`) are bound at
+ * once, in the `Deno.dlopen` that probes the library; every other function
+ * is bound on its first call. Binding the whole table would cost ~7.5 ms of
+ * a service's activation latency, and each `Deno.dlopen` call opens the
+ * library anew (~0.5 ms) besides ~0.1-0.3 ms a function.
  *
  * @returns The functions of {@linkcode SYMBOLS}; optional ones are `null`
  * where libc lacks them.
@@ -382,33 +380,24 @@ export function libcCandidates(
  */
 export function libc(): Libc {
   if (bound) return bound;
-  const { path, probe } = findLibc(libcCandidates());
-  const symbols: Record<string, unknown> = {};
-  const define = (name: string, value: unknown): void => {
-    Object.defineProperty(symbols, name, { value, enumerable: true });
-  };
-  const bind = (names: readonly SymbolName[]): void => {
-    const wanted = names.filter((name) =>
-      Object.getOwnPropertyDescriptor(symbols, name)?.get !== undefined
-    );
-    const table = Object.fromEntries(
-      wanted.map((name) => [name, SYMBOLS[name]]),
-    );
-    const handle = Deno.dlopen(path, table);
-    handles.push(handle);
-    for (const name of wanted) define(name, handle.symbols[name]);
-  };
+  const { path, handle } = findLibc(libcCandidates());
+  const symbols: Record<string, unknown> = { ...handle.symbols };
   for (const name of Object.keys(SYMBOLS) as SymbolName[]) {
+    if (name in symbols) continue;
     Object.defineProperty(symbols, name, {
       configurable: true,
       enumerable: true,
       get(): unknown {
-        bind(HAND_OFF_SYMBOLS.includes(name) ? HAND_OFF_SYMBOLS : [name]);
+        const one = Deno.dlopen(path, { [name]: SYMBOLS[name] });
+        handles.push(one);
+        Object.defineProperty(symbols, name, {
+          value: one.symbols[name],
+          enumerable: true,
+        });
         return symbols[name];
       },
     });
   }
-  define(PROBE_SYMBOL, probe);
   bound = symbols as Libc;
   return bound;
 }
@@ -416,18 +405,12 @@ export function libc(): Libc {
 type SymbolName = keyof typeof SYMBOLS;
 
 /**
- * The function the C library is probed with: the first one an activation
- * calls (`fromEnv()` sets `FD_CLOEXEC` on the passed fds), so the probe's
- * binding is used rather than wasted.
+ * The functions an activation calls: `fromEnv()` (`fcntl`) and every socket
+ * hand-off (the fd checks, the placeholder search, the takeover and its
+ * verification), bound together in the probe of the C library.
  */
-const PROBE_SYMBOL = "fcntl";
-
-/**
- * The functions every socket hand-off calls (the fd checks, the placeholder
- * search, the takeover and its verification), bound together on the first
- * call of any of them: one `Deno.dlopen` costs less than one per function.
- */
-const HAND_OFF_SYMBOLS: readonly SymbolName[] = [
+const ACTIVATION_SYMBOLS = [
+  "fcntl",
   "open",
   "read",
   "close",
@@ -438,7 +421,7 @@ const HAND_OFF_SYMBOLS: readonly SymbolName[] = [
   "readlink",
   "dup3",
   "epoll_ctl",
-];
+] as const satisfies readonly SymbolName[];
 
 /**
  * Binds every libc function now rather than on first call (for tests whose
@@ -462,18 +445,20 @@ export function bindLibc(): Libc {
  * @throws {ListenFdsError} `PERMISSION_REQUIRED` without `--allow-ffi`,
  * `LIBC_UNAVAILABLE` when no candidate loads.
  */
-export function findLibc(
-  candidates: string[],
-): { path: string; probe: Libc[typeof PROBE_SYMBOL] } {
+export function findLibc(candidates: string[]): {
+  path: string;
+  handle: Deno.DynamicLibrary<ActivationSymbols>;
+} {
   const failures: unknown[] = [];
+  const table = Object.fromEntries(
+    ACTIVATION_SYMBOLS.map((name) => [name, SYMBOLS[name]]),
+  ) as ActivationSymbols;
   for (const path of candidates) {
     try {
-      // Probe with one symbol; the handle keeps the library loaded.
-      const handle = Deno.dlopen(path, {
-        [PROBE_SYMBOL]: SYMBOLS[PROBE_SYMBOL],
-      });
+      // The handle keeps the library loaded.
+      const handle = Deno.dlopen(path, table);
       handles.push(handle);
-      return { path, probe: handle.symbols[PROBE_SYMBOL] };
+      return { path, handle };
     } catch (error) {
       if (error instanceof Deno.errors.NotCapable) {
         throw new ListenFdsError(
@@ -491,6 +476,11 @@ export function findLibc(
     { code: "LIBC_UNAVAILABLE", cause: new AggregateError(failures) },
   );
 }
+
+type ActivationSymbols = Pick<
+  typeof SYMBOLS,
+  typeof ACTIVATION_SYMBOLS[number]
+>;
 
 /**
  * Reads a variable's raw bytes with libc's `getenv()`, for values that are

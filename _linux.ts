@@ -4,7 +4,7 @@
  * aarch64, both little-endian with 64-bit pointers.
  *
  * The values come from the kernel's UAPI headers (`linux/stat.h`,
- * `linux/eventpoll.h`, `asm-generic/stat.h`, …) and glibc's (`bits/*.h`).
+ * `linux/eventpoll.h`, `asm-generic/stat.h`, ...) and glibc's (`bits/*.h`).
  * Where the two architectures differ (`struct stat`, `struct epoll_event`)
  * both layouts are written down and the one for `Deno.build.arch` is picked
  * once, at import. `tools/check_linux_layouts.ts` compares every value with
@@ -13,7 +13,7 @@
  *
  * Callers read and write fields by name through the small accessors here
  * ({@linkcode readStatx}, {@linkcode epollEvent}, {@linkcode buildMsghdr},
- * …) or the named offsets (`SOCKADDR_IN6.sin6_addr`).
+ * ...) or the named offsets (`SOCKADDR_IN6.sin6_addr`).
  *
  * Internal (`_` prefix): not one of the package's exports.
  *

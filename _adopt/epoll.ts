@@ -5,7 +5,7 @@
  *
  * Steps, all synchronous libc calls:
  * 1. find the placeholder's fd (the caller matches it by address) and its
- *    inode, and the line `tfd: <fd> … ino: <inode>` of its registration in the
+ *    inode, and the line `tfd: <fd> ... ino: <inode>` of its registration in the
  *    runtime's epoll instance(s), read from `/proc/self/fdinfo/<epfd>`;
  * 2. make the activated fd non-blocking (Deno's reactor expects it; a blocking
  *    listener hangs the runtime in `accept4`);
