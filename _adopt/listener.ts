@@ -8,7 +8,7 @@
  */
 
 import type { HandOffOptions } from "./options.ts";
-import { nodeListener } from "./node_net.ts";
+import { deferredNodeListener } from "./node.ts";
 import {
   adoptIntoPlaceholder,
   listenAt,
@@ -48,6 +48,6 @@ export function adoptListener(
           return listener;
         },
       ),
-    () => nodeListener(fd, address),
+    () => deferredNodeListener(fd, address),
   );
 }

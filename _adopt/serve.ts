@@ -14,7 +14,7 @@ import {
   type ListenerAddress,
   listenerAddress,
 } from "./_connections.ts";
-import { nodeServe } from "./node_http.ts";
+import { deferredNodeServe } from "./node.ts";
 import type { AdoptServeOptions } from "./options.ts";
 import {
   adoptIntoPlaceholder,
@@ -68,7 +68,7 @@ export function adoptServe(
     action,
     options,
     () => serveNatively(fd, address, options, action),
-    () => nodeServe(fd, address, options),
+    () => deferredNodeServe(fd, address, options),
   );
   (options.onListen ?? ((addr) => defaultOnListen(addr, tls)))(address);
   return server;

@@ -1,0 +1,136 @@
+/**
+ * Tests of what an activated start loads and allocates: `mod.ts`'s static
+ * import graph holds only the native hand-off (the `node:` path, notify, the
+ * launcher and the workers load only when used), its modules are ASCII (V8
+ * keeps a non-ASCII source as two bytes a character), and the deferred
+ * `node:` listener behaves as `Deno.listen()`'s does. Why it matters, with
+ * figures: docs/performance.md.
+ *
+ * @module
+ */
+
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
+import { fromFileUrl, relative } from "@std/path";
+import { bindLibc, libc } from "../_ffi.ts";
+import { LINUX } from "../_linux.ts";
+import { encodeInetSockaddr } from "../_sockaddr.ts";
+import { deferredNodeListener } from "../_adopt/node.ts";
+import { nodeFdSupported } from "../_adopt/policy.ts";
+import { ROOT } from "./support/helpers.ts";
+
+bindLibc();
+
+interface InfoModule {
+  specifier: string;
+  dependencies?: {
+    specifier: string;
+    code?: { specifier: string };
+    isDynamic?: boolean;
+  }[];
+}
+
+/** The modules `entry` loads before running, from `deno info --json`. */
+async function staticGraph(entry: string): Promise<string[]> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", entry],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  assertEquals(code, 0, decoder.decode(stderr));
+  const { modules, roots } = JSON.parse(decoder.decode(stdout)) as {
+    modules: InfoModule[];
+    roots: string[];
+  };
+  const byName = new Map(modules.map((m) => [m.specifier, m]));
+  const seen = new Set<string>();
+  const pending = [...roots];
+  while (pending.length > 0) {
+    const specifier = pending.pop()!;
+    if (seen.has(specifier)) continue;
+    seen.add(specifier);
+    for (const dependency of byName.get(specifier)?.dependencies ?? []) {
+      if (!dependency.isDynamic && dependency.code) {
+        pending.push(dependency.code.specifier);
+      }
+    }
+  }
+  return [...seen].sort();
+}
+
+Deno.test("mod.ts statically loads only the native hand-off: no node: adapter, notify, launcher or worker module", async () => {
+  const graph = (await staticGraph("mod.ts")).map((specifier) =>
+    specifier.startsWith("file:")
+      ? relative(ROOT, fromFileUrl(specifier))
+      : specifier
+  );
+  const unwanted = graph.filter((name) =>
+    /^node:|node_net|node_http|^_notify\/|^_launcher\/|_parallel|_serve_|^notify\.ts$/
+      .test(name)
+  );
+  assertEquals(unwanted, [], `mod.ts loads ${unwanted.join(", ")}`);
+  assert(graph.includes("_adopt/node.ts"), graph.join(", "));
+});
+
+Deno.test("every module mod.ts loads is ASCII", async () => {
+  for (const specifier of await staticGraph("mod.ts")) {
+    if (!specifier.startsWith("file:")) continue;
+    const bytes = await Deno.readFile(fromFileUrl(specifier));
+    const at = bytes.findIndex((byte) => byte > 0x7f);
+    assertEquals(
+      at,
+      -1,
+      `${specifier} has a non-ASCII byte at ${at}: V8 would hold the whole source as two bytes a character`,
+    );
+  }
+});
+
+function listeningSocket(): number {
+  const c = libc();
+  const fd = c.socket(
+    LINUX.AF_INET,
+    LINUX.SOCK_STREAM | LINUX.SOCK_CLOEXEC,
+    0,
+  );
+  assert(fd >= 0, "socket() failed");
+  const address = encodeInetSockaddr("127.0.0.1", 0);
+  assertEquals(c.bind(fd, address, address.length), 0, "bind() failed");
+  assertEquals(c.listen(fd, 16), 0, "listen() failed");
+  return fd;
+}
+
+function portOf(fd: number): number {
+  const address = new Uint8Array(16);
+  const length = new Uint32Array([16]);
+  assertEquals(
+    libc().getsockname(fd, address, new Uint8Array(length.buffer)),
+    0,
+  );
+  return (address[2]! << 8) | address[3]!;
+}
+
+Deno.test({
+  name:
+    "deferredNodeListener() accepts once node:net has loaded, and refuses a second close()",
+  ignore: !nodeFdSupported(),
+  async fn() {
+    const fd = listeningSocket();
+    const port = portOf(fd);
+    const addr = { transport: "tcp", hostname: "127.0.0.1", port } as const;
+    const listener = deferredNodeListener(fd, addr);
+    assertEquals(listener.addr, addr);
+    const accepting = listener.accept();
+    const client = await Deno.connect({ hostname: "127.0.0.1", port });
+    const conn = await accepting;
+    await client.write(new TextEncoder().encode("ping"));
+    const buffer = new Uint8Array(4);
+    assertEquals(await conn.read(buffer), 4);
+    assertEquals(new TextDecoder().decode(buffer), "ping");
+    conn.close();
+    client.close();
+    listener.close();
+    assertThrows(() => listener.close(), Deno.errors.BadResource);
+    await assertRejects(() => listener.accept(), Deno.errors.BadResource);
+  },
+});
