@@ -167,7 +167,7 @@ function fileKind(fd: number, mode: number): FdKind {
 export function statFd(fd: number): { mode: number; inode: bigint } {
   const c = libc();
   if (c.statx) {
-    const buffer = new Uint8Array(STATX.size);
+    const buffer = statxBuffer ??= new Uint8Array(STATX.size);
     const result = c.statx(
       fd,
       EMPTY_PATH,
@@ -195,6 +195,9 @@ export function statFd(fd: number): { mode: number; inode: bigint } {
 }
 
 const EMPTY_PATH = cString("");
+
+/** The buffer of {@linkcode statFd}, shared: it is read before returning. */
+let statxBuffer: Uint8Array | undefined;
 
 function fileSystemType(fd: number): number | undefined {
   const c = libc();
@@ -268,12 +271,22 @@ export function socketAddress(
   which: "getsockname" | "getpeername",
   transport: "tcp" | "udp" | "unix" | "unixpacket",
 ): SocketAddress | undefined {
-  const bytes = new Uint8Array(SOCKADDR_STORAGE.size);
-  const length = new Uint32Array([SOCKADDR_STORAGE.size]);
+  const buffers = sockaddrBuffers ??= {
+    bytes: new Uint8Array(SOCKADDR_STORAGE.size),
+    length: new Uint32Array(1),
+  };
+  const { bytes, length } = buffers;
+  length[0] = SOCKADDR_STORAGE.size;
   const result = libc()[which](fd, bytes, new Uint8Array(length.buffer));
   if (result === -1) return undefined;
   return decodeSockaddr(bytes, length[0]!, transport);
 }
+
+/**
+ * The buffers of {@linkcode socketAddress}, shared: a hand-off asks every
+ * open fd for its address, and the result is decoded before the next call.
+ */
+let sockaddrBuffers: { bytes: Uint8Array; length: Uint32Array } | undefined;
 
 /** The result of {@linkcode ownPidfdId}. */
 export type PidfdIdResult =

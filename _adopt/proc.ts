@@ -41,7 +41,7 @@ export function readProcFile(path: string): string | undefined {
  * @returns The link target, or `undefined` when the fd is not open.
  */
 export function readFdLink(fd: number): string | undefined {
-  const buffer = new Uint8Array(512);
+  const buffer = linkBuffer ??= new Uint8Array(512);
   const n = Number(
     libc().readlink(
       cString(`/proc/self/fd/${fd}`),
@@ -51,6 +51,9 @@ export function readFdLink(fd: number): string | undefined {
   );
   return n < 0 ? undefined : decoder.decode(buffer.subarray(0, n));
 }
+
+/** The buffer of {@linkcode readFdLink}, shared: it is decoded at once. */
+let linkBuffer: Uint8Array | undefined;
 
 /** `struct linux_dirent64`: where `d_reclen` and `d_name` are. */
 const DIRENT64 = { d_reclen: 16, d_name: 19 } as const;
@@ -146,29 +149,44 @@ export interface EpollTarget {
   inode: bigint;
 }
 
-const TFD_LINE =
-  /^tfd:\s*(\d+)\s+events:\s*([0-9a-f]+)\s+data:\s*([0-9a-f]+)\s+pos:\s*\d+\s+ino:\s*([0-9a-f]+)/gm;
-
 /**
- * Parses the `tfd:` lines of an epoll fd's fdinfo, whose fields the kernel
- * prints as space-padded hexadecimal without `0x` (the fd and `pos` are
- * decimal).
+ * Parses the `tfd:` lines of an epoll fd's fdinfo, such as
+ * `tfd:       21 events: 8000201d data:     557dd19d6000  pos:0 ino:1128e sdev:9`:
+ * the fd and `pos` are decimal, the other fields space-padded hexadecimal
+ * without `0x`. A line that does not have this shape is skipped.
  *
  * @param text The contents of `/proc/self/fdinfo/<epfd>`.
  * @returns One entry per registered fd.
  */
 export function parseEpollTargets(text: string): EpollTarget[] {
   const targets: EpollTarget[] = [];
-  for (const match of text.matchAll(TFD_LINE)) {
+  for (const line of text.split("\n")) {
+    if (!line.startsWith("tfd:")) continue;
+    const fields = line.slice(4).trim().split(/\s+/);
+    // [fd, "events:", events, "data:", data, "pos:N", "ino:N", ...]
+    if (
+      fields[1] !== "events:" || fields[3] !== "data:" ||
+      !fields[5]?.startsWith("pos:") || !fields[6]?.startsWith("ino:")
+    ) continue;
+    const fd = fields[0]!;
+    const events = fields[2]!;
+    const data = fields[4]!;
+    const inode = fields[6].slice(4);
+    if (
+      !/^\d+$/.test(fd) || !HEX.test(events) || !HEX.test(data) ||
+      !HEX.test(inode)
+    ) continue;
     targets.push({
-      fd: Number(match[1]),
-      events: parseInt(match[2]!, 16) >>> 0,
-      data: BigInt(`0x${match[3]}`),
-      inode: BigInt(`0x${match[4]}`),
+      fd: Number(fd),
+      events: parseInt(events, 16) >>> 0,
+      data: BigInt(`0x${data}`),
+      inode: BigInt(`0x${inode}`),
     });
   }
   return targets;
 }
+
+const HEX = /^[0-9a-f]+$/;
 
 /**
  * Reads the registrations of an epoll fd.
