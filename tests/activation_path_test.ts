@@ -114,7 +114,7 @@ Deno.test({
   name:
     "deferredNodeListener() accepts once node:net has loaded, and refuses a second close()",
   ignore: !nodeFdSupported(),
-  async fn() {
+  async fn(): Promise<void> {
     const fd = listeningSocket();
     const port = portOf(fd);
     const addr = { transport: "tcp", hostname: "127.0.0.1", port } as const;
