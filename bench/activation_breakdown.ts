@@ -45,6 +45,7 @@ interface Report {
   exec: number;
   timeOrigin: number;
   marks: Record<string, number | undefined>;
+  heap?: Record<string, number>;
   getters: Record<string, number>;
   calls: Call[];
   libraryMarks?: [string, number][];
@@ -127,6 +128,18 @@ function phasesOf(
   }
   p["hand-off/serve returned → first request in the handler"] =
     m.firstRequest! - m.serveEnd!;
+  const h = report.heap ?? {};
+  if (report.kind !== "plain") {
+    p["KiB allocated: import mod.ts (as the hand-off)"] = h.importEnd! -
+      h.importStart!;
+    p["KiB allocated: ListenFds.fromEnv()"] = h.fromEnvEnd! - h.importEnd!;
+    p["KiB allocated: the hand-off (negative when a collection ran in it)"] =
+      h.serveEnd! - h.fromEnvEnd!;
+  }
+  p["KiB of heap in use when the hand-off/serve returned"] = h.serveEnd!;
+  // In use drops only when a collection ran in between.
+  p["runs with a GC between the hand-off and the first request (share)"] =
+    h.firstRequest! < h.serveEnd! ? 1 : 0;
   p["handler → first response bytes at the client"] = endEpoch - origin -
     m.firstRequest!;
   return p;
@@ -211,7 +224,7 @@ for (const name of names) {
   }
 }
 console.log(
-  `\nms, median [IQR] (min, max) of ${RUNS} runs; FFI counts are calls`,
+  `\nms (KiB where stated), median [IQR] (min, max) of ${RUNS} runs; FFI counts are calls`,
 );
 console.log(`| phase | ${names.join(" | ")} |`);
 console.log(`|---|${names.map(() => "---").join("|")}|`);
@@ -221,7 +234,9 @@ for (const row of rows) {
       v !== undefined
     ) as number[];
     if (values.length === 0) return "";
-    return row.endsWith("(calls)")
+    return row.endsWith("(share)")
+      ? (values.reduce((a, b) => a + b, 0) / values.length).toFixed(2)
+      : row.endsWith("(calls)")
       ? String(Math.round(values.reduce((a, b) => a + b, 0) / values.length))
       : spread(values, 2);
   });

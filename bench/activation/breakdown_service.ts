@@ -84,6 +84,15 @@ const dlopen = Deno.dlopen;
 // deno-lint-ignore no-explicit-any
 (Deno as any).listen = timed("Deno.listen", Deno.listen as any);
 
+/**
+ * Heap in use (KiB) at each mark: an activated start that allocates less
+ * than ~1 MB stays under V8's first young-generation collection, which costs
+ * several ms on Deno 2.9.6 (docs/performance.md, section 7).
+ */
+const heap: Record<string, number> = {};
+const heapKiB = (): number => Deno.memoryUsage().heapUsed / 1024;
+heap.firstLine = heapKiB();
+
 let firstRequest: number | undefined;
 function report(): string {
   return JSON.stringify({
@@ -92,6 +101,7 @@ function report(): string {
     exec: Number(Deno.env.get("BENCH_EXEC") ?? NaN) * 1000,
     timeOrigin: performance.timeOrigin,
     marks: { ...marks, firstRequest },
+    heap,
     getters,
     calls,
     // Marks the library may set (performance.mark("listen-fds:…")).
@@ -108,6 +118,7 @@ async function answerAll(listener: Deno.Listener): Promise<void> {
   for await (const conn of listener) {
     const buffer = new Uint8Array(16384);
     const n = await conn.read(buffer);
+    if (firstRequest === undefined) heap.firstRequest = heapKiB();
     firstRequest ??= performance.now();
     const text = new TextDecoder().decode(buffer.subarray(0, n ?? 0));
     if (text.startsWith("GET /report")) {
@@ -125,6 +136,7 @@ async function answerAll(listener: Deno.Listener): Promise<void> {
   }
 }
 const handler = (request: Request): Response => {
+  if (firstRequest === undefined) heap.firstRequest = heapKiB();
   firstRequest ??= performance.now();
   return new URL(request.url).pathname === "/report"
     ? new Response(report())
@@ -139,18 +151,24 @@ if (kind === "plain") {
     onListen(): void {},
   }, handler);
   marks.serveEnd = performance.now();
+  heap.serveEnd = heapKiB();
 } else {
+  heap.importStart = heapKiB();
   marks.importStart = performance.now();
   const { ListenFds } = await import("../../mod.ts");
   marks.importEnd = performance.now();
+  heap.importEnd = heapKiB();
   const fds = ListenFds.fromEnv();
   marks.fromEnvEnd = performance.now();
+  heap.fromEnvEnd = heapKiB();
   if (kind === "serve") {
     fds.serve({ index: 0, onListen(): void {}, handler });
     marks.serveEnd = performance.now();
+    heap.serveEnd = heapKiB();
   } else {
     const listener = fds.takeListener(0);
     marks.serveEnd = performance.now();
+    heap.serveEnd = heapKiB();
     await answerAll(listener);
   }
 }
