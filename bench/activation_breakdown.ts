@@ -130,11 +130,10 @@ function phasesOf(
     m.firstRequest! - m.serveEnd!;
   const h = report.heap ?? {};
   if (report.kind !== "plain") {
-    p["KiB allocated: import mod.ts (as the hand-off)"] = h.importEnd! -
+    p["KiB allocated: import mod.ts"] = h.importEnd! -
       h.importStart!;
     p["KiB allocated: ListenFds.fromEnv()"] = h.fromEnvEnd! - h.importEnd!;
-    p["KiB allocated: the hand-off (negative when a collection ran in it)"] =
-      h.serveEnd! - h.fromEnvEnd!;
+    p["KiB allocated: the hand-off"] = h.serveEnd! - h.fromEnvEnd!;
   }
   p["KiB of heap in use when the hand-off/serve returned"] = h.serveEnd!;
   // In use drops only when a collection ran in between.
@@ -224,7 +223,8 @@ for (const name of names) {
   }
 }
 console.log(
-  `\nms (KiB where stated), median [IQR] (min, max) of ${RUNS} runs; FFI counts are calls`,
+  `\nms (KiB where stated), median [IQR] (min, max) of ${RUNS} runs; FFI counts are calls; ` +
+    "a KiB-allocated figure is negative or too large when a collection ran during that phase",
 );
 console.log(`| phase | ${names.join(" | ")} |`);
 console.log(`|---|${names.map(() => "---").join("|")}|`);
