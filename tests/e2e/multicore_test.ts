@@ -608,7 +608,7 @@ Deno.test("serve entry --upgrade, 2 workers, systemd 262, Type=notify-reload: a 
   assertEquals(await h.show("app.service", "NRestarts"), "0");
 });
 
-Deno.test("examples/systemd/multicore.socket + multicore.service work as written: one worker per ReusePort=yes socket", async () => {
+Deno.test("examples/systemd/multicore.socket + multicore.service work as written: one worker per ReusePort=yes socket, hot-upgraded by systemctl reload", async () => {
   const port = freePort();
   const units: Record<string, string> = {};
   for (const file of ["multicore.socket", "multicore.service"]) {
@@ -637,6 +637,28 @@ Deno.test("examples/systemd/multicore.socket + multicore.service work as written
     for (const body of bodies) workers.add(JSON.parse(body).worker);
   }
   assertEquals([...workers].sort(), WORKERS);
+  // --upgrade with ExecReload=kill -HUP: a successor takes both sockets.
+  const old = await h.show("multicore.service", "MainPID");
+  await h.ctl("reload", "multicore.service");
+  const main = await waitFor(async () => {
+    const pid = await h.show("multicore.service", "MainPID");
+    return pid !== old && pid !== "0" && pid;
+  }, { what: "MainPID to change" });
+  const upgraded = new Set<string>();
+  for (let i = 0; i < 50 && upgraded.size < 2; i++) {
+    const bodies = await Promise.all(
+      Array.from({ length: 8 }, () => request(port)),
+    );
+    for (const body of bodies) {
+      const { pid, worker } = JSON.parse(body);
+      assertEquals(String(pid), main);
+      upgraded.add(worker);
+    }
+  }
+  assertEquals([...upgraded].sort(), WORKERS);
+  await waitFor(async () => (await pidsAlive(h, [old])).length === 0, {
+    what: "the old main process to exit",
+  });
   await h.ctl("stop", "multicore.service");
   assertEquals(await h.show("multicore.service", "Result"), "success");
 });
