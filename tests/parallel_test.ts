@@ -398,11 +398,15 @@ Deno.test("serveParallel() fails (finished rejects with WORKER_FAILED) when work
 async function inFlight(
   port: number,
   ms: number,
+  until?: string,
 ): Promise<{ worker: string; rest: Promise<string> }> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const query = until === undefined
+    ? `ms=${ms}`
+    : `ms=${ms}&until=${encodeURIComponent(until)}`;
   await conn.write(
     new TextEncoder().encode(
-      `GET /stream?ms=${ms} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`,
+      `GET /stream?${query} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`,
     ),
   );
   const reader = conn.readable.pipeThrough(new TextDecoderStream())
@@ -562,6 +566,8 @@ const SUCCESSOR = [
 for (const layout of ["one socket", "ReusePort=yes"] as const) {
   Deno.test(`handleUpgrades() hot-upgrades a 2-worker serveParallel() server (${layout}): the successor gets every socket by name, responses in flight on every worker finish, then every worker stops`, async () => {
     const activated = activate(layout === "one socket" ? 1 : 2);
+    // The responses in flight end once this file exists: after the hand-over.
+    const release = `${await Deno.makeTempDir()}/release`;
     let successor: number | undefined;
     try {
       const upgrader = Upgrader.fromListenFds(activated.fds);
@@ -577,12 +583,14 @@ for (const layout of ["one socket", "ReusePort=yes"] as const) {
         command: SUCCESSOR,
         exit: false,
         notify: false,
-        onUpgrade(outcome): void {
+        async onUpgrade(outcome): Promise<void> {
           outcomes.push(outcome);
-          // Handed over: the old workers drain from here on.
+          // Handed over: the old workers drain from here on. The responses
+          // in flight may finish now.
           unfinishedAtHandOver = flights.filter((flight) =>
             !finished.has(flight)
           ).length;
+          await Deno.writeTextFile(release, "");
         },
       });
       let unfinishedAtHandOver = -1;
@@ -590,7 +598,7 @@ for (const layout of ["one socket", "ReusePort=yes"] as const) {
       const flights: { worker: string; rest: Promise<string> }[] = [];
       for (let i = 0; i < 100; i++) {
         if (new Set(flights.map((flight) => flight.worker)).size === 2) break;
-        flights.push(await inFlight(activated.port, 6000));
+        flights.push(await inFlight(activated.port, 20, release));
       }
       assertEquals(
         [...new Set(flights.map((flight) => flight.worker))].sort(),
@@ -651,6 +659,9 @@ for (const layout of ["one socket", "ReusePort=yes"] as const) {
       );
     } finally {
       if (successor) await stopSuccessor(successor);
+      await Deno.remove(release.slice(0, -"/release".length), {
+        recursive: true,
+      });
       activated.close();
     }
   });
