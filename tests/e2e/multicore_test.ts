@@ -471,6 +471,84 @@ function upgradeUnit(version: "installed" | "262"): UnitOptions {
   };
 }
 
+/**
+ * Reloads app.service (a running `--upgrade` entry with 2 workers)
+ * `reloads` times while 8 clients keep opening fresh connections, and checks
+ * that no request failed, every main process answered, the last one on both
+ * workers, and the old ones exited.
+ */
+async function reloadsUnderLoad(
+  h: Harness,
+  port: number,
+  reloads: number,
+): Promise<void> {
+  const mainPids = [await h.show("app.service", "MainPID")];
+  assertEquals([...await bothWorkers(port)].sort(), WORKERS);
+  let stop = false;
+  let requests = 0;
+  const failures: string[] = [];
+  const servedBy = new Set<string>();
+  const clients = Array.from({ length: 8 }, async () => {
+    while (!stop) {
+      requests++;
+      try {
+        servedBy.add((await request(port)).trim().split(" ")[0]!);
+      } catch (error) {
+        failures.push(String(error));
+      }
+    }
+  });
+  try {
+    for (let i = 0; i < reloads; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const before = mainPids.at(-1)!;
+      await h.ctl("reload", "app.service");
+      mainPids.push(
+        await waitFor(async () => {
+          const pid = await h.show("app.service", "MainPID");
+          return pid !== before && pid !== "0" && pid;
+        }, { what: "MainPID to change" }),
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 400));
+  } finally {
+    stop = true;
+    await Promise.all(clients);
+  }
+  assertEquals(failures, [], `${failures.length} of ${requests} failed`);
+  // Every process answered: the first until its successor was ready.
+  assertEquals([...servedBy].sort(), [...mainPids].sort());
+  const last = mainPids.at(-1)!;
+  const workers = new Map<string, number>();
+  for (let i = 0; i < 50 && workers.size < 2; i++) {
+    for (
+      const body of await Promise.all(
+        Array.from({ length: 8 }, () => request(port)),
+      )
+    ) {
+      const [pid, ...worker] = body.trim().split(" ");
+      assertEquals(pid, last);
+      workers.set(worker.join(" "), 1);
+    }
+  }
+  assertEquals([...workers.keys()].sort(), WORKERS);
+  await waitFor(
+    async () => (await pidsAlive(h, mainPids.slice(0, -1))).length === 0,
+    { what: "the old main processes to exit" },
+  );
+  assertEquals(await h.show("app.service", "ActiveState"), "active");
+  assertEquals(await h.show("app.service", "NRestarts"), "0");
+  assertEquals(
+    await h.show("app.service", "StatusText"),
+    "serving on 2 workers",
+  );
+  const logs = await h.logs("app.service");
+  for (const pid of mainPids.slice(1)) {
+    assertStringIncludes(logs, `handed over to pid ${pid}; draining`);
+  }
+  assertEquals(logs.includes("which is not our child"), false);
+}
+
 for (
   const [version, layout] of [
     ["262", "ReusePort=yes"],
@@ -494,74 +572,47 @@ for (
     );
     await using _ = h;
     await h.ctl("start", "app.service");
-    const mainPids = [await h.show("app.service", "MainPID")];
-    assertEquals([...await bothWorkers(port)].sort(), WORKERS);
-    let stop = false;
-    let requests = 0;
-    const failures: string[] = [];
-    const servedBy = new Set<string>();
-    const clients = Array.from({ length: 8 }, async () => {
-      while (!stop) {
-        requests++;
-        try {
-          servedBy.add((await request(port)).trim().split(" ")[0]!);
-        } catch (error) {
-          failures.push(String(error));
-        }
-      }
-    });
-    try {
-      for (let i = 0; i < 2; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 400));
-        const before = mainPids.at(-1)!;
-        await h.ctl("reload", "app.service");
-        mainPids.push(
-          await waitFor(async () => {
-            const pid = await h.show("app.service", "MainPID");
-            return pid !== before && pid !== "0" && pid;
-          }, { what: "MainPID to change" }),
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 400));
-    } finally {
-      stop = true;
-      await Promise.all(clients);
-    }
-    assertEquals(failures, [], `${failures.length} of ${requests} failed`);
-    // Every process answered: the first until its successor was ready.
-    assertEquals([...servedBy].sort(), [...mainPids].sort());
-    const last = mainPids.at(-1)!;
-    const workers = new Map<string, number>();
-    for (let i = 0; i < 50 && workers.size < 2; i++) {
-      for (
-        const body of await Promise.all(
-          Array.from({ length: 8 }, () => request(port)),
-        )
-      ) {
-        const [pid, ...worker] = body.trim().split(" ");
-        assertEquals(pid, last);
-        workers.set(worker.join(" "), 1);
-      }
-    }
-    assertEquals([...workers.keys()].sort(), WORKERS);
-    await waitFor(
-      async () => (await pidsAlive(h, mainPids.slice(0, -1))).length === 0,
-      { what: "the old main processes to exit" },
-    );
-    assertEquals(await h.show("app.service", "ActiveState"), "active");
-    assertEquals(await h.show("app.service", "NRestarts"), "0");
-    assertEquals(
-      await h.show("app.service", "StatusText"),
-      "serving on 2 workers",
-    );
-    const logs = await h.logs("app.service");
-    assertStringIncludes(logs, `handed over to pid ${mainPids[1]}; draining`);
-    assertStringIncludes(logs, `handed over to pid ${mainPids[2]}; draining`);
-    assertEquals(logs.includes("which is not our child"), false);
+    await reloadsUnderLoad(h, port, 2);
     await h.ctl("stop", "app.service");
     assertEquals(await h.show("app.service", "Result"), "success");
   });
 }
+
+Deno.test("serve entry --upgrade --fd-store, 2 workers, systemd 262, Type=notify-reload, no .socket unit: the socket it bound goes to each successor, 2 reloads under load with 0 failed requests, one stored fd throughout and after a restart", async () => {
+  const port = freePort();
+  await using h = await Harness.up({
+    name: "mc-upstore",
+    systemd: "262",
+    units: {
+      "app.service": serviceUnit(
+        [
+          "--upgrade",
+          "--workers",
+          "2",
+          "--fd-store",
+          "web",
+          "--host",
+          "127.0.0.1",
+          "--port",
+          String(port),
+          APP,
+        ],
+        { type: "notify-reload", service: ["FileDescriptorStoreMax=1"] },
+      ),
+    },
+  });
+  await h.ctl("start", "app.service");
+  assertEquals(await h.show("app.service", "NFileDescriptorStore"), "1");
+  await reloadsUnderLoad(h, port, 2);
+  assertEquals(await h.show("app.service", "NFileDescriptorStore"), "1");
+  // systemd's store still holds the socket the first process bound: a
+  // restart serves it.
+  const before = await h.show("app.service", "MainPID");
+  await h.ctl("restart", "app.service");
+  assertNotEquals(await h.show("app.service", "MainPID"), before);
+  assertEquals([...await bothWorkers(port)].sort(), WORKERS);
+  assertEquals(await h.show("app.service", "NFileDescriptorStore"), "1");
+});
 
 Deno.test("serve entry --upgrade, 2 workers, systemd 262, Type=notify-reload: a successor whose worker fails to start leaves both old workers serving, with STATUS= telling why", async () => {
   const { h, port } = await boot(
