@@ -20,7 +20,7 @@ import { assignSockets, planWorkers } from "../parallel.ts";
 import { bindLibc, libc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
 import { encodeInetSockaddr } from "../_sockaddr.ts";
-import { isFdOpen, statFd } from "../_fd_info.ts";
+import { inspectFd, isFdOpen, statFd } from "../_fd_info.ts";
 import { listOpenFds, readFdLink } from "../_adopt/proc.ts";
 import { handleUpgrades, Upgrader } from "../notify.ts";
 import type { UpgradeOutcome } from "../notify.ts";
@@ -534,9 +534,7 @@ Deno.test('serveParallel() with upgrader hands it the served sockets: activated 
       onListen(): void {},
     });
     assertEquals(bound.fds.map((entry) => entry.name), [expected]);
-    const address = (await import("../_fd_info.ts")).inspectFd(bound.fds[0]!.fd)
-      .socket?.address;
-    assertEquals(address, server.addr);
+    assertEquals(inspectFd(bound.fds[0]!.fd).socket?.address, server.addr);
     await server.shutdown();
   }
 });
