@@ -36,9 +36,10 @@
  * that the unit fails and `Restart=` decides. With `--upgrade`, `SIGHUP`
  * starts the same command again as a successor with every socket (and the fd
  * store's contents), and once it is ready hands it the service (`MAINPID=`),
- * drains every worker and exits (`handleUpgrades()`; `Type=notify-reload`). Without `--parallel` or
- * `--workers`, a `ReusePort=yes` set of sockets gets one worker per socket,
- * and anything else is served in the main thread, as `deno serve` does.
+ * drains every worker and exits (`handleUpgrades()`; `Type=notify-reload`).
+ * Without `--parallel` or `--workers`, a `ReusePort=yes` set of sockets gets
+ * one worker per socket, and anything else is served in the main thread, as
+ * `deno serve` does.
  *
  * Permissions: `--allow-env`, `--allow-ffi`, `--allow-read` (the module),
  * `--allow-net` (the placeholder; the module's own needs), or `-A`.
