@@ -5,15 +5,21 @@
  * the `.socket` unit has `ReusePort=yes` and repeated `ListenStream=` lines.
  *
  * ```ts ignore
+ * import { ListenFds } from "jsr:@listen-fds/listen-fds";
  * import { serveParallel } from "jsr:@listen-fds/listen-fds/parallel";
- * import { handleShutdown, notifyReady } from "jsr:@listen-fds/listen-fds/notify";
+ * import { handleShutdown, handleUpgrades, notifyReady, Upgrader } from "jsr:@listen-fds/listen-fds/notify";
  *
+ * const fds = ListenFds.fromEnv();
+ * const upgrader = Upgrader.fromListenFds(fds); // optional: hot upgrades
  * const server = await serveParallel({
  *   module: new URL("./app.ts", import.meta.url),
  *   workers: 2,
  *   port: 8000, // when not socket-activated
+ *   fds,
+ *   upgrader,
  * });
  * handleShutdown(server);
+ * handleUpgrades(server, { upgrader }); // SIGHUP: successor, then drain all workers
  * notifyReady(); // every worker serves
  * ```
  *
@@ -33,6 +39,7 @@ import { bindSockets, closeSockets } from "./_launcher/bind.ts";
 import type { BoundSocket } from "./_launcher/bind.ts";
 import type { SocketSpec } from "./_launcher/spec.ts";
 import type { MainToWorker, WorkerToMain } from "./_serve_protocol.ts";
+import type { Upgrader } from "./_notify/upgrade.ts";
 
 /** Options of {@linkcode serveParallel}. */
 export interface ServeParallelOptions {
@@ -88,6 +95,15 @@ export interface ServeParallelOptions {
    * loses no connection, without a `.socket` unit. Also the default `name`.
    */
   store?: string;
+  /**
+   * Hand the served sockets to this upgrader too, for `handleUpgrades()`:
+   * the activated ones under their names (already there when the upgrader
+   * was made with `Upgrader.fromListenFds()` before this call), and a socket
+   * bound here because nothing was activated under `store`, else `name`,
+   * else `"serve"`. Without it a successor would have to bind the address
+   * again, which fails while this process holds it.
+   */
+  upgrader?: Pick<Upgrader, "add">;
   /** What `Deno.args` is inside the module. @default {[]} */
   args?: readonly string[];
   /**
@@ -155,6 +171,9 @@ export interface ParallelServer extends AsyncDisposable {
    */
   shutdown(): Promise<void>;
 }
+
+/** The name a socket bound by {@linkcode serveParallel} is handed over with. */
+const BOUND_NAME = "serve";
 
 /** Milliseconds before a dead worker is restarted. */
 const RESTART_DELAY_MS = 100;
@@ -253,6 +272,18 @@ export async function serveParallel(
     if (bound) closeSockets([bound]);
     throw error;
   }
+  if (options.upgrader) {
+    try {
+      const names = chosen.length > 0
+        ? chosen.map((index) => fds.names[index]!)
+        : [options.store ?? options.name ?? BOUND_NAME];
+      sockets.forEach(({ fd }, i) => options.upgrader!.add(fd, names[i]!));
+    } catch (error) {
+      await pool.stop();
+      if (bound) closeSockets([bound]);
+      throw error;
+    }
+  }
   for (const index of chosen) fds.take(index);
   // A stored Unix socket keeps its path: the next start serves it.
   if (bound && options.store === undefined) {
@@ -318,8 +349,19 @@ export function selectActivated(
   );
 }
 
-/** Binds the development socket when nothing was activated. */
-function bindFallback(options: ServeParallelOptions): BoundSocket {
+/**
+ * Binds the development socket when nothing was activated: `path`, else
+ * `hostname` and `port` (backlog 4096, `SO_REUSEADDR`, close-on-exec).
+ *
+ * @param options Where to bind.
+ * @returns The bound socket.
+ * @throws {ListenFdsError} `FD_NOT_FOUND` when neither `port` nor `path` is
+ * given, `INVALID_ARGUMENT` for a bad port, `SYSCALL_FAILED` when binding
+ * fails.
+ */
+export function bindFallback(
+  options: Pick<ServeParallelOptions, "port" | "hostname" | "path">,
+): BoundSocket {
   let spec: SocketSpec;
   if (options.path !== undefined) {
     spec = {
@@ -490,6 +532,11 @@ class Pool {
       await this.#stopAll();
       throw (failed as PromiseRejectedResult).reason;
     }
+  }
+
+  /** Stops every worker after a successful start, before it is handed out. */
+  stop(): Promise<void> {
+    return this.#stopAll();
   }
 
   server(): ParallelServer {

@@ -9,15 +9,21 @@
  *
  * @example Usage
  * ```ts ignore
+ * import { ListenFds } from "jsr:@listen-fds/listen-fds";
  * import { serveParallel } from "jsr:@listen-fds/listen-fds/parallel";
- * import { handleShutdown, notifyReady } from "jsr:@listen-fds/listen-fds/notify";
+ * import { handleShutdown, handleUpgrades, notifyReady, Upgrader } from "jsr:@listen-fds/listen-fds/notify";
  *
+ * const fds = ListenFds.fromEnv();
+ * const upgrader = Upgrader.fromListenFds(fds); // optional: hot upgrades
  * const server = await serveParallel({
  *   module: new URL("./app.ts", import.meta.url),
  *   workers: 2,
  *   port: 8000, // when not socket-activated
+ *   fds,
+ *   upgrader,
  * });
  * handleShutdown(server);
+ * handleUpgrades(server, { upgrader }); // SIGHUP: successor, then drain all workers
  * notifyReady(); // every worker serves
  * ```
  *

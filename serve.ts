@@ -27,13 +27,19 @@
  * | `--shutdown-timeout MS` | the most a shutdown may take before exiting with 1 (10000)     |
  * | `--restart-limit N`     | dead workers restarted within 10 s before failing (5)          |
  * | `--fd-store NAME`       | keep the bound socket in the fd store across restarts          |
+ * | `--upgrade`             | hot upgrade on `SIGHUP` (`systemctl reload`)                   |
+ * | `--upgrade-timeout MS`  | how long the successor may take to be ready (30000)            |
  *
  * It sends `READY=1` once every worker serves, drains every worker on
  * `SIGTERM`/`SIGINT` (`STOPPING=1`), restarts a worker that dies, and exits
  * with code 1 when workers die more often than `--restart-limit` allows, so
- * that the unit fails and `Restart=` decides. Without `--parallel` or
- * `--workers`, a `ReusePort=yes` set of sockets gets one worker per socket,
- * and anything else is served in the main thread, as `deno serve` does.
+ * that the unit fails and `Restart=` decides. With `--upgrade`, `SIGHUP`
+ * starts the same command again as a successor with every socket (and the fd
+ * store's contents), and once it is ready hands it the service (`MAINPID=`),
+ * drains every worker and exits (`handleUpgrades()`; `Type=notify-reload`).
+ * Without `--parallel` or `--workers`, a `ReusePort=yes` set of sockets gets
+ * one worker per socket, and anything else is served in the main thread, as
+ * `deno serve` does.
  *
  * Permissions: `--allow-env`, `--allow-ffi`, `--allow-read` (the module),
  * `--allow-net` (the placeholder; the module's own needs), or `-A`.
@@ -45,14 +51,17 @@ import { parseArgs } from "@std/cli/parse-args";
 import { ListenFds } from "./mod.ts";
 import { ListenFdsError } from "./_errors.ts";
 import { notifyReady, notifyStatus } from "./notify.ts";
-import { handleShutdown } from "./_notify/shutdown.ts";
+import { handleShutdown, type Stoppable } from "./_notify/shutdown.ts";
+import type { Upgrader } from "./_notify/upgrade.ts";
 import {
+  bindFallback,
   selectActivated,
   serveParallel,
   socketsPerAddress,
 } from "./_parallel.ts";
 import { loadServeModule, serveSockets } from "./_serve_module.ts";
 import { defaultOnListen } from "./_adopt/serve.ts";
+import { libc } from "./_ffi.ts";
 
 /** The usage text of the entry. */
 export const USAGE: string = `\
@@ -78,6 +87,12 @@ Options:
                          store (FileDescriptorStoreMax=1) and serve it from there
                          after a restart (implies --name NAME; served by
                          workers: --workers N, else one per CPU)
+  --upgrade              hot upgrade on SIGHUP (systemctl reload of a
+                         Type=notify-reload unit, or kill -HUP): start this
+                         command again with the sockets, hand over once it is
+                         ready, drain every worker, exit; if it fails, serve on
+  --upgrade-timeout MS   how long the successor may take to be ready
+                         [default: 30000]
   -h, --help             this text
 `;
 
@@ -103,6 +118,10 @@ export interface ServeCommand {
   restartLimit: number;
   /** Keep a socket bound without activation in the fd store, by this name. */
   fdStore: string | undefined;
+  /** Hot-upgrade on `SIGHUP`. */
+  upgrade: boolean;
+  /** How long a successor may take to report ready, in milliseconds. */
+  upgradeTimeout: number;
 }
 
 function integer(flag: string, value: string | undefined, min: number): number {
@@ -132,7 +151,7 @@ export function parseServeArgs(
   cwd: () => string,
 ): ServeCommand | "help" {
   const flags = parseArgs([...argv], {
-    boolean: ["parallel", "help"],
+    boolean: ["parallel", "help", "upgrade"],
     string: [
       "workers",
       "host",
@@ -142,6 +161,7 @@ export function parseServeArgs(
       "shutdown-timeout",
       "restart-limit",
       "fd-store",
+      "upgrade-timeout",
     ],
     alias: { h: "help" },
     stopEarly: true,
@@ -192,6 +212,10 @@ export function parseServeArgs(
       ? 5
       : integer("restart-limit", flags["restart-limit"], 0),
     fdStore: flags["fd-store"],
+    upgrade: flags.upgrade,
+    upgradeTimeout: flags["upgrade-timeout"] === undefined
+      ? 30_000
+      : integer("upgrade-timeout", flags["upgrade-timeout"], 1),
   };
 }
 
@@ -199,10 +223,13 @@ export function parseServeArgs(
  * Serves in the main thread, as `deno serve` without `--parallel`.
  *
  * @param command The parsed command.
+ * @param upgrader With `--upgrade`: gets the socket bound here when nothing
+ * was activated.
  * @returns The servers.
  */
 async function serveInMainThread(
   command: ServeCommand,
+  upgrader: Upgrader | undefined,
 ): Promise<Deno.HttpServer[]> {
   const exported = await loadServeModule(command.module, command.args);
   const fds = ListenFds.fromEnv();
@@ -210,6 +237,24 @@ async function serveInMainThread(
     fds,
     command.name === undefined ? {} : { name: command.name },
   );
+  if (chosen.length === 0 && upgrader) {
+    // The successor gets this socket: bind it here rather than in Deno.serve.
+    const bound = bindFallback({ hostname: command.host, port: command.port });
+    try {
+      upgrader.add(bound.fd, command.name ?? "serve");
+    } catch (error) {
+      libc().close(bound.fd);
+      throw error;
+    }
+    const servers = serveSockets(exported, [bound.fd], {
+      callOnListen: true,
+      drainTimeout: command.drainTimeout,
+    });
+    if (exported.onListen === undefined) {
+      defaultOnListen(servers[0]!.addr as Deno.NetAddr | Deno.UnixAddr, false);
+    }
+    return servers;
+  }
   if (chosen.length === 0) {
     return [Deno.serve({
       hostname: command.host,
@@ -247,6 +292,37 @@ function reusePortSet(command: ServeCommand): boolean {
 }
 
 /**
+ * Installs the hot upgrade of `--upgrade` (before `READY=1`, as systemd 262
+ * requires of `Type=notify-reload`): on `SIGHUP` the same command line starts
+ * again with every fd of `upgrader`; once it is ready this process tells
+ * systemd `MAINPID=`, drains every server (every worker) within
+ * `--shutdown-timeout`, and exits.
+ *
+ * @param servers What to drain after the hand-over.
+ * @param upgrader The fds to hand over.
+ * @param command The parsed command.
+ */
+async function handleUpgradesOf(
+  servers: Stoppable | Stoppable[],
+  upgrader: Upgrader,
+  command: ServeCommand,
+): Promise<void> {
+  const { handleUpgrades } = await import("./_notify/upgrade.ts");
+  handleUpgrades(servers, {
+    upgrader,
+    timeout: command.upgradeTimeout,
+    drainTimeout: command.shutdownTimeout,
+    onUpgrade(outcome): void {
+      console.error(
+        outcome.ok
+          ? `listen-fds: handed over to pid ${outcome.pid}; draining`
+          : `listen-fds: ${outcome.error.message}; serving on`,
+      );
+    },
+  });
+}
+
+/**
  * Runs the entry: parses the arguments, serves, reports readiness, and
  * handles shutdown.
  *
@@ -271,12 +347,19 @@ export async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   try {
+    // Before anything takes an fd: the successor gets what this process got.
+    const upgrader = command.upgrade
+      ? (await import("./_notify/upgrade.ts")).Upgrader.fromListenFds(
+        ListenFds.fromEnv(),
+      )
+      : undefined;
     if (
       command.workers === undefined && command.fdStore === undefined &&
       !reusePortSet(command)
     ) {
-      const servers = await serveInMainThread(command);
+      const servers = await serveInMainThread(command, upgrader);
       handleShutdown(servers, { timeout: command.shutdownTimeout });
+      if (upgrader) await handleUpgradesOf(servers, upgrader, command);
       notifyReady();
       return;
     }
@@ -292,6 +375,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       restartLimit: command.restartLimit,
       ...(command.name === undefined ? {} : { name: command.name }),
       ...(command.fdStore === undefined ? {} : { store: command.fdStore }),
+      ...(upgrader ? { upgrader } : {}),
       onWorkerExit(event): void {
         console.error(
           `listen-fds: serve worker ${event.worker} died (${event.reason}); ${
@@ -308,12 +392,15 @@ export async function main(argv: readonly string[]): Promise<void> {
     });
     workers = server.workers;
     handleShutdown(server, { timeout: command.shutdownTimeout });
+    if (upgrader) await handleUpgradesOf(server, upgrader, command);
     server.finished.catch((error) => {
       console.error(error instanceof Error ? error.message : String(error));
       Deno.exit(1);
     });
-    notifyReady();
+    // Before READY=1: a successor's READY=1 goes to its predecessor, which
+    // then hands systemd MAINPID=; this status must not arrive after that.
     notifyStatus(`serving on ${server.workers} workers`);
+    notifyReady();
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     Deno.exit(1);

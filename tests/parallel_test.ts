@@ -21,9 +21,12 @@ import { assignSockets, planWorkers } from "../_parallel.ts";
 import { bindLibc, libc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
 import { encodeInetSockaddr } from "../_sockaddr.ts";
-import { isFdOpen, statFd } from "../_fd_info.ts";
+import { inspectFd, isFdOpen, statFd } from "../_fd_info.ts";
 import { listOpenFds, readFdLink } from "../_adopt/proc.ts";
-import { bodyOf, httpGet, waitFor } from "./support/helpers.ts";
+import { handleUpgrades, Upgrader } from "../notify.ts";
+import type { UpgradeOutcome } from "../notify.ts";
+import { sendSignal, SIGNALS } from "../_launcher/spawn.ts";
+import { bodyOf, DENO, httpGet, ROOT, waitFor } from "./support/helpers.ts";
 
 bindLibc();
 
@@ -396,11 +399,15 @@ Deno.test("serveParallel() fails (finished rejects with WORKER_FAILED) when work
 async function inFlight(
   port: number,
   ms: number,
+  until?: string,
 ): Promise<{ worker: string; rest: Promise<string> }> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const query = until === undefined
+    ? `ms=${ms}`
+    : `ms=${ms}&until=${encodeURIComponent(until)}`;
   await conn.write(
     new TextEncoder().encode(
-      `GET /stream?ms=${ms} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`,
+      `GET /stream?${query} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`,
     ),
   );
   const reader = conn.readable.pipeThrough(new TextDecoderStream())
@@ -492,4 +499,217 @@ Deno.test("serveParallel() rejects bad options with typed errors", async () => {
   );
   assertEquals(missing.code, "FD_NOT_FOUND");
   assertInstanceOf(missing, Error);
+});
+
+Deno.test('serveParallel() with upgrader hands it the served sockets: activated ones under their names, a bound one under store, name or "serve"', async () => {
+  const activated = activate(2);
+  using upgrader = new Upgrader();
+  try {
+    const server = await serveParallel({
+      module: APP,
+      fds: activated.fds,
+      upgrader,
+      onListen(): void {},
+    });
+    assertEquals(upgrader.fds.map(({ name }) => name), ["web", "web"]);
+    assertEquals(
+      upgrader.fds.map(({ fd }) => statFd(fd).inode),
+      activated.inodes,
+    );
+    await server.shutdown();
+    // The upgrader's duplicates outlive the server: a successor needs them.
+    assertEquals(copies(activated.inodes), [2, 2]);
+  } finally {
+    activated.close();
+  }
+  for (const [name, expected] of [[undefined, "serve"], ["web", "web"]]) {
+    using bound = new Upgrader();
+    const server = await serveParallel({
+      module: APP,
+      workers: 1,
+      fds: ListenFds.fromEnv({ env: {} }),
+      hostname: "127.0.0.1",
+      port: 0,
+      ...(name ? { name } : {}),
+      upgrader: bound,
+      onListen(): void {},
+    });
+    assertEquals(bound.fds.map((entry) => entry.name), [expected]);
+    assertEquals(inspectFd(bound.fds[0]!.fd).socket?.address, server.addr);
+    await server.shutdown();
+  }
+});
+
+function alive(pid: number): boolean {
+  return libc().kill(pid, 0) === 0;
+}
+
+/** Stops a successor (it is not our child: poll until it is gone). */
+async function stopSuccessor(pid: number): Promise<void> {
+  if (alive(pid)) sendSignal(pid, SIGNALS.SIGTERM);
+  await waitFor(() => !alive(pid), { what: `successor ${pid} to exit` });
+}
+
+/** The serve entry with 2 workers, as a successor's command line. */
+const SUCCESSOR = [
+  DENO,
+  "run",
+  "-A",
+  "--quiet",
+  `${ROOT}/serve.ts`,
+  "--workers",
+  "2",
+  APP,
+];
+
+for (const layout of ["one socket", "ReusePort=yes"] as const) {
+  Deno.test(`handleUpgrades() hot-upgrades a 2-worker serveParallel() server (${layout}): the successor gets every socket by name, responses in flight on every worker finish, then every worker stops`, async () => {
+    const activated = activate(layout === "one socket" ? 1 : 2);
+    // The responses in flight end once this file exists: after the hand-over.
+    const release = `${await Deno.makeTempDir()}/release`;
+    let successor: number | undefined;
+    try {
+      const upgrader = Upgrader.fromListenFds(activated.fds);
+      const server = await serveParallel({
+        module: APP,
+        workers: 2,
+        fds: activated.fds,
+        onListen(): void {},
+      });
+      const outcomes: UpgradeOutcome[] = [];
+      const handler = handleUpgrades(server, {
+        upgrader,
+        command: SUCCESSOR,
+        exit: false,
+        notify: false,
+        async onUpgrade(outcome): Promise<void> {
+          outcomes.push(outcome);
+          // Handed over: the old workers drain from here on. The responses
+          // in flight may finish now.
+          unfinishedAtHandOver = flights.filter((flight) =>
+            !finished.has(flight)
+          ).length;
+          await Deno.writeTextFile(release, "");
+        },
+      });
+      let unfinishedAtHandOver = -1;
+      const finished = new Set<unknown>();
+      const flights: { worker: string; rest: Promise<string> }[] = [];
+      for (let i = 0; i < 100; i++) {
+        if (new Set(flights.map((flight) => flight.worker)).size === 2) break;
+        flights.push(await inFlight(activated.port, 20, release));
+      }
+      assertEquals(
+        [...new Set(flights.map((flight) => flight.worker))].sort(),
+        WORKERS,
+      );
+      for (const flight of flights) {
+        flight.rest.finally(() => finished.add(flight));
+      }
+      // Requests on fresh connections all along: none fails.
+      let stop = false;
+      const failures: string[] = [];
+      const pids = new Set<string>();
+      const clients = Array.from({ length: 4 }, async () => {
+        while (!stop) {
+          try {
+            pids.add((await get(activated.port)).split(" ")[0]!);
+          } catch (error) {
+            failures.push(String(error));
+          }
+        }
+      });
+      let result;
+      try {
+        result = await handler.upgrade();
+        successor = result.pid;
+      } finally {
+        stop = true;
+        await Promise.all(clients);
+      }
+      assertEquals(failures, []);
+      assertEquals(outcomes, [{ ok: true, pid: result.pid }]);
+      assertEquals(
+        result.fds.map(({ name }) => name),
+        activated.kept.map(() => "web"),
+      );
+      // Every response in flight at the hand-over (on both workers) was
+      // finished by the drain, before upgrade() resolved.
+      assertEquals(unfinishedAtHandOver, flights.length);
+      for (const flight of flights) {
+        assertStringIncludes(await flight.rest, "done\n");
+      }
+      await server.finished;
+      // Every copy of this process is closed: the pool's, the workers', the
+      // upgrader's; the manager's is left.
+      await waitFor(
+        () => copies(activated.inodes).every((count) => count === 1),
+        { what: "this process's copies of the sockets to close" },
+      );
+      assertEquals(
+        [...pids].sort(),
+        [String(Deno.pid), String(result.pid)].sort(),
+      );
+      const seen = await servedBy(activated.port, WORKERS);
+      assertEquals([...seen].sort(), WORKERS);
+      assertEquals(
+        (await get(activated.port)).split(" ")[0],
+        String(result.pid),
+      );
+    } finally {
+      if (successor) await stopSuccessor(successor);
+      await Deno.remove(release.slice(0, -"/release".length), {
+        recursive: true,
+      });
+      activated.close();
+    }
+  });
+}
+
+Deno.test("handleUpgrades() of a 2-worker serveParallel() server: a successor that fails to start leaves every worker serving, and the next upgrade works", async () => {
+  const activated = activate(1);
+  const failFile = await Deno.makeTempFile();
+  let successor: number | undefined;
+  try {
+    const upgrader = Upgrader.fromListenFds(activated.fds);
+    const server = await serveParallel({
+      module: APP,
+      workers: 2,
+      fds: activated.fds,
+      onListen(): void {},
+    });
+    const outcomes: UpgradeOutcome[] = [];
+    using handler = handleUpgrades(server, {
+      upgrader,
+      command: SUCCESSOR,
+      // The successor's worker 1 refuses to start while the file says so.
+      env: { ...Deno.env.toObject(), SERVE_APP_FAIL_FILE: failFile },
+      exit: false,
+      notify: false,
+      onUpgrade: (outcome) => void outcomes.push(outcome),
+    });
+    await Deno.writeTextFile(failFile, "1");
+    const error = await assertRejects(() => handler.upgrade(), ListenFdsError);
+    assertEquals(error.code, "UPGRADE_FAILED");
+    assertStringIncludes(error.message, "exited before it was ready");
+    assertEquals(outcomes.map((outcome) => outcome.ok), [false]);
+    // Both workers of this process serve on, on the same sockets: the
+    // original, the manager's copy, one per worker, the upgrader's.
+    assertEquals(
+      [...await servedBy(activated.port, WORKERS)].sort(),
+      WORKERS,
+    );
+    assertEquals((await get(activated.port)).split(" ")[0], String(Deno.pid));
+    assertEquals(server.restarts, 0);
+    assertEquals(copies(activated.inodes), [5]);
+    // The next upgrade, with a successor that starts, hands over.
+    await Deno.remove(failFile);
+    successor = (await handler.upgrade()).pid;
+    await server.finished;
+    assertEquals((await get(activated.port)).split(" ")[0], String(successor));
+  } finally {
+    if (successor) await stopSuccessor(successor);
+    await Deno.remove(failFile).catch(() => {});
+    activated.close();
+  }
 });

@@ -1,6 +1,8 @@
 /**
- * Tests of the `./serve` entry (serve.ts): its command line, and the entry
- * run as a process without activation (`--host`/`--port`, as `deno serve`).
+ * Tests of the `./serve` entry (serve.ts): its command line, the entry run as
+ * a process without activation (`--host`/`--port`, as `deno serve`), and its
+ * hot upgrades (`--upgrade`), activated as a service manager would (a notify
+ * receiver standing in for systemd) and without activation.
  *
  * @module
  */
@@ -8,6 +10,7 @@
 import {
   assert,
   assertEquals,
+  assertGreater,
   assertMatch,
   assertStringIncludes,
   assertThrows,
@@ -15,7 +18,14 @@ import {
 import { join } from "@std/path";
 import { ListenFdsError } from "../mod.ts";
 import { parseServeArgs, type ServeCommand } from "../serve.ts";
-import { bodyOf, DENO, httpGet, ROOT } from "./support/helpers.ts";
+import { bindLibc, libc } from "../_ffi.ts";
+import { LINUX } from "../_linux.ts";
+import { encodeInetSockaddr } from "../_sockaddr.ts";
+import { sendSignal, SIGNALS, spawnChild } from "../_launcher/spawn.ts";
+import { bodyOf, DENO, httpGet, ROOT, waitFor } from "./support/helpers.ts";
+import { NotifyReceiver } from "./support/notify_receiver.ts";
+
+bindLibc();
 
 const env = (values: Record<string, string>) => (name: string) => values[name];
 const cwd = (): string => "/srv/app";
@@ -39,6 +49,8 @@ Deno.test("parseServeArgs() has deno serve's defaults and serves in the main thr
     shutdownTimeout: 10_000,
     restartLimit: 5,
     fdStore: undefined,
+    upgrade: false,
+    upgradeTimeout: 30_000,
   });
 });
 
@@ -59,6 +71,9 @@ Deno.test("parseServeArgs() takes every flag before the module and gives the res
     "0",
     "--fd-store",
     "kept",
+    "--upgrade",
+    "--upgrade-timeout",
+    "5000",
     "../other/main.ts",
     "--port",
     "9",
@@ -75,6 +90,8 @@ Deno.test("parseServeArgs() takes every flag before the module and gives the res
     shutdownTimeout: 5000,
     restartLimit: 0,
     fdStore: "kept",
+    upgrade: true,
+    upgradeTimeout: 5000,
   });
 });
 
@@ -130,6 +147,11 @@ Deno.test("parseServeArgs() rejects an unknown flag, a bad number and a missing 
       {},
       'Cannot parse --drain-timeout: value is "1.5"',
     ],
+    [
+      ["--upgrade-timeout", "0", "a.ts"],
+      {},
+      'Cannot parse --upgrade-timeout: value is "0"',
+    ],
     [[], {}, "no module given"],
   ];
   for (const [argv, variables, message] of cases) {
@@ -146,7 +168,12 @@ Deno.test("parseServeArgs() rejects an unknown flag, a bad number and a missing 
 async function startEntry(
   args: string[],
 ): Promise<
-  { child: Deno.ChildProcess; line: string; stderr: () => Promise<string> }
+  {
+    child: Deno.ChildProcess;
+    line: string;
+    stderr: () => Promise<string>;
+    text: () => string;
+  }
 > {
   const child = new Deno.Command(DENO, {
     args: ["run", "-A", "--quiet", join(ROOT, "serve.ts"), ...args],
@@ -175,6 +202,7 @@ async function startEntry(
     child,
     line: /Listening on .*/.exec(text)![0],
     stderr: () => rest,
+    text: () => text,
   };
 }
 
@@ -258,3 +286,289 @@ Deno.test("the serve entry exits 2 with the usage on a bad flag", async () => {
   assertStringIncludes(text, 'Cannot parse --workers: value is "0"');
   assert(text.includes("Usage: deno run"));
 });
+
+const APP_PATH = join(ROOT, "tests", "fixtures", "serve", "app.ts");
+const WORKERS = ["listen-fds serve worker 0", "listen-fds serve worker 1"];
+
+function alive(pid: number): boolean {
+  return libc().kill(pid, 0) === 0;
+}
+
+/** Stops a successor (not our child: polls until it is gone). */
+async function stopProcess(pid: number): Promise<void> {
+  if (alive(pid)) sendSignal(pid, SIGNALS.SIGTERM);
+  await waitFor(() => !alive(pid), { what: `process ${pid} to exit` });
+}
+
+/**
+ * `count` listening sockets on one 127.0.0.1 port (`SO_REUSEPORT` when more
+ * than one, as systemd makes a `ReusePort=yes` set), close-on-exec, above fd
+ * 10.
+ */
+function listeners(count: number): { fds: number[]; port: number } {
+  const c = libc();
+  const fds: number[] = [];
+  let port = 0;
+  for (let i = 0; i < count; i++) {
+    const raw = c.socket(
+      LINUX.AF_INET,
+      LINUX.SOCK_STREAM | LINUX.SOCK_CLOEXEC,
+      0,
+    );
+    if (count > 1) {
+      const one = new Uint8Array(new Int32Array([1]).buffer);
+      assertEquals(
+        c.setsockopt(raw, LINUX.SOL_SOCKET, LINUX.SO_REUSEPORT, one, 4),
+        0,
+      );
+    }
+    const address = encodeInetSockaddr("127.0.0.1", port);
+    assertEquals(c.bind(raw, address, address.length), 0);
+    assertEquals(c.listen(raw, 512), 0);
+    const fd = c.fcntl(raw, LINUX.F_DUPFD_CLOEXEC, 10);
+    c.close(raw);
+    fds.push(fd);
+    if (port === 0) {
+      const buffer = new Uint8Array(128);
+      const length = new Uint8Array(new Uint32Array([128]).buffer);
+      assertEquals(c.getsockname(fd, buffer, length), 0);
+      port = (buffer[2]! << 8) | buffer[3]!;
+    }
+  }
+  return { fds, port };
+}
+
+/** One request on a fresh connection: `[pid, worker]`. */
+async function served(port: number): Promise<[string, string]> {
+  const body = bodyOf(await httpGet({ hostname: "127.0.0.1", port })).trim();
+  const [pid, ...worker] = body.split(" ");
+  return [pid!, worker.join(" ")];
+}
+
+/** The workers of `pid` seen on fresh connections, until both answered. */
+async function workersOf(port: number, pid: string): Promise<string[]> {
+  const seen = new Set<string>();
+  for (let round = 0; round < 50 && seen.size < 2; round++) {
+    for (
+      const [who, worker] of await Promise.all(
+        Array.from({ length: 8 }, () => served(port)),
+      )
+    ) {
+      assertEquals(who, pid);
+      seen.add(worker);
+    }
+  }
+  return [...seen].sort();
+}
+
+/** Requests on fresh connections by 4 clients until stopped. */
+function load(port: number): {
+  stop(): Promise<{ ok: number; failures: string[]; pids: Set<string> }>;
+} {
+  let stopping = false;
+  const result = { ok: 0, failures: [] as string[], pids: new Set<string>() };
+  const clients = Array.from({ length: 4 }, async () => {
+    while (!stopping) {
+      try {
+        result.pids.add((await served(port))[0]);
+        result.ok++;
+      } catch (error) {
+        result.failures.push(String(error));
+      }
+    }
+  });
+  return {
+    async stop(): Promise<
+      { ok: number; failures: string[]; pids: Set<string> }
+    > {
+      stopping = true;
+      await Promise.all(clients);
+      return result;
+    },
+  };
+}
+
+/** The entry, started as a service manager starts it. */
+interface ActivatedEntry {
+  port: number;
+  pid: number;
+  exited: Promise<{ code: number | undefined; signal: number | undefined }>;
+  receiver: NotifyReceiver;
+  /** The first notification it sent. */
+  started: string;
+  close(): void;
+}
+
+/** The entry started as a service manager starts it, with its sockets. */
+async function startActivated(
+  count: number,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<ActivatedEntry> {
+  const { fds, port } = listeners(count);
+  const receiver = NotifyReceiver.bind(
+    `@listen-fds-serve-test-${crypto.randomUUID()}`,
+  );
+  const child = spawnChild(
+    [DENO, "run", "-A", "--quiet", join(ROOT, "serve.ts"), ...args, APP_PATH],
+    {
+      fds,
+      env: {
+        ...Deno.env.toObject(),
+        NO_COLOR: "1",
+        LISTEN_FDS: String(count),
+        LISTEN_FDNAMES: fds.map(() => "web").join(":"),
+        NOTIFY_SOCKET: receiver.address,
+        ...env,
+      },
+      setPid: true,
+    },
+  );
+  const started = await receiver.receive(30_000);
+  return {
+    port,
+    pid: child.pid,
+    exited: child.exited,
+    receiver,
+    started: started.text,
+    close(): void {
+      for (const fd of fds) libc().close(fd);
+      receiver.close();
+    },
+  };
+}
+
+for (
+  const [layout, count] of [["one socket", 1], ["ReusePort=yes", 2]] as const
+) {
+  Deno.test(`the serve entry --upgrade --workers 2 (${layout}) hot-upgrades on SIGHUP: the successor's 2 workers take over, MAINPID= and READY=1 go to systemd, requests keep succeeding, the old process exits 0`, async () => {
+    const service = await startActivated(count, [
+      "--upgrade",
+      "--workers",
+      "2",
+    ]);
+    const successors: number[] = [];
+    try {
+      // STATUS= before READY=1 (a successor's READY=1 goes to its predecessor).
+      assertEquals(service.started, "STATUS=serving on 2 workers");
+      assertEquals((await service.receiver.receive()).text, "READY=1");
+      assertEquals(await workersOf(service.port, String(service.pid)), WORKERS);
+      const running = load(service.port);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      sendSignal(service.pid, SIGNALS.SIGHUP);
+      const sent: string[] = [];
+      while (!sent.at(-1)?.startsWith("MAINPID=")) {
+        sent.push((await service.receiver.receive(60_000)).text);
+      }
+      const successor = Number(
+        /^MAINPID=(\d+)\nREADY=1$/.exec(sent.at(-1)!)![1],
+      );
+      successors.push(successor);
+      // RELOADING=1 first; the successor's STATUS= before the hand-over.
+      assertEquals(sent.length, 3, sent.join(" | "));
+      assertMatch(sent[0]!, /^RELOADING=1\nMONOTONIC_USEC=\d+$/);
+      assertEquals(sent[1], "STATUS=serving on 2 workers");
+      assertEquals(await service.exited, { code: 0, signal: undefined });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const { ok, failures, pids } = await running.stop();
+      assertEquals(failures, []);
+      assertGreater(ok, 20);
+      assertEquals(
+        [...pids].sort(),
+        [String(service.pid), String(successor)].sort(),
+      );
+      assertEquals(await workersOf(service.port, String(successor)), WORKERS);
+      // The successor upgrades in turn, with every socket.
+      sendSignal(successor, SIGNALS.SIGHUP);
+      let last = "";
+      while (!last.startsWith("MAINPID=")) {
+        last = (await service.receiver.receive(60_000)).text;
+      }
+      const third = Number(/^MAINPID=(\d+)/.exec(last)![1]);
+      successors.push(third);
+      await waitFor(() => !alive(successor), { what: "the successor to exit" });
+      assertEquals(await workersOf(service.port, String(third)), WORKERS);
+    } finally {
+      for (const pid of successors) await stopProcess(pid);
+      await stopProcess(service.pid);
+      service.close();
+    }
+  });
+}
+
+Deno.test("the serve entry --upgrade --workers 2: a successor whose worker fails to start leaves both workers serving, with STATUS=Upgrade failed", async () => {
+  const failFile = await Deno.makeTempFile();
+  await Deno.remove(failFile);
+  const service = await startActivated(1, ["--upgrade", "--workers", "2"], {
+    SERVE_APP_FAIL_FILE: failFile,
+  });
+  let successor: number | undefined;
+  try {
+    service.receiver.drain();
+    await Deno.writeTextFile(failFile, "1");
+    sendSignal(service.pid, SIGNALS.SIGHUP);
+    assertMatch(
+      (await service.receiver.receive()).text,
+      /^RELOADING=1\nMONOTONIC_USEC=\d+$/,
+    );
+    assertMatch(
+      (await service.receiver.receive(60_000)).text,
+      /^STATUS=Upgrade failed: Cannot upgrade: successor \d+ .* exited before it was ready\nREADY=1$/,
+    );
+    assert(alive(service.pid));
+    assertEquals(await workersOf(service.port, String(service.pid)), WORKERS);
+    // Once the module starts again, the next SIGHUP hands over.
+    await Deno.remove(failFile);
+    sendSignal(service.pid, SIGNALS.SIGHUP);
+    let last = "";
+    while (!last.startsWith("MAINPID=")) {
+      last = (await service.receiver.receive(60_000)).text;
+    }
+    assertMatch(last, /^MAINPID=\d+\nSTATUS=\nREADY=1$/);
+    successor = Number(/^MAINPID=(\d+)/.exec(last)![1]);
+    assertEquals(await service.exited, { code: 0, signal: undefined });
+    assertEquals(await workersOf(service.port, String(successor)), WORKERS);
+  } finally {
+    if (successor) await stopProcess(successor);
+    await stopProcess(service.pid);
+    await Deno.remove(failFile).catch(() => {});
+    service.close();
+  }
+});
+
+for (const workers of [undefined, 2]) {
+  Deno.test(`the serve entry --upgrade without activation (${workers ? `--workers ${workers}` : "main thread"}) hands the port it bound to its successor on SIGHUP`, async () => {
+    const entry = await startEntry([
+      "--upgrade",
+      ...(workers ? ["--workers", String(workers)] : []),
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+      "app.ts",
+    ]);
+    const port = Number(/:(\d+)\//.exec(entry.line)![1]);
+    let successor: number | undefined;
+    try {
+      const [old] = await served(port);
+      assertEquals(old, String(entry.child.pid));
+      entry.child.kill("SIGHUP");
+      const status = await entry.child.status;
+      assertEquals(status.code, 0);
+      // The successor holds the stderr pipe: read what has come so far.
+      await waitFor(() => /handed over to pid \d+/.test(entry.text()), {
+        what: "the hand-over message",
+      });
+      successor = Number(/handed over to pid (\d+)/.exec(entry.text())![1]);
+      const [now, worker] = await served(port);
+      assertEquals(now, String(successor));
+      assertMatch(
+        worker,
+        workers ? /^listen-fds serve worker [01]$/ : /^main$/,
+      );
+    } finally {
+      if (successor) await stopProcess(successor);
+      await entry.stderr();
+    }
+  });
+}

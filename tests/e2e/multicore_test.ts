@@ -2,7 +2,9 @@
  * End-to-end tests of serving on several cores under a real systemd
  * (`tests/support/systemd.ts`, needs root): the `./serve` entry as
  * `ExecStart=` of a `Type=notify` service, with a `.socket` unit of one
- * socket, and with `ReusePort=yes` and repeated `ListenStream=` lines.
+ * socket, and with `ReusePort=yes` and repeated `ListenStream=` lines; its
+ * hot upgrades (`--upgrade`) on `systemctl reload`, under systemd 262
+ * (`Type=notify-reload`) and 252 (`Type=notify`, `ExecReload=kill -HUP`).
  *
  * @module
  */
@@ -18,6 +20,7 @@ import { join } from "@std/path";
 import {
   DENO_IN_HARNESS,
   Harness,
+  OBS_IN_HARNESS,
   SRC_IN_HARNESS,
 } from "../support/systemd.ts";
 import { freePort, ROOT, waitFor } from "../support/helpers.ts";
@@ -55,17 +58,27 @@ function environment(extra: Record<string, string> = {}): string[] {
   );
 }
 
+/** How a test unit runs the serve entry. */
+interface UnitOptions {
+  env?: Record<string, string>;
+  service?: string[];
+  /** @default {"notify"} */
+  type?: "notify" | "notify-reload";
+  /** @default {"installed"} */
+  systemd?: "installed" | "262";
+}
+
 /** A Type=notify unit running the serve entry. */
 function serviceUnit(
   entryArgs: string[],
-  options: { env?: Record<string, string>; service?: string[] } = {},
+  options: UnitOptions = {},
 ): string {
   return [
     "[Unit]",
     "StartLimitIntervalSec=0",
     "",
     "[Service]",
-    "Type=notify",
+    `Type=${options.type ?? "notify"}`,
     `ExecStart=${
       [
         DENO_IN_HARNESS,
@@ -88,11 +101,12 @@ async function boot(
   name: string,
   layout: Layout,
   entryArgs: string[],
-  options: { env?: Record<string, string>; service?: string[] } = {},
+  options: UnitOptions = {},
 ): Promise<{ h: Harness; port: number }> {
   const port = freePort();
   const h = await Harness.up({
     name,
+    systemd: options.systemd ?? "installed",
     units: {
       "app.socket": socketUnit(port, layout),
       "app.service": serviceUnit(entryArgs, options),
@@ -439,7 +453,213 @@ Deno.test("serve entry: workers dying beyond --restart-limit fail the service, a
   assertEquals([...await bothWorkers(port)].sort(), WORKERS);
 });
 
-Deno.test("examples/systemd/multicore.socket + multicore.service work as written: one worker per ReusePort=yes socket", async () => {
+/** Whether each pid still runs inside the container. */
+async function pidsAlive(h: Harness, pids: string[]): Promise<string[]> {
+  const alive: string[] = [];
+  for (const pid of pids) {
+    if ((await h.run(["kill", "-0", pid])).code === 0) alive.push(pid);
+  }
+  return alive;
+}
+
+/** The unit options of a service that upgrades on systemctl reload. */
+function upgradeUnit(version: "installed" | "262"): UnitOptions {
+  return version === "262" ? { systemd: "262", type: "notify-reload" } : {
+    systemd: "installed",
+    type: "notify",
+    service: ["ExecReload=/bin/kill -HUP $MAINPID"],
+  };
+}
+
+/**
+ * Reloads app.service (a running `--upgrade` entry with 2 workers)
+ * `reloads` times while 8 clients keep opening fresh connections, and checks
+ * that no request failed, every main process answered, the last one on both
+ * workers, and the old ones exited.
+ */
+async function reloadsUnderLoad(
+  h: Harness,
+  port: number,
+  reloads: number,
+): Promise<void> {
+  const mainPids = [await h.show("app.service", "MainPID")];
+  assertEquals([...await bothWorkers(port)].sort(), WORKERS);
+  let stop = false;
+  let requests = 0;
+  const failures: string[] = [];
+  const servedBy = new Set<string>();
+  const clients = Array.from({ length: 8 }, async () => {
+    while (!stop) {
+      requests++;
+      try {
+        servedBy.add((await request(port)).trim().split(" ")[0]!);
+      } catch (error) {
+        failures.push(String(error));
+      }
+    }
+  });
+  try {
+    for (let i = 0; i < reloads; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const before = mainPids.at(-1)!;
+      await h.ctl("reload", "app.service");
+      mainPids.push(
+        await waitFor(async () => {
+          const pid = await h.show("app.service", "MainPID");
+          return pid !== before && pid !== "0" && pid;
+        }, { what: "MainPID to change" }),
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 400));
+  } finally {
+    stop = true;
+    await Promise.all(clients);
+  }
+  assertEquals(failures, [], `${failures.length} of ${requests} failed`);
+  // Every process answered: the first until its successor was ready.
+  assertEquals([...servedBy].sort(), [...mainPids].sort());
+  const last = mainPids.at(-1)!;
+  const workers = new Map<string, number>();
+  for (let i = 0; i < 50 && workers.size < 2; i++) {
+    for (
+      const body of await Promise.all(
+        Array.from({ length: 8 }, () => request(port)),
+      )
+    ) {
+      const [pid, ...worker] = body.trim().split(" ");
+      assertEquals(pid, last);
+      workers.set(worker.join(" "), 1);
+    }
+  }
+  assertEquals([...workers.keys()].sort(), WORKERS);
+  await waitFor(
+    async () => (await pidsAlive(h, mainPids.slice(0, -1))).length === 0,
+    { what: "the old main processes to exit" },
+  );
+  assertEquals(await h.show("app.service", "ActiveState"), "active");
+  assertEquals(await h.show("app.service", "NRestarts"), "0");
+  assertEquals(
+    await h.show("app.service", "StatusText"),
+    "serving on 2 workers",
+  );
+  const logs = await h.logs("app.service");
+  for (const pid of mainPids.slice(1)) {
+    assertStringIncludes(logs, `handed over to pid ${pid}; draining`);
+  }
+  assertEquals(logs.includes("which is not our child"), false);
+}
+
+for (
+  const [version, layout] of [
+    ["262", "ReusePort=yes"],
+    ["262", "one socket"],
+    ["installed", "ReusePort=yes"],
+  ] as const
+) {
+  const label = version === "262"
+    ? "systemd 262, Type=notify-reload"
+    : "systemd 252, Type=notify + ExecReload=kill -HUP";
+  Deno.test(`serve entry --upgrade, 2 workers, ${layout}, ${label}: systemctl reload hot-upgrades twice under load with 0 failed requests; each successor serves on both workers, the old processes drain and exit`, async () => {
+    const { h, port } = await boot(
+      "mc-upgrade",
+      layout,
+      [
+        "--upgrade",
+        ...(layout === "one socket" ? ["--workers", "2"] : []),
+        APP,
+      ],
+      upgradeUnit(version),
+    );
+    await using _ = h;
+    await h.ctl("start", "app.service");
+    await reloadsUnderLoad(h, port, 2);
+    await h.ctl("stop", "app.service");
+    assertEquals(await h.show("app.service", "Result"), "success");
+  });
+}
+
+Deno.test("serve entry --upgrade --fd-store, 2 workers, systemd 262, Type=notify-reload, no .socket unit: the socket it bound goes to each successor, 2 reloads under load with 0 failed requests, one stored fd throughout and after a restart", async () => {
+  const port = freePort();
+  await using h = await Harness.up({
+    name: "mc-upstore",
+    systemd: "262",
+    units: {
+      "app.service": serviceUnit(
+        [
+          "--upgrade",
+          "--workers",
+          "2",
+          "--fd-store",
+          "web",
+          "--host",
+          "127.0.0.1",
+          "--port",
+          String(port),
+          APP,
+        ],
+        { type: "notify-reload", service: ["FileDescriptorStoreMax=1"] },
+      ),
+    },
+  });
+  await h.ctl("start", "app.service");
+  assertEquals(await h.show("app.service", "NFileDescriptorStore"), "1");
+  await reloadsUnderLoad(h, port, 2);
+  assertEquals(await h.show("app.service", "NFileDescriptorStore"), "1");
+  // systemd's store still holds the socket the first process bound: a
+  // restart serves it.
+  const before = await h.show("app.service", "MainPID");
+  await h.ctl("restart", "app.service");
+  assertNotEquals(await h.show("app.service", "MainPID"), before);
+  assertEquals([...await bothWorkers(port)].sort(), WORKERS);
+  assertEquals(await h.show("app.service", "NFileDescriptorStore"), "1");
+});
+
+Deno.test("serve entry --upgrade, 2 workers, systemd 262, Type=notify-reload: a successor whose worker fails to start leaves both old workers serving, with STATUS= telling why", async () => {
+  const { h, port } = await boot(
+    "mc-upfail",
+    "ReusePort=yes",
+    ["--upgrade", APP],
+    {
+      ...upgradeUnit("262"),
+      env: { SERVE_APP_FAIL_FILE: `${OBS_IN_HARNESS}/fail` },
+    },
+  );
+  await using _ = h;
+  await h.ctl("start", "app.service");
+  const first = await h.show("app.service", "MainPID");
+  await Deno.writeTextFile(h.obs("fail"), "1");
+  await h.ctlStatus("reload", "app.service");
+  await waitFor(
+    async () =>
+      (await h.show("app.service", "StatusText")).startsWith(
+        "Upgrade failed:",
+      ) && (await h.show("app.service", "SubState")) === "running",
+    { what: "the upgrade to fail" },
+  );
+  assertStringIncludes(
+    await h.show("app.service", "StatusText"),
+    "exited before it was ready",
+  );
+  assertEquals(await h.show("app.service", "MainPID"), first);
+  assertEquals(await h.show("app.service", "ActiveState"), "active");
+  assertStringIncludes(
+    await h.logs("app.service"),
+    "the app refuses to start in listen-fds serve worker 1",
+  );
+  // Both workers of the first process serve on.
+  const workers = [...await bothWorkers(port)].sort();
+  assertEquals(workers, WORKERS);
+  assertEquals((await request(port)).trim().split(" ")[0], first);
+  // Once the module starts again, the next reload hands over.
+  await Deno.remove(h.obs("fail"));
+  await h.ctl("reload", "app.service");
+  const second = await h.show("app.service", "MainPID");
+  assertNotEquals(second, first);
+  assertEquals((await request(port)).trim().split(" ")[0], second);
+  assertEquals(await h.show("app.service", "NRestarts"), "0");
+});
+
+Deno.test("examples/systemd/multicore.socket + multicore.service work as written: one worker per ReusePort=yes socket, hot-upgraded by systemctl reload", async () => {
   const port = freePort();
   const units: Record<string, string> = {};
   for (const file of ["multicore.socket", "multicore.service"]) {
@@ -468,6 +688,28 @@ Deno.test("examples/systemd/multicore.socket + multicore.service work as written
     for (const body of bodies) workers.add(JSON.parse(body).worker);
   }
   assertEquals([...workers].sort(), WORKERS);
+  // --upgrade with ExecReload=kill -HUP: a successor takes both sockets.
+  const old = await h.show("multicore.service", "MainPID");
+  await h.ctl("reload", "multicore.service");
+  const main = await waitFor(async () => {
+    const pid = await h.show("multicore.service", "MainPID");
+    return pid !== old && pid !== "0" && pid;
+  }, { what: "MainPID to change" });
+  const upgraded = new Set<string>();
+  for (let i = 0; i < 50 && upgraded.size < 2; i++) {
+    const bodies = await Promise.all(
+      Array.from({ length: 8 }, () => request(port)),
+    );
+    for (const body of bodies) {
+      const { pid, worker } = JSON.parse(body);
+      assertEquals(String(pid), main);
+      upgraded.add(worker);
+    }
+  }
+  assertEquals([...upgraded].sort(), WORKERS);
+  await waitFor(async () => (await pidsAlive(h, [old])).length === 0, {
+    what: "the old main process to exit",
+  });
   await h.ctl("stop", "multicore.service");
   assertEquals(await h.show("multicore.service", "Result"), "success");
 });
