@@ -382,7 +382,7 @@ function nameText(value: string | Uint8Array | undefined): string | undefined {
  * @param bytes The bytes.
  * @returns The text.
  */
-function showBytes(bytes: Uint8Array): string {
+export function showBytes(bytes: Uint8Array): string {
   let text = "";
   let i = 0;
   while (i < bytes.length) {

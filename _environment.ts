@@ -15,26 +15,37 @@ import { ListenFdsError } from "./_errors.ts";
  */
 export const CANONICAL_DECIMAL: RegExp = /^(?:0|[1-9][0-9]*)$/;
 
+/** Options of {@linkcode readEnv}. */
+export interface ReadEnvOptions {
+  /**
+   * What `--allow-env=` should name in the error (the variable by default; a
+   * whole family, such as every `LISTEN_*` variable, reads better).
+   */
+  allow?: string;
+}
+
 /**
  * Reads a variable the caller needs.
  *
  * @param name The variable.
- * @param allow What `--allow-env=` should name in the error (the variable by
- * default; a whole family, such as every `LISTEN_*` variable, reads better).
+ * @param options The permission to name.
  * @returns Its value, or `undefined` when unset.
  * @throws {ListenFdsError} `PERMISSION_REQUIRED` without env access to it;
- * Deno's `InvalidData` when it is not valid UTF-8.
+ * Deno's `InvalidData` when it is not valid UTF-8 (see `readTextEnv` in
+ * `_notify/notify.ts`, and `getenvBytes` for the bytes).
  */
 export function readEnv(
   name: string,
-  allow: string = name,
+  options: ReadEnvOptions = {},
 ): string | undefined {
   try {
     return Deno.env.get(name);
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) {
       throw new ListenFdsError(
-        `Cannot read ${name}: run again with --allow-env=${allow}`,
+        `Cannot read ${name}: run again with --allow-env=${
+          options.allow ?? name
+        }`,
         { code: "PERMISSION_REQUIRED", variable: name, cause: error },
       );
     }

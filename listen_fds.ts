@@ -765,7 +765,7 @@ function readProcessEnv(): {
 
 function readVariable(name: string): string | Uint8Array | undefined {
   try {
-    return readEnv(name, LISTEN_VARIABLES.join(","));
+    return readEnv(name, { allow: LISTEN_VARIABLES.join(",") });
   } catch (error) {
     if (!(error instanceof Deno.errors.InvalidData)) throw error;
     // Not valid UTF-8: only libc gives the bytes.

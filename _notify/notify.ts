@@ -25,7 +25,9 @@
 
 import { ListenFdsError } from "../_errors.ts";
 import { readEnv, unsetEnv } from "../_environment.ts";
-import { libc, syscallError } from "../_ffi.ts";
+import { getenvBytes, libc, syscallError } from "../_ffi.ts";
+import { showBytes } from "../_env.ts";
+import type { ListenFdsErrorCode } from "../_errors.ts";
 import {
   buildMsghdr,
   LINUX,
@@ -126,7 +128,9 @@ export function notify(
   const fds = checkFds(options.fds ?? []);
   const env = options.env;
   try {
-    const value = env ? env[NOTIFY_SOCKET] : readEnv(NOTIFY_SOCKET);
+    const value = env
+      ? env[NOTIFY_SOCKET]
+      : readTextEnv(NOTIFY_SOCKET, "INVALID_NOTIFY_SOCKET");
     if (value === undefined) return false;
     const address = parseNotifySocket(value);
     sendNotification(address, value, encoder.encode(message), fds);
@@ -576,4 +580,40 @@ function notifyFailed(value: string, syscall: string): ListenFdsError {
     "NOTIFY_FAILED",
     { variable: NOTIFY_SOCKET, value },
   );
+}
+
+/**
+ * Reads one of systemd's text variables (`NOTIFY_SOCKET`, `WATCHDOG_*`). A
+ * value that is not valid UTF-8 is an error with `code`, naming the variable
+ * and its bytes (`\xNN` for each byte that is not UTF-8), instead of Deno's
+ * bare `InvalidData`.
+ *
+ * @param name The variable.
+ * @param code The error code for a value that is not UTF-8.
+ * @returns Its value, or `undefined` when unset.
+ * @throws {ListenFdsError} `code`, or `PERMISSION_REQUIRED` without env
+ * access.
+ */
+export function readTextEnv(
+  name: string,
+  code: ListenFdsErrorCode,
+): string | undefined {
+  try {
+    return readEnv(name);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.InvalidData)) throw error;
+    let shown: string | undefined;
+    try {
+      const bytes = getenvBytes(name);
+      if (bytes) shown = showBytes(bytes);
+    } catch {
+      // No libc (--allow-ffi): the message says what is known.
+    }
+    throw new ListenFdsError(
+      `Cannot parse ${name}: value ${
+        shown === undefined ? "" : `"${shown}" `
+      }is not valid UTF-8`,
+      { code, variable: name, value: shown, cause: error },
+    );
+  }
 }

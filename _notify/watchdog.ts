@@ -20,8 +20,8 @@
  */
 
 import { ListenFdsError } from "../_errors.ts";
-import { CANONICAL_DECIMAL, readEnv, unsetEnv } from "../_environment.ts";
-import { notify, NOTIFY_SOCKET } from "./notify.ts";
+import { CANONICAL_DECIMAL, unsetEnv } from "../_environment.ts";
+import { notify, NOTIFY_SOCKET, readTextEnv } from "./notify.ts";
 
 /** The variable holding the watchdog timeout in microseconds. */
 export const WATCHDOG_USEC = "WATCHDOG_USEC";
@@ -81,7 +81,9 @@ export function watchdogInterval(
 ): number | undefined {
   const env = options.env;
   try {
-    const usecValue = env ? env[WATCHDOG_USEC] : readEnv(WATCHDOG_USEC);
+    const usecValue = env
+      ? env[WATCHDOG_USEC]
+      : readTextEnv(WATCHDOG_USEC, "INVALID_WATCHDOG_USEC");
     if (usecValue === undefined) return undefined;
     if (!CANONICAL_DECIMAL.test(usecValue)) {
       throw invalidUsec(usecValue, "is not a canonical decimal number");
@@ -93,7 +95,9 @@ export function watchdogInterval(
         usec === 0n ? "is 0" : "is larger than 18446744073709551614",
       );
     }
-    const pidValue = env ? env[WATCHDOG_PID] : readEnv(WATCHDOG_PID);
+    const pidValue = env
+      ? env[WATCHDOG_PID]
+      : readTextEnv(WATCHDOG_PID, "INVALID_WATCHDOG_PID");
     if (pidValue !== undefined) {
       if (
         !CANONICAL_DECIMAL.test(pidValue) || pidValue === "0" ||
@@ -184,7 +188,7 @@ export function startWatchdog(options: StartWatchdogOptions = {}): Watchdog {
   }
   const socket = options.env
     ? options.env[NOTIFY_SOCKET]
-    : readEnv(NOTIFY_SOCKET);
+    : readTextEnv(NOTIFY_SOCKET, "INVALID_NOTIFY_SOCKET");
   if (interval === undefined || socket === undefined) {
     return {
       interval,

@@ -24,7 +24,7 @@ import {
   parseNotifySocket,
 } from "../_notify/notify.ts";
 import { NotifyReceiver } from "./support/notify_receiver.ts";
-import { openFds } from "./support/helpers.ts";
+import { openFds, ROOT } from "./support/helpers.ts";
 
 // Bound before any test: Deno 2.0.6's sanitizer counts a library opened
 // inside a test as leaked.
@@ -425,3 +425,59 @@ Deno.test(
     await Promise.resolve();
   }),
 );
+
+/**
+ * Runs `script` in a Deno whose environment has `name` set to `bytes`
+ * (python3 sets the bytes and execs Deno: `Deno.Command` takes strings).
+ */
+async function withRawVariable(
+  name: string,
+  bytes: number[],
+  script: string,
+): Promise<string> {
+  const python = [
+    "import os, sys",
+    `os.environb[b"${name}"] = bytes(${JSON.stringify(bytes)})`,
+    "os.execv(sys.argv[1], sys.argv[1:])",
+  ].join("\n");
+  const { code, stdout, stderr } = await new Deno.Command("python3", {
+    args: ["-c", python, Deno.execPath(), "eval", script],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  assertEquals(code, 0, decoder.decode(stderr));
+  return decoder.decode(stdout).trim();
+}
+
+for (
+  const [name, code, call] of [
+    ["NOTIFY_SOCKET", "INVALID_NOTIFY_SOCKET", "notifyReady()"],
+    ["WATCHDOG_USEC", "INVALID_WATCHDOG_USEC", "watchdogInterval()"],
+    ["WATCHDOG_PID", "INVALID_WATCHDOG_PID", "watchdogInterval()"],
+  ] as const
+) {
+  Deno.test(`${call} names ${name} and its bytes when they are not UTF-8`, async () => {
+    const script = `
+      import { notifyReady } from "./_notify/notify.ts";
+      import { watchdogInterval } from "./_notify/watchdog.ts";
+      ${
+      name === "WATCHDOG_PID" ? 'Deno.env.set("WATCHDOG_USEC", "1000000");' : ""
+    }
+      try {
+        ${call};
+        console.log("no error");
+      } catch (e) {
+        console.log(JSON.stringify({ name: e.name, code: e.code, variable: e.variable, value: e.value, message: e.message }));
+      }`;
+    const output = await withRawVariable(name, [0x31, 0xff, 0x32], script);
+    assertEquals(JSON.parse(output), {
+      name: "ListenFdsError",
+      code,
+      variable: name,
+      value: "1\\xff2",
+      message: `Cannot parse ${name}: value "1\\xff2" is not valid UTF-8`,
+    });
+  });
+}
