@@ -56,7 +56,13 @@ import type { NotifyOptions } from "./notify.ts";
 import { onStoreFds, UPGRADE_SOCKET } from "./upgrade_state.ts";
 import { readProcFile } from "../_adopt/proc.ts";
 import { errnoOf, statusLine } from "./reload.ts";
-import { sendSignal, SIGNALS, spawnChild } from "../_launcher/spawn.ts";
+import {
+  pidfdIdPipe,
+  sendPidfdId,
+  sendSignal,
+  SIGNALS,
+  spawnChild,
+} from "../_launcher/spawn.ts";
 import { checkServers, type Stoppable, stopServer } from "./shutdown.ts";
 
 export { UPGRADE_SOCKET } from "./upgrade_state.ts";
@@ -296,12 +302,6 @@ export class Upgrader implements Disposable {
         code: "INVALID_ARGUMENT",
       });
     }
-    if (3 + fds.length > 9) {
-      throw new ListenFdsError(
-        `Cannot start a successor with ${fds.length} fds: at most 6 (the /bin/sh that detaches it names fds up to 9)`,
-        { code: "INVALID_ARGUMENT", value: String(fds.length) },
-      );
-    }
     const channel = ReadinessChannel.open();
     const moved: number[] = [];
     const opened: number[] = [];
@@ -317,17 +317,12 @@ export class Upgrader implements Disposable {
       }
       env[UPGRADE_SOCKET] = channel.address;
       // spawnChild() places fds at 3, 4, …: none may come from that range.
-      // One more slot after the fds: the pipe on which the detaching shell
-      // reports the successor's pid.
-      const slots = fds.length + 1;
-      const pipe = pidPipe();
-      opened.push(pipe.read, pipe.write);
       const sources = fds.map((entry) => {
-        if (entry.fd >= 3 + slots) return entry.fd;
+        if (entry.fd >= 3 + fds.length) return entry.fd;
         const copy = libc().fcntl(
           entry.fd,
           LINUX.F_DUPFD_CLOEXEC,
-          3 + slots,
+          3 + fds.length,
         );
         if (copy === -1) {
           throw syscallError(
@@ -339,22 +334,29 @@ export class Upgrader implements Disposable {
         moved.push(copy);
         return copy;
       });
-      const writeEnd = libc().fcntl(
-        pipe.write,
-        LINUX.F_DUPFD_CLOEXEC,
-        3 + slots,
-      );
-      if (writeEnd === -1) {
-        throw syscallError("Cannot move the successor pid pipe", "fcntl");
-      }
-      opened.push(writeEnd);
+      // Two pipes the shells open through /proc/<this pid>/fd/<n>, so that
+      // neither is inherited: the detaching shell writes the successor's pid
+      // to one, the successor's shell reads its LISTEN_PIDFDID from the other
+      // (where the kernel has pidfd ids).
+      const pidPipe = pipe();
+      opened.push(pidPipe.read, pidPipe.write);
+      const idPipe = pidfdIdPipe();
+      if (idPipe) opened.push(...idPipe);
       const shell = spawnChild(
-        ["/bin/sh", "-c", detachScript(3 + fds.length), "upgrade", ...command],
-        { fds: [...sources, writeEnd], env, setPid: false },
+        [
+          "/bin/sh",
+          "-c",
+          DETACH_SCRIPT,
+          "upgrade",
+          `/proc/${Deno.pid}/fd/${pidPipe.write}`,
+          idPipe ? `/proc/${Deno.pid}/fd/${idPipe[0]}` : "",
+          ...command,
+        ],
+        { fds: sources, env, setPid: false },
       );
       for (const fd of moved.splice(0)) libc().close(fd);
       await shell.exited;
-      const pid = readPid(pipe.read);
+      const pid = readPid(pidPipe.read);
       if (pid === undefined) {
         throw new ListenFdsError(
           `Cannot upgrade: the successor (${
@@ -362,6 +364,12 @@ export class Upgrader implements Disposable {
           }) could not be started`,
           { code: "UPGRADE_FAILED" },
         );
+      }
+      if (idPipe) {
+        // The successor's shell waits for this line before it execs; the
+        // read end stays open (in `opened`) until the upgrade ends.
+        opened.splice(opened.indexOf(idPipe[1]), 1);
+        sendPidfdId(pid, idPipe[1]);
       }
       const what = `successor ${pid} (${command.join(" ")})`;
       const deadline = performance.now() + timeout;
@@ -407,21 +415,37 @@ function delay(ms: number): Promise<void> {
 }
 
 /**
- * The script of the shell that starts the successor detached: it forks the
- * successor (a shell that sets `LISTEN_PID` to its own pid and execs the
- * command), writes its pid to fd `pipe` (which the successor does not
- * inherit) and exits. The successor is then re-parented to the service
- * manager (PID 1 or its subreaper), so systemd supervises it as its own child
- * once it is `MAINPID=`, and notices when it exits.
+ * The script of the shell that starts the successor detached:
+ * `sh -c DETACH_SCRIPT upgrade PID_PATH ID_PATH COMMAND...`. It forks the
+ * successor, writes its pid to `PID_PATH` (a pipe of the predecessor, opened
+ * as `/proc/<predecessor>/fd/<n>`) and exits. The successor is a shell that
+ * sets `LISTEN_PID` to its own pid, reads `LISTEN_PIDFDID` from `ID_PATH`
+ * (when not empty; the predecessor writes it once it knows the pid, or
+ * closes the pipe) and execs the command, which keeps the pid. Neither pipe
+ * is inherited and no fd number appears in a redirection, so the number of
+ * fds is not limited by the shell (dash names fds 0 to 9 only). When the pid
+ * cannot be written, the successor is killed: it would serve unsupervised.
+ *
+ * The successor is re-parented to the service manager (PID 1 or its
+ * subreaper) when the detaching shell exits, so systemd supervises it as its
+ * own child once it is `MAINPID=`, and notices when it exits.
  */
-function detachScript(pipe: number): string {
-  return [
-    `sh -c 'LISTEN_PID=$$; export LISTEN_PID; exec "$@"' successor "$@" ${pipe}>&- &`,
-    `echo $! >&${pipe}`,
-  ].join("\n");
-}
+const DETACH_SCRIPT = [
+  "pid_path=$1 id_path=$2; shift 2",
+  "sh -c '",
+  "  LISTEN_PID=$$; export LISTEN_PID",
+  '  if [ -n "$1" ]; then',
+  '    IFS= read -r LISTEN_PIDFDID < "$1"',
+  '    if [ -n "$LISTEN_PIDFDID" ]; then export LISTEN_PIDFDID;',
+  "    else unset LISTEN_PIDFDID; fi",
+  "  fi",
+  '  shift; exec "$@"',
+  `' successor "$id_path" "$@" &`,
+  // A successor whose pid cannot be told would serve unsupervised.
+  'echo $! > "$pid_path" || { kill $!; exit 1; }',
+].join("\n");
 
-function pidPipe(): { read: number; write: number } {
+function pipe(): { read: number; write: number } {
   const c = libc();
   if (!c.pipe2) {
     throw new ListenFdsError("Cannot start a successor: libc has no pipe2", {

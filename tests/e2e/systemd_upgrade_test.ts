@@ -159,7 +159,11 @@ for (const version of ["installed", "262"] as const) {
     for (const pid of mainPids.slice(1)) {
       const started = seen.find((e) => e.pid === pid && e.event === "started")!;
       assertEquals(started.names, ["web", "state"]);
-      assertEquals((started.verification as { pid: string }).pid, "verified");
+      // LISTEN_PIDFDID from the old process (the kernel has pidfs).
+      assertEquals(started.verification, {
+        pid: "verified",
+        pidfdId: "verified",
+      });
       const state = seen.find((e) => e.pid === pid && e.event === "state")!;
       assertEquals(
         state.restored,
