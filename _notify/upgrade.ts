@@ -40,17 +40,10 @@
 
 import { ListenFdsError } from "../_errors.ts";
 import { errno, libc, syscallError } from "../_ffi.ts";
-import {
-  buildMsghdr,
-  CMSGHDR,
-  cmsgSpace,
-  LINUX,
-  readMsghdr,
-  UCRED,
-} from "../_linux.ts";
+import { LINUX } from "../_linux.ts";
 import { LISTEN_VARIABLES } from "../_env.ts";
 import { statFd } from "../_fd_info.ts";
-import { encodeUnixSockaddr } from "../_sockaddr.ts";
+import { ReadinessChannel, SenderReport } from "./readiness.ts";
 import { monotonicMicroseconds, notify } from "./notify.ts";
 import type { NotifyOptions } from "./notify.ts";
 import { onStoreFds, UPGRADE_SOCKET } from "./upgrade_state.ts";
@@ -302,7 +295,7 @@ export class Upgrader implements Disposable {
         code: "INVALID_ARGUMENT",
       });
     }
-    const channel = ReadinessChannel.open();
+    const channel = ReadinessChannel.open(ABSTRACT_PREFIX, "upgrade readiness");
     const moved: number[] = [];
     const opened: number[] = [];
     try {
@@ -373,19 +366,21 @@ export class Upgrader implements Disposable {
       }
       const what = `successor ${pid} (${command.join(" ")})`;
       const deadline = performance.now() + timeout;
+      const said = new SenderReport();
       while (true) {
-        const message = channel.receive(pid);
+        const message = channel.receive((sender) => sender === pid);
+        if (message) said.add(message);
         if (message?.ready) return { pid, fds };
         if (!running(pid)) {
           throw new ListenFdsError(
-            `Cannot upgrade: ${what} exited before it was ready${channel.details()}`,
+            `Cannot upgrade: ${what} exited before it was ready${said.details()}`,
             { code: "UPGRADE_FAILED", value: String(pid) },
           );
         }
         if (performance.now() >= deadline) {
           await stopProcess(pid);
           throw new ListenFdsError(
-            `Cannot upgrade: ${what} did not report ready within ${timeout} ms; it was stopped${channel.details()}`,
+            `Cannot upgrade: ${what} did not report ready within ${timeout} ms; it was stopped${said.details()}`,
             { code: "UPGRADE_FAILED", value: String(pid) },
           );
         }
@@ -506,147 +501,6 @@ export function ownCommand(): string[] {
     // no read permission: keep argv[0]
   }
   return args;
-}
-
-/** What a successor sent so far. */
-interface ChannelMessage {
-  ready: boolean;
-}
-
-/**
- * The predecessor's end of the readiness channel: an abstract `AF_UNIX`
- * datagram socket with `SO_PASSCRED`, so every datagram carries its sender's
- * pid and only the successor's count.
- */
-class ReadinessChannel {
-  readonly address: string;
-  #fd: number;
-  #status: string | undefined;
-  #errno: string | undefined;
-
-  private constructor(fd: number, address: string) {
-    this.#fd = fd;
-    this.address = address;
-  }
-
-  static open(): ReadinessChannel {
-    const c = libc();
-    const fd = c.socket(
-      LINUX.AF_UNIX,
-      LINUX.SOCK_DGRAM | LINUX.SOCK_CLOEXEC | LINUX.SOCK_NONBLOCK,
-      0,
-    );
-    if (fd === -1) {
-      throw syscallError("Cannot open the upgrade readiness socket", "socket");
-    }
-    try {
-      const one = new Int32Array([1]);
-      if (
-        c.setsockopt(
-          fd,
-          LINUX.SOL_SOCKET,
-          LINUX.SO_PASSCRED,
-          new Uint8Array(one.buffer),
-          4,
-        ) === -1
-      ) {
-        throw syscallError(
-          "Cannot enable SO_PASSCRED on the upgrade readiness socket",
-          "setsockopt",
-          fd,
-        );
-      }
-      const random = Array.from(
-        crypto.getRandomValues(new Uint8Array(12)),
-        (byte) => byte.toString(16).padStart(2, "0"),
-      ).join("");
-      const address = `${ABSTRACT_PREFIX}/${Deno.pid}/${random}`;
-      const { bytes, length } = encodeUnixSockaddr(address);
-      if (c.bind(fd, bytes, length) === -1) {
-        throw syscallError(
-          `Cannot bind the upgrade readiness socket "${address}"`,
-          "bind",
-          fd,
-        );
-      }
-      return new ReadinessChannel(fd, address);
-    } catch (error) {
-      c.close(fd);
-      throw error;
-    }
-  }
-
-  /** Receives one datagram from `pid`; others are dropped. */
-  receive(pid: number): ChannelMessage | undefined {
-    const c = libc();
-    while (true) {
-      const data = new Uint8Array(4096);
-      const control = new Uint8Array(cmsgSpace(UCRED.size) + cmsgSpace(4 * 8));
-      const msghdr = buildMsghdr({ data, control });
-      const received = Number(
-        c.recvmsg(
-          this.#fd,
-          msghdr.header,
-          LINUX.MSG_DONTWAIT | LINUX.MSG_CMSG_CLOEXEC,
-        ),
-      );
-      if (received === -1) {
-        if (errno() === LINUX.EINTR) continue;
-        return undefined; // EAGAIN: nothing queued
-      }
-      const { controlLength } = readMsghdr(msghdr.header);
-      msghdr.keep.length;
-      const sender = readCredentials(control, controlLength);
-      if (sender !== pid) continue;
-      const text = new TextDecoder().decode(data.subarray(0, received));
-      let ready = false;
-      for (const line of text.split("\n")) {
-        if (line === "READY=1") ready = true;
-        else if (line.startsWith("STATUS=")) this.#status = line.slice(7);
-        else if (line.startsWith("ERRNO=")) this.#errno = line.slice(6);
-      }
-      return { ready };
-    }
-  }
-
-  /** What the successor said about itself, for an error message. */
-  details(): string {
-    const parts: string[] = [];
-    if (this.#status) parts.push(`STATUS=${this.#status}`);
-    if (this.#errno) parts.push(`ERRNO=${this.#errno}`);
-    return parts.length ? ` (it sent ${parts.join(", ")})` : "";
-  }
-
-  close(): void {
-    if (this.#fd !== -1) libc().close(this.#fd);
-    this.#fd = -1;
-  }
-}
-
-/**
- * Reads the sender's pid from an `SCM_CREDENTIALS` control message; closes
- * any fds that came along (`SCM_RIGHTS`).
- */
-function readCredentials(control: Uint8Array, length: number): number {
-  const view = new DataView(control.buffer);
-  let pid = 0;
-  for (let offset = 0; offset + CMSGHDR.data <= length;) {
-    const cmsgLength = Number(
-      view.getBigUint64(offset + CMSGHDR.cmsg_len, true),
-    );
-    if (cmsgLength < CMSGHDR.data) break;
-    const level = view.getInt32(offset + CMSGHDR.cmsg_level, true);
-    const type = view.getInt32(offset + CMSGHDR.cmsg_type, true);
-    if (level === LINUX.SOL_SOCKET && type === LINUX.SCM_CREDENTIALS) {
-      pid = view.getInt32(offset + CMSGHDR.data + UCRED.pid, true);
-    } else if (level === LINUX.SOL_SOCKET && type === LINUX.SCM_RIGHTS) {
-      for (let at = CMSGHDR.data; at + 4 <= cmsgLength; at += 4) {
-        libc().close(view.getInt32(offset + at, true));
-      }
-    }
-    offset += Math.ceil(cmsgLength / CMSGHDR.align) * CMSGHDR.align;
-  }
-  return pid;
 }
 
 /** How a requested upgrade ended. */
