@@ -124,6 +124,7 @@ Examples:
   launch -s http::3000 -w src -- deno run -A main.ts
   launch -s web=http::3000 -s admin=unix::/tmp/admin.sock -- ./server
   launch --accept -s tcp::0.0.0.0:7000 -- cat
+  launch --upgrade-on SIGHUP -s web=http::3000 -- deno run -A main.ts
 `;
 
 /**

@@ -9,6 +9,7 @@
 
 import { libc } from "../_ffi.ts";
 import { LISTEN_VARIABLES } from "../_env.ts";
+import { LAUNCHER_PID } from "../_notify/upgrade_state.ts";
 import type { LaunchConfig } from "./args.ts";
 import { moveFdAbove } from "./bind.ts";
 import type { BoundSocket } from "./bind.ts";
@@ -57,8 +58,9 @@ export interface Run {
 
 /**
  * The environment every child starts from: the launcher's (or the given)
- * one without its own `LISTEN_*` variables, with `--setenv` applied and, in
- * the serve mode, `LISTEN_FDS` and `LISTEN_FDNAMES` set.
+ * one without its own `LISTEN_*` variables, with `--setenv` applied,
+ * `LISTEN_FDS_LAUNCHER_PID` set to the launcher's pid and, in the serve
+ * mode, `LISTEN_FDS` and `LISTEN_FDNAMES` set.
  *
  * @param config The command line.
  * @param base The environment to start from.
@@ -75,6 +77,9 @@ export function childEnv(
     if (resolved === undefined) delete env[name];
     else env[name] = resolved;
   }
+  // A child's own hot upgrade (handleUpgrades()) would start a successor
+  // the launcher does not supervise: it refuses when this is set.
+  env[LAUNCHER_PID] = String(Deno.pid);
   if (!config.accept) {
     env.LISTEN_FDS = String(config.sockets.length);
     if (config.names) env.LISTEN_FDNAMES = joinFdNames(config.names);

@@ -46,7 +46,12 @@ import { statFd } from "../_fd_info.ts";
 import { ReadinessChannel, SenderReport } from "./readiness.ts";
 import { monotonicMicroseconds, notify } from "./notify.ts";
 import type { NotifyOptions } from "./notify.ts";
-import { onStoreFds, UPGRADE_SOCKET } from "./upgrade_state.ts";
+import {
+  LAUNCHER_PID,
+  launcherPid,
+  onStoreFds,
+  UPGRADE_SOCKET,
+} from "./upgrade_state.ts";
 import { readProcFile } from "../_adopt/proc.ts";
 import { errnoOf, statusLine } from "./reload.ts";
 import {
@@ -255,7 +260,9 @@ export class Upgrader implements Disposable {
    * @param options The command, environment and time bound.
    * @returns The successor's pid.
    * @throws {ListenFdsError} `UPGRADE_IN_PROGRESS` when another upgrade is
-   * running; `UPGRADE_FAILED` when the successor exited before it was ready
+   * running; `UPGRADE_FAILED` under the development launcher (`launch`,
+   * which would not supervise the successor: use `launch --upgrade-on`), or
+   * when the successor exited before it was ready
    * (its exit code or signal, and any `STATUS=`/`ERRNO=` it sent, are in the
    * message) or did not report ready within `timeout` (it is then stopped);
    * `SYSCALL_FAILED` when it cannot be started.
@@ -266,6 +273,15 @@ export class Upgrader implements Disposable {
         new ListenFdsError(
           "Cannot start a successor: an upgrade is already running",
           { code: "UPGRADE_IN_PROGRESS" },
+        ),
+      );
+    }
+    const launcher = launcherPid();
+    if (launcher !== undefined) {
+      return Promise.reject(
+        new ListenFdsError(
+          `Cannot upgrade: this process runs under launch (pid ${launcher}), which would not supervise the successor; let launch upgrade it (launch --upgrade-on SIGHUP)`,
+          { code: "UPGRADE_FAILED", variable: LAUNCHER_PID, value: launcher },
         ),
       );
     }
@@ -304,6 +320,7 @@ export class Upgrader implements Disposable {
       };
       for (const name of LISTEN_VARIABLES) delete env[name];
       delete env[UPGRADE_SOCKET];
+      delete env[LAUNCHER_PID];
       if (fds.length > 0) {
         env.LISTEN_FDS = String(fds.length);
         env.LISTEN_FDNAMES = fds.map((entry) => entry.name).join(":");

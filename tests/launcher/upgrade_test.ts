@@ -253,3 +253,60 @@ Deno.test("launch --upgrade-on: a new child that sends no READY=1 within --upgra
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a child's own handleUpgrades() refuses to upgrade under launch, whose forwarded SIGHUP would leave its successor unsupervised, and serves on", async () => {
+  const dir = await Deno.makeTempDir();
+  const obs = join(dir, "events.jsonl");
+  const events = async (): Promise<Record<string, unknown>[]> => {
+    try {
+      return (await Deno.readTextFile(obs)).split("\n").filter(Boolean).map(
+        (line) => JSON.parse(line),
+      );
+    } catch {
+      return [];
+    }
+  };
+  const launcher = startLauncher([
+    "-s",
+    "web=http::0",
+    "--",
+    DENO,
+    "run",
+    "-A",
+    "--no-lock",
+    join(ROOT, "tests", "fixtures", "services", "upgrade_service.ts"),
+  ], { UPGRADE_OBS: obs });
+  try {
+    const port = await reportedPort(launcher, 3);
+    const ready = await waitFor(
+      async () => (await events()).find((e) => e.event === "ready"),
+      { what: "the child to be ready" },
+    );
+    const child = ready.pid as number;
+    launcher.process.kill("SIGHUP"); // forwarded to the child
+    const failed = await waitFor(
+      async () => (await events()).find((e) => e.event === "upgrade-failed"),
+      { what: "the child's upgrade to be refused" },
+    );
+    assertEquals(failed.pid, child);
+    assertEquals(failed.code, "UPGRADE_FAILED");
+    assertEquals(
+      failed.message,
+      `Cannot upgrade: this process runs under launch (pid ${launcher.process.pid}), which would not supervise the successor; let launch upgrade it (launch --upgrade-on SIGHUP)`,
+    );
+    assertEquals(await request(port), String(child));
+    // No successor was started.
+    assertEquals(
+      (await events()).filter((e) => e.event === "started").map((e) => e.pid),
+      [child],
+    );
+  } finally {
+    const code = await stopLauncher(launcher);
+    // A successor that escaped the launcher (the failure this test catches).
+    for (const event of await events()) {
+      if (alive(event.pid as number)) Deno.kill(event.pid as number, "SIGKILL");
+    }
+    await Deno.remove(dir, { recursive: true });
+    assertEquals(code, 0);
+  }
+});
