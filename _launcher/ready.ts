@@ -81,12 +81,24 @@ export class ChildNotifications {
     }, this.#fast ? FAST_MS : SLOW_MS);
   }
 
-  #read(): void {
+  #read(): number {
+    let count = 0;
     while (true) {
       const message = this.#channel.receive(() => true);
-      if (!message) return;
+      if (!message) return count;
+      count++;
       this.#onMessage({ ...message, group: processGroupOf(message.pid) });
     }
+  }
+
+  /**
+   * Reads what is queued now, without waiting for the next poll: a child
+   * that sent `STATUS=` and exited is heard before its exit is handled.
+   *
+   * @returns How many notifications were passed on.
+   */
+  flush(): number {
+    return this.#read();
   }
 
   /** Stops reading and closes the socket. */

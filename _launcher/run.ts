@@ -313,6 +313,11 @@ export async function runServe(run: Run): Promise<number> {
       } else if (event.kind === "exited") {
         const { child: ended, status } = event;
         if (upgrade?.child === ended) {
+          // What it sent before it exited comes first (its STATUS=).
+          if (notifications && notifications.flush() > 0) {
+            events.push(event);
+            continue;
+          }
           if (!stopping) {
             log(
               `launch: upgrade failed: pid ${ended.pid} ${
