@@ -379,11 +379,13 @@ export async function runServe(run: Run): Promise<number> {
     watcher?.close();
     removeSignals();
     if (upgrade) clearTimeout(upgrade.timer);
-    const remaining = [child, upgrade?.child, ...retired].filter(
+    // The retired children are being stopped already (SIGKILL after
+    // --stop-timeout): a second SIGTERM could cut their drain short.
+    const remaining = [child, upgrade?.child].filter(
       (c): c is SpawnedChild => c?.running === true,
     );
     for (const c of remaining) sendSignal(c.pid, SIGNALS.SIGTERM);
-    await Promise.all(remaining.map((c) => c.exited));
+    await Promise.all([...remaining, ...retired].map((c) => c.exited));
     notifications?.close();
   }
 }
