@@ -310,3 +310,44 @@ Deno.test("a child's own handleUpgrades() refuses to upgrade under launch, whose
     assertEquals(code, 0);
   }
 });
+
+Deno.test("launch --upgrade-on takes READY=1 from a process in the new child's process group (a wrapper under --no-pid)", async () => {
+  const dir = await Deno.makeTempDir();
+  // A wrapper that forks the server and passes SIGTERM on, as deno task does.
+  const wrapper = `${DENO} run -A --no-lock ${CHILD} & c=$!; ` +
+    `trap 'kill $c; wait $c' TERM; wait $c`;
+  const launcher = startLauncher([
+    "--no-pid",
+    "--upgrade-on",
+    "SIGHUP",
+    "-s",
+    "web=http::0",
+    "--",
+    "/bin/sh",
+    "-c",
+    wrapper,
+  ], { BEHAVIOUR: join(dir, "behaviour") });
+  try {
+    const port = await reportedPort(launcher, 3);
+    const ready = await launcher.line("stderr", /^launch: pid (\d+) is ready$/);
+    const firstWrapper = Number(ready[1]);
+    const firstServer = await request(port);
+    assertNotEquals(firstServer, String(firstWrapper));
+    launcher.process.kill("SIGHUP");
+    await launcher.line(
+      "stderr",
+      new RegExp(
+        `^launch: upgrade: pid \\d+ is ready; stopping pid ${firstWrapper}$`,
+      ),
+    );
+    await launcher.line(
+      "stderr",
+      new RegExp(`^launch: pid ${firstWrapper} exited`),
+    );
+    assert(!alive(Number(firstServer)));
+    assertNotEquals(await request(port), firstServer);
+  } finally {
+    await stopLauncher(launcher); // the wrapper's status: 143 from dash
+    await Deno.remove(dir, { recursive: true });
+  }
+});
