@@ -6,7 +6,9 @@
  * `LISTEN_PIDFDID` and `LISTEN_FDNAMES` set as systemd would. With `--watch`
  * the command restarts on every change while the sockets stay open, so
  * connections made during a restart wait in the kernel's backlog instead of
- * failing. `--accept` runs one command per connection.
+ * failing. `--accept` runs one command per connection. `--upgrade-on SIGHUP`
+ * hot-upgrades: on the signal a new command starts with the same sockets,
+ * and the old one is stopped once the new one sent `READY=1`.
  *
  * ```sh
  * deno run -A jsr:@listen-fds/listen-fds/launch -s http::3000 -w src -- \
@@ -61,7 +63,8 @@ export interface LaunchOptions {
   env?: Readonly<Record<string, string>>;
   /**
    * Forward SIGINT, SIGTERM and SIGHUP to the children (SIGINT and SIGTERM
-   * also stop the launcher). Each child runs in a process group of its own,
+   * also stop the launcher). The `--upgrade-on` signal is listened to
+   * either way, and not forwarded. Each child runs in a process group of its own,
    * so a terminal's Ctrl-C reaches it once, through the launcher.
    *
    * @default {true}

@@ -45,6 +45,14 @@ export interface LaunchConfig {
   debounce: number;
   /** How long a stopping child may take before SIGKILL, in ms. */
   stopTimeout: number;
+  /**
+   * The signal that hot-upgrades the child (`--upgrade-on`): a new child
+   * starts with the same sockets, and the old one is stopped once the new
+   * one sent `READY=1`. `undefined`: no upgrades (the signal is forwarded).
+   */
+  upgradeOn: UpgradeSignal | undefined;
+  /** How long a new child may take to send `READY=1`, in ms. */
+  upgradeTimeout: number;
   /** The `listen()` backlog of stream sockets. */
   backlog: number;
   /** Set `SO_REUSEADDR` on inet sockets. */
@@ -54,6 +62,15 @@ export interface LaunchConfig {
   /** Show the usage and exit. */
   help: boolean;
 }
+
+/** The signals `--upgrade-on` accepts. */
+export type UpgradeSignal = "SIGHUP" | "SIGUSR1" | "SIGUSR2";
+
+const UPGRADE_SIGNALS: readonly UpgradeSignal[] = [
+  "SIGHUP",
+  "SIGUSR1",
+  "SIGUSR2",
+];
 
 /** The usage text shown by `--help`. */
 export const USAGE: string = `\
@@ -73,6 +90,13 @@ Options:
       --debounce MS        Wait MS after the last change (default 100)
       --stop-timeout MS    SIGKILL a child still running MS after SIGTERM
                            (default 5000)
+      --upgrade-on SIGNAL  Hot-upgrade on SIGNAL (SIGHUP, SIGUSR1, SIGUSR2)
+                           instead of forwarding it: start a new COMMAND with
+                           the same sockets, and once it sends READY=1 to its
+                           NOTIFY_SOCKET, SIGTERM the old one (which keeps
+                           serving if the new one fails)
+      --upgrade-timeout MS Give up an upgrade whose new COMMAND sent no
+                           READY=1 within MS (default 30000)
   -a, --accept             Run one COMMAND per connection, which gets it as
                            fd 3 (LISTEN_FDNAMES=connection, REMOTE_ADDR,
                            REMOTE_PORT), like systemd-socket-activate -a
@@ -100,6 +124,7 @@ Examples:
   launch -s http::3000 -w src -- deno run -A main.ts
   launch -s web=http::3000 -s admin=unix::/tmp/admin.sock -- ./server
   launch --accept -s tcp::0.0.0.0:7000 -- cat
+  launch --upgrade-on SIGHUP -s web=http::3000 -- deno run -A main.ts
 `;
 
 /**
@@ -114,6 +139,8 @@ const OPTIONS = {
     "watch",
     "debounce",
     "stop-timeout",
+    "upgrade-on",
+    "upgrade-timeout",
     "setenv",
     "backlog",
   ],
@@ -181,6 +208,14 @@ export function parseLaunchArgs(args: readonly string[]): LaunchConfig {
     }),
     debounce: integer("--debounce", parsed.debounce, 0),
     stopTimeout: integer("--stop-timeout", parsed["stop-timeout"], 0),
+    upgradeOn: parsed["upgrade-on"] === undefined
+      ? undefined
+      : upgradeSignal(parsed["upgrade-on"]),
+    upgradeTimeout: integer(
+      "--upgrade-timeout",
+      parsed["upgrade-timeout"] ?? "30000",
+      1,
+    ),
     backlog: integer("--backlog", parsed.backlog, 1),
     reuse: parsed.reuse,
     quiet: parsed.quiet,
@@ -195,6 +230,9 @@ export function parseLaunchArgs(args: readonly string[]): LaunchConfig {
   }
   config.names = nameSockets(sockets, parsed.fdname);
   if (config.accept) checkAccept(config);
+  if (parsed["upgrade-timeout"] !== undefined && !config.upgradeOn) {
+    throw usageError("Cannot use --upgrade-timeout without --upgrade-on");
+  }
   return config;
 }
 
@@ -307,6 +345,21 @@ function checkAccept(config: LaunchConfig): void {
   if (config.watch.length > 0) {
     throw usageError("Cannot combine --accept with --watch");
   }
+  if (config.upgradeOn) {
+    throw usageError("Cannot combine --accept with --upgrade-on");
+  }
+}
+
+/** `--upgrade-on`'s value: `SIGHUP`, `HUP` or `hup`, … */
+function upgradeSignal(text: string): UpgradeSignal {
+  const upper = text.toUpperCase();
+  const name =
+    (upper.startsWith("SIG") ? upper : `SIG${upper}`) as UpgradeSignal;
+  if (UPGRADE_SIGNALS.includes(name)) return name;
+  throw usageError(
+    `Cannot parse --upgrade-on "${text}": expected SIGHUP, SIGUSR1 or SIGUSR2`,
+    text,
+  );
 }
 
 function integer(option: string, text: string, min: number): number {

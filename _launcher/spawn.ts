@@ -109,7 +109,13 @@ export function findSetpriv(
 
 let pidfdSupport: boolean | undefined;
 
-function pidfdIdsSupported(): boolean {
+/**
+ * Whether this kernel gives pidfds inode ids (pidfs, Linux 6.9+), so that
+ * `LISTEN_PIDFDID` can be set for a child.
+ *
+ * @returns The answer, computed once.
+ */
+export function pidfdIdsSupported(): boolean {
   pidfdSupport ??= ownPidfdId(Deno.pid).id !== undefined;
   return pidfdSupport;
 }
@@ -181,10 +187,13 @@ export function spawnChild(
 }
 
 /**
- * The pipe the trampoline reads the child's `LISTEN_PIDFDID` from, where the
- * kernel has pidfd ids.
+ * The pipe a child's shell reads its `LISTEN_PIDFDID` from (through
+ * `/proc/<this pid>/fd/<read end>`), where the kernel has pidfd ids. Both
+ * ends are close-on-exec.
+ *
+ * @returns The read and write ends, or `undefined` without pidfd ids.
  */
-function pidfdIdPipe(): [number, number] | undefined {
+export function pidfdIdPipe(): [number, number] | undefined {
   const c = libc();
   if (!pidfdIdsSupported() || !c.pipe2) return undefined;
   const ends = new Int32Array(2);
@@ -194,8 +203,18 @@ function pidfdIdPipe(): [number, number] | undefined {
   return [ends[0]!, ends[1]!];
 }
 
-/** Writes the child's pidfd id (or an empty line) and closes the pipe. */
-function sendPidfdId(pid: number, writeEnd: number): bigint | undefined {
+/**
+ * Writes a process's pidfd id (or an empty line, when it has none) to the
+ * pipe and closes the pipe's write end.
+ *
+ * @param pid The process.
+ * @param writeEnd The write end of a {@linkcode pidfdIdPipe}.
+ * @returns The id written.
+ */
+export function sendPidfdId(
+  pid: number,
+  writeEnd: number,
+): bigint | undefined {
   const c = libc();
   const pidfdId = ownPidfdId(pid).id;
   const line = cString(`${pidfdId ?? ""}\n`).subarray(0, -1);

@@ -40,23 +40,27 @@
 
 import { ListenFdsError } from "../_errors.ts";
 import { errno, libc, syscallError } from "../_ffi.ts";
-import {
-  buildMsghdr,
-  CMSGHDR,
-  cmsgSpace,
-  LINUX,
-  readMsghdr,
-  UCRED,
-} from "../_linux.ts";
+import { LINUX } from "../_linux.ts";
 import { LISTEN_VARIABLES } from "../_env.ts";
 import { statFd } from "../_fd_info.ts";
-import { encodeUnixSockaddr } from "../_sockaddr.ts";
+import { ReadinessChannel, SenderReport } from "./readiness.ts";
 import { monotonicMicroseconds, notify } from "./notify.ts";
 import type { NotifyOptions } from "./notify.ts";
-import { onStoreFds, UPGRADE_SOCKET } from "./upgrade_state.ts";
+import {
+  LAUNCHER_PID,
+  launcherPid,
+  onStoreFds,
+  UPGRADE_SOCKET,
+} from "./upgrade_state.ts";
 import { readProcFile } from "../_adopt/proc.ts";
 import { errnoOf, statusLine } from "./reload.ts";
-import { sendSignal, SIGNALS, spawnChild } from "../_launcher/spawn.ts";
+import {
+  pidfdIdPipe,
+  sendPidfdId,
+  sendSignal,
+  SIGNALS,
+  spawnChild,
+} from "../_launcher/spawn.ts";
 import { checkServers, type Stoppable, stopServer } from "./shutdown.ts";
 
 export { UPGRADE_SOCKET } from "./upgrade_state.ts";
@@ -256,7 +260,9 @@ export class Upgrader implements Disposable {
    * @param options The command, environment and time bound.
    * @returns The successor's pid.
    * @throws {ListenFdsError} `UPGRADE_IN_PROGRESS` when another upgrade is
-   * running; `UPGRADE_FAILED` when the successor exited before it was ready
+   * running; `UPGRADE_FAILED` under the development launcher (`launch`,
+   * which would not supervise the successor: use `launch --upgrade-on`), or
+   * when the successor exited before it was ready
    * (its exit code or signal, and any `STATUS=`/`ERRNO=` it sent, are in the
    * message) or did not report ready within `timeout` (it is then stopped);
    * `SYSCALL_FAILED` when it cannot be started.
@@ -267,6 +273,15 @@ export class Upgrader implements Disposable {
         new ListenFdsError(
           "Cannot start a successor: an upgrade is already running",
           { code: "UPGRADE_IN_PROGRESS" },
+        ),
+      );
+    }
+    const launcher = launcherPid();
+    if (launcher !== undefined) {
+      return Promise.reject(
+        new ListenFdsError(
+          `Cannot upgrade: this process runs under launch (pid ${launcher}), which would not supervise the successor; let launch upgrade it (launch --upgrade-on SIGHUP)`,
+          { code: "UPGRADE_FAILED", variable: LAUNCHER_PID, value: launcher },
         ),
       );
     }
@@ -296,13 +311,7 @@ export class Upgrader implements Disposable {
         code: "INVALID_ARGUMENT",
       });
     }
-    if (3 + fds.length > 9) {
-      throw new ListenFdsError(
-        `Cannot start a successor with ${fds.length} fds: at most 6 (the /bin/sh that detaches it names fds up to 9)`,
-        { code: "INVALID_ARGUMENT", value: String(fds.length) },
-      );
-    }
-    const channel = ReadinessChannel.open();
+    const channel = ReadinessChannel.open(ABSTRACT_PREFIX, "upgrade readiness");
     const moved: number[] = [];
     const opened: number[] = [];
     try {
@@ -311,23 +320,19 @@ export class Upgrader implements Disposable {
       };
       for (const name of LISTEN_VARIABLES) delete env[name];
       delete env[UPGRADE_SOCKET];
+      delete env[LAUNCHER_PID];
       if (fds.length > 0) {
         env.LISTEN_FDS = String(fds.length);
         env.LISTEN_FDNAMES = fds.map((entry) => entry.name).join(":");
       }
       env[UPGRADE_SOCKET] = channel.address;
       // spawnChild() places fds at 3, 4, …: none may come from that range.
-      // One more slot after the fds: the pipe on which the detaching shell
-      // reports the successor's pid.
-      const slots = fds.length + 1;
-      const pipe = pidPipe();
-      opened.push(pipe.read, pipe.write);
       const sources = fds.map((entry) => {
-        if (entry.fd >= 3 + slots) return entry.fd;
+        if (entry.fd >= 3 + fds.length) return entry.fd;
         const copy = libc().fcntl(
           entry.fd,
           LINUX.F_DUPFD_CLOEXEC,
-          3 + slots,
+          3 + fds.length,
         );
         if (copy === -1) {
           throw syscallError(
@@ -339,22 +344,29 @@ export class Upgrader implements Disposable {
         moved.push(copy);
         return copy;
       });
-      const writeEnd = libc().fcntl(
-        pipe.write,
-        LINUX.F_DUPFD_CLOEXEC,
-        3 + slots,
-      );
-      if (writeEnd === -1) {
-        throw syscallError("Cannot move the successor pid pipe", "fcntl");
-      }
-      opened.push(writeEnd);
+      // Two pipes the shells open through /proc/<this pid>/fd/<n>, so that
+      // neither is inherited: the detaching shell writes the successor's pid
+      // to one, the successor's shell reads its LISTEN_PIDFDID from the other
+      // (where the kernel has pidfd ids).
+      const pidPipe = pipe();
+      opened.push(pidPipe.read, pidPipe.write);
+      const idPipe = pidfdIdPipe();
+      if (idPipe) opened.push(...idPipe);
       const shell = spawnChild(
-        ["/bin/sh", "-c", detachScript(3 + fds.length), "upgrade", ...command],
-        { fds: [...sources, writeEnd], env, setPid: false },
+        [
+          "/bin/sh",
+          "-c",
+          DETACH_SCRIPT,
+          "upgrade",
+          `/proc/${Deno.pid}/fd/${pidPipe.write}`,
+          idPipe ? `/proc/${Deno.pid}/fd/${idPipe[0]}` : "",
+          ...command,
+        ],
+        { fds: sources, env, setPid: false },
       );
       for (const fd of moved.splice(0)) libc().close(fd);
       await shell.exited;
-      const pid = readPid(pipe.read);
+      const pid = readPid(pidPipe.read);
       if (pid === undefined) {
         throw new ListenFdsError(
           `Cannot upgrade: the successor (${
@@ -363,21 +375,29 @@ export class Upgrader implements Disposable {
           { code: "UPGRADE_FAILED" },
         );
       }
+      if (idPipe) {
+        // The successor's shell waits for this line before it execs; the
+        // read end stays open (in `opened`) until the upgrade ends.
+        opened.splice(opened.indexOf(idPipe[1]), 1);
+        sendPidfdId(pid, idPipe[1]);
+      }
       const what = `successor ${pid} (${command.join(" ")})`;
       const deadline = performance.now() + timeout;
+      const said = new SenderReport();
       while (true) {
-        const message = channel.receive(pid);
+        const message = channel.receive((sender) => sender === pid);
+        if (message) said.add(message);
         if (message?.ready) return { pid, fds };
         if (!running(pid)) {
           throw new ListenFdsError(
-            `Cannot upgrade: ${what} exited before it was ready${channel.details()}`,
+            `Cannot upgrade: ${what} exited before it was ready${said.details()}`,
             { code: "UPGRADE_FAILED", value: String(pid) },
           );
         }
         if (performance.now() >= deadline) {
           await stopProcess(pid);
           throw new ListenFdsError(
-            `Cannot upgrade: ${what} did not report ready within ${timeout} ms; it was stopped${channel.details()}`,
+            `Cannot upgrade: ${what} did not report ready within ${timeout} ms; it was stopped${said.details()}`,
             { code: "UPGRADE_FAILED", value: String(pid) },
           );
         }
@@ -407,21 +427,37 @@ function delay(ms: number): Promise<void> {
 }
 
 /**
- * The script of the shell that starts the successor detached: it forks the
- * successor (a shell that sets `LISTEN_PID` to its own pid and execs the
- * command), writes its pid to fd `pipe` (which the successor does not
- * inherit) and exits. The successor is then re-parented to the service
- * manager (PID 1 or its subreaper), so systemd supervises it as its own child
- * once it is `MAINPID=`, and notices when it exits.
+ * The script of the shell that starts the successor detached:
+ * `sh -c DETACH_SCRIPT upgrade PID_PATH ID_PATH COMMAND...`. It forks the
+ * successor, writes its pid to `PID_PATH` (a pipe of the predecessor, opened
+ * as `/proc/<predecessor>/fd/<n>`) and exits. The successor is a shell that
+ * sets `LISTEN_PID` to its own pid, reads `LISTEN_PIDFDID` from `ID_PATH`
+ * (when not empty; the predecessor writes it once it knows the pid, or
+ * closes the pipe) and execs the command, which keeps the pid. Neither pipe
+ * is inherited and no fd number appears in a redirection, so the number of
+ * fds is not limited by the shell (dash names fds 0 to 9 only). When the pid
+ * cannot be written, the successor is killed: it would serve unsupervised.
+ *
+ * The successor is re-parented to the service manager (PID 1 or its
+ * subreaper) when the detaching shell exits, so systemd supervises it as its
+ * own child once it is `MAINPID=`, and notices when it exits.
  */
-function detachScript(pipe: number): string {
-  return [
-    `sh -c 'LISTEN_PID=$$; export LISTEN_PID; exec "$@"' successor "$@" ${pipe}>&- &`,
-    `echo $! >&${pipe}`,
-  ].join("\n");
-}
+const DETACH_SCRIPT = [
+  "pid_path=$1 id_path=$2; shift 2",
+  "sh -c '",
+  "  LISTEN_PID=$$; export LISTEN_PID",
+  '  if [ -n "$1" ]; then',
+  '    IFS= read -r LISTEN_PIDFDID < "$1"',
+  '    if [ -n "$LISTEN_PIDFDID" ]; then export LISTEN_PIDFDID;',
+  "    else unset LISTEN_PIDFDID; fi",
+  "  fi",
+  '  shift; exec "$@"',
+  `' successor "$id_path" "$@" &`,
+  // A successor whose pid cannot be told would serve unsupervised.
+  'echo $! > "$pid_path" || { kill $!; exit 1; }',
+].join("\n");
 
-function pidPipe(): { read: number; write: number } {
+function pipe(): { read: number; write: number } {
   const c = libc();
   if (!c.pipe2) {
     throw new ListenFdsError("Cannot start a successor: libc has no pipe2", {
@@ -482,147 +518,6 @@ export function ownCommand(): string[] {
     // no read permission: keep argv[0]
   }
   return args;
-}
-
-/** What a successor sent so far. */
-interface ChannelMessage {
-  ready: boolean;
-}
-
-/**
- * The predecessor's end of the readiness channel: an abstract `AF_UNIX`
- * datagram socket with `SO_PASSCRED`, so every datagram carries its sender's
- * pid and only the successor's count.
- */
-class ReadinessChannel {
-  readonly address: string;
-  #fd: number;
-  #status: string | undefined;
-  #errno: string | undefined;
-
-  private constructor(fd: number, address: string) {
-    this.#fd = fd;
-    this.address = address;
-  }
-
-  static open(): ReadinessChannel {
-    const c = libc();
-    const fd = c.socket(
-      LINUX.AF_UNIX,
-      LINUX.SOCK_DGRAM | LINUX.SOCK_CLOEXEC | LINUX.SOCK_NONBLOCK,
-      0,
-    );
-    if (fd === -1) {
-      throw syscallError("Cannot open the upgrade readiness socket", "socket");
-    }
-    try {
-      const one = new Int32Array([1]);
-      if (
-        c.setsockopt(
-          fd,
-          LINUX.SOL_SOCKET,
-          LINUX.SO_PASSCRED,
-          new Uint8Array(one.buffer),
-          4,
-        ) === -1
-      ) {
-        throw syscallError(
-          "Cannot enable SO_PASSCRED on the upgrade readiness socket",
-          "setsockopt",
-          fd,
-        );
-      }
-      const random = Array.from(
-        crypto.getRandomValues(new Uint8Array(12)),
-        (byte) => byte.toString(16).padStart(2, "0"),
-      ).join("");
-      const address = `${ABSTRACT_PREFIX}/${Deno.pid}/${random}`;
-      const { bytes, length } = encodeUnixSockaddr(address);
-      if (c.bind(fd, bytes, length) === -1) {
-        throw syscallError(
-          `Cannot bind the upgrade readiness socket "${address}"`,
-          "bind",
-          fd,
-        );
-      }
-      return new ReadinessChannel(fd, address);
-    } catch (error) {
-      c.close(fd);
-      throw error;
-    }
-  }
-
-  /** Receives one datagram from `pid`; others are dropped. */
-  receive(pid: number): ChannelMessage | undefined {
-    const c = libc();
-    while (true) {
-      const data = new Uint8Array(4096);
-      const control = new Uint8Array(cmsgSpace(UCRED.size) + cmsgSpace(4 * 8));
-      const msghdr = buildMsghdr({ data, control });
-      const received = Number(
-        c.recvmsg(
-          this.#fd,
-          msghdr.header,
-          LINUX.MSG_DONTWAIT | LINUX.MSG_CMSG_CLOEXEC,
-        ),
-      );
-      if (received === -1) {
-        if (errno() === LINUX.EINTR) continue;
-        return undefined; // EAGAIN: nothing queued
-      }
-      const { controlLength } = readMsghdr(msghdr.header);
-      msghdr.keep.length;
-      const sender = readCredentials(control, controlLength);
-      if (sender !== pid) continue;
-      const text = new TextDecoder().decode(data.subarray(0, received));
-      let ready = false;
-      for (const line of text.split("\n")) {
-        if (line === "READY=1") ready = true;
-        else if (line.startsWith("STATUS=")) this.#status = line.slice(7);
-        else if (line.startsWith("ERRNO=")) this.#errno = line.slice(6);
-      }
-      return { ready };
-    }
-  }
-
-  /** What the successor said about itself, for an error message. */
-  details(): string {
-    const parts: string[] = [];
-    if (this.#status) parts.push(`STATUS=${this.#status}`);
-    if (this.#errno) parts.push(`ERRNO=${this.#errno}`);
-    return parts.length ? ` (it sent ${parts.join(", ")})` : "";
-  }
-
-  close(): void {
-    if (this.#fd !== -1) libc().close(this.#fd);
-    this.#fd = -1;
-  }
-}
-
-/**
- * Reads the sender's pid from an `SCM_CREDENTIALS` control message; closes
- * any fds that came along (`SCM_RIGHTS`).
- */
-function readCredentials(control: Uint8Array, length: number): number {
-  const view = new DataView(control.buffer);
-  let pid = 0;
-  for (let offset = 0; offset + CMSGHDR.data <= length;) {
-    const cmsgLength = Number(
-      view.getBigUint64(offset + CMSGHDR.cmsg_len, true),
-    );
-    if (cmsgLength < CMSGHDR.data) break;
-    const level = view.getInt32(offset + CMSGHDR.cmsg_level, true);
-    const type = view.getInt32(offset + CMSGHDR.cmsg_type, true);
-    if (level === LINUX.SOL_SOCKET && type === LINUX.SCM_CREDENTIALS) {
-      pid = view.getInt32(offset + CMSGHDR.data + UCRED.pid, true);
-    } else if (level === LINUX.SOL_SOCKET && type === LINUX.SCM_RIGHTS) {
-      for (let at = CMSGHDR.data; at + 4 <= cmsgLength; at += 4) {
-        libc().close(view.getInt32(offset + at, true));
-      }
-    }
-    offset += Math.ceil(cmsgLength / CMSGHDR.align) * CMSGHDR.align;
-  }
-  return pid;
 }
 
 /** How a requested upgrade ended. */

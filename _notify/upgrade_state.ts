@@ -16,6 +16,29 @@
 export const UPGRADE_SOCKET = "LISTEN_FDS_UPGRADE_SOCKET";
 
 /**
+ * The environment variable with which the development launcher (`launch`)
+ * tells its children its pid: a child's own hot upgrade would start a
+ * successor the launcher does not supervise, so `Upgrader.upgrade()` refuses
+ * (`launch --upgrade-on` upgrades the child instead).
+ */
+export const LAUNCHER_PID = "LISTEN_FDS_LAUNCHER_PID";
+
+/**
+ * The pid of the launcher this process runs under, from
+ * {@linkcode LAUNCHER_PID}.
+ *
+ * @returns The value, or `undefined` when not under `launch` (or when the
+ * variable may not be read).
+ */
+export function launcherPid(): string | undefined {
+  try {
+    return Deno.env.get(LAUNCHER_PID) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Reads and removes {@linkcode UPGRADE_SOCKET} from the process environment,
  * so only the first readiness notification goes to the predecessor.
  *

@@ -20,7 +20,12 @@ import { bindLibc, libc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
 import { encodeInetSockaddr } from "../_sockaddr.ts";
 import { inspectFd } from "../_fd_info.ts";
-import { sendSignal, SIGNALS, spawnChild } from "../_launcher/spawn.ts";
+import {
+  pidfdIdsSupported,
+  sendSignal,
+  SIGNALS,
+  spawnChild,
+} from "../_launcher/spawn.ts";
 import { Upgrader } from "../_notify/upgrade.ts";
 import { DENO, ROOT, waitFor } from "./support/helpers.ts";
 import { NotifyReceiver } from "./support/notify_receiver.ts";
@@ -164,9 +169,17 @@ interface LoadResult {
   pids: Set<string>;
 }
 
-function load(port: number): { stop(): Promise<LoadResult> } {
+/** A running load: answers per serving pid so far, and how to stop it. */
+interface Load {
+  served(pid: number): number;
+  answered(): number;
+  stop(): Promise<LoadResult>;
+}
+
+function load(port: number): Load {
   let stopping = false;
   const result = { ok: 0, failures: [] as string[], pids: new Set<string>() };
+  const byPid = new Map<string, number>();
   const workers = Array.from({ length: 4 }, async () => {
     while (!stopping) {
       try {
@@ -178,6 +191,7 @@ function load(port: number): { stop(): Promise<LoadResult> } {
           throw new Error(`status ${response.status}`);
         }
         result.pids.add(body);
+        byPid.set(body, (byPid.get(body) ?? 0) + 1);
         result.ok++;
       } catch (error) {
         result.failures.push(String(error));
@@ -185,6 +199,8 @@ function load(port: number): { stop(): Promise<LoadResult> } {
     }
   });
   return {
+    served: (pid) => byPid.get(String(pid)) ?? 0,
+    answered: () => result.ok + result.failures.length,
     async stop(): Promise<LoadResult> {
       stopping = true;
       await Promise.all(workers);
@@ -193,30 +209,46 @@ function load(port: number): { stop(): Promise<LoadResult> } {
   };
 }
 
+/** Waits until `pid` answered `count` requests of a load (no time bound while it moves). */
+function servedBy(running: Load, pid: number, count: number): Promise<true> {
+  return waitFor(() => running.served(pid) >= count || undefined, {
+    what: `${count} requests answered by pid ${pid}`,
+    progress: () => running.answered(),
+  });
+}
+
 Deno.test("handleUpgrades() on SIGHUP hands the socket to a successor, tells MAINPID=, and the old process drains and exits while requests keep succeeding", async () => {
-  await using service = await Service.start();
+  // The drain ends as soon as every connection the old process accepted was
+  // answered; its bound only cuts a client that connected and sent nothing.
+  // 1 s (the fixture's default) is a timing assumption a loaded 2-CPU machine
+  // can break: a client stalled that long between connect() and its request
+  // would be cut and counted as a failure. The bound stays under
+  // handleUpgrades()'s own drainTimeout (10 s).
+  await using service = await Service.start({ DRAIN_TIMEOUT: "5000" });
   const old = service.firstPid;
   assertEquals(await service.get(), String(old));
   service.receiver.drain();
   const running = load(service.port);
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // Progress, not time: the old process answered requests before the signal
+  // and the successor after the old one exited, however slow the machine.
+  await servedBy(running, old, 20);
   sendSignal(old, SIGNALS.SIGHUP);
   const upgraded = await service.waitEvent((e) => e.event === "upgraded");
   const successor = upgraded.successor as number;
   await waitFor(() => !alive(old), { what: "the old process to exit" });
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const { ok, failures, pids } = await running.stop();
+  await servedBy(running, successor, 20);
+  const { failures, pids } = await running.stop();
   assertEquals(failures, []);
-  assertGreater(ok, 20);
   assertEquals([...pids].sort(), [String(old), String(successor)].sort());
   assertEquals(await service.get(), String(successor));
 
   const started = (await service.events()).find((e) =>
     e.pid === successor && e.event === "started"
   )!;
-  // An ordinary socket-activated process: its fd by name, LISTEN_PID checked.
+  // An ordinary socket-activated process: its fd by name, LISTEN_PID and
+  // LISTEN_PIDFDID checked.
   assertEquals(started.names, ["web"]);
-  assertEquals((started.verification as { pid: string }).pid, "verified");
+  assertEquals(started.verification, { pid: "verified", pidfdId: "verified" });
   assertEquals(started.upgradeSocket, true);
   // To systemd: RELOADING=1 with MONOTONIC_USEC=, then MAINPID= and READY=1
   // from the old process; the successor's READY=1 went to the old process.
@@ -375,4 +407,164 @@ Deno.test("Upgrader accepts READY=1 only from the successor's pid", async () => 
     env,
   });
   assertGreater(result.pid, 0);
+});
+
+const SUCCESSOR = join(ROOT, "tests/fixtures/services/successor_report.ts");
+
+/** What `successor_report.ts` wrote. */
+interface SuccessorReport {
+  pid: number;
+  env: Record<string, string | null>;
+  ownPidfdId: string | null;
+  fds: { fd: number; link: string; cloexec: boolean }[];
+  names?: string[];
+  verification?: { pid: string; pidfdId: string };
+  error?: { code: string | null };
+}
+
+/** The environment of a successor started by a test's own `Upgrader`. */
+function successorEnv(report: string): Record<string, string> {
+  return {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
+    NO_COLOR: "1",
+    REPORT: report,
+  };
+}
+
+/** This process's open fds and their links (the listing's own fd left out). */
+function ownFds(): Map<number, string> {
+  const fds = new Map<number, string>();
+  for (const entry of [...Deno.readDirSync("/proc/self/fd")]) {
+    try {
+      fds.set(
+        Number(entry.name),
+        Deno.readLinkSync(`/proc/self/fd/${entry.name}`),
+      );
+    } catch {
+      // the listing's own fd
+    }
+  }
+  return fds;
+}
+
+function closeOnExec(fd: number): boolean {
+  return (libc().fcntl(fd, LINUX.F_GETFD, 0) & LINUX.FD_CLOEXEC) !== 0;
+}
+
+Deno.test("Upgrader.upgrade() hands 12 fds to a successor in order with their names, leaks no other fd into it, and leaves its own fds close-on-exec", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "listen-fds-upgrade-" });
+  const listeners = Array.from({ length: 12 }, () => tcpListener());
+  try {
+    using upgrader = new Upgrader();
+    listeners.forEach(({ fd }, i) => upgrader.add(fd, `n${i}`));
+    const before = ownFds();
+    const report = join(dir, "report.json");
+    const result = await upgrader.upgrade({
+      command: [DENO, "run", "--quiet", "--no-lock", "-A", SUCCESSOR],
+      env: successorEnv(report),
+      timeout: 30_000,
+    });
+    const seen: SuccessorReport = JSON.parse(await Deno.readTextFile(report));
+    assertEquals(seen.pid, result.pid);
+    const names = listeners.map((_, i) => `n${i}`);
+    assertEquals(seen.env.LISTEN_FDS, "12");
+    assertEquals(seen.env.LISTEN_FDNAMES, names.join(":"));
+    assertEquals(seen.env.LISTEN_PID, String(result.pid));
+    assertEquals(seen.names, names);
+    assertEquals(seen.verification?.pid, "verified");
+    // The sockets at 3..14 in the upgrader's order; every other fd the
+    // successor has is its runtime's own (close-on-exec): none inherited.
+    const inherited = seen.fds.filter((f) => f.fd > 2 && !f.cloexec);
+    assertEquals(
+      inherited.map((f) => [f.fd, f.link]),
+      upgrader.fds.map((entry, i) => [
+        3 + i,
+        Deno.readLinkSync(`/proc/self/fd/${entry.fd}`),
+      ]),
+    );
+    assertEquals(result.fds.map((entry) => entry.name), names);
+    // The old process: its duplicates stay close-on-exec, and the pipes and
+    // moved copies of the upgrade are closed.
+    for (const entry of upgrader.fds) assert(closeOnExec(entry.fd));
+    assertEquals(ownFds(), before);
+    await waitFor(() => !alive(result.pid), {
+      what: "the successor to exit",
+    });
+  } finally {
+    for (const { fd } of listeners) libc().close(fd);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("Upgrader.upgrade() gives the successor LISTEN_PIDFDID, the id of its own pidfd, which ListenFds.fromEnv() verifies", async () => {
+  assert(
+    pidfdIdsSupported(),
+    "Cannot run this test: this kernel gives pidfds no inode ids (pidfs, Linux 6.9+)",
+  );
+  const dir = await Deno.makeTempDir({ prefix: "listen-fds-upgrade-" });
+  const listener = tcpListener();
+  try {
+    using upgrader = new Upgrader();
+    upgrader.add(listener.fd, "web");
+    const report = join(dir, "report.json");
+    const result = await upgrader.upgrade({
+      command: [DENO, "run", "--quiet", "--no-lock", "-A", SUCCESSOR],
+      env: successorEnv(report),
+    });
+    const seen: SuccessorReport = JSON.parse(await Deno.readTextFile(report));
+    assertEquals(seen.pid, result.pid);
+    assertMatch(seen.ownPidfdId ?? "", /^[1-9][0-9]*$/);
+    assertEquals(seen.env.LISTEN_PIDFDID, seen.ownPidfdId);
+    assertEquals(seen.verification, { pid: "verified", pidfdId: "verified" });
+    await waitFor(() => !alive(result.pid), {
+      what: "the successor to exit",
+    });
+  } finally {
+    libc().close(listener.fd);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("Upgrader.upgrade(): a successor whose LISTEN_PIDFDID is not its own pidfd's id is refused by ListenFds.fromEnv()", async () => {
+  assert(
+    pidfdIdsSupported(),
+    "Cannot run this test: this kernel gives pidfds no inode ids (pidfs, Linux 6.9+)",
+  );
+  const dir = await Deno.makeTempDir({ prefix: "listen-fds-upgrade-" });
+  const listener = tcpListener();
+  try {
+    using upgrader = new Upgrader();
+    upgrader.add(listener.fd, "web");
+    const report = join(dir, "report.json");
+    // exec keeps the pid: only the id is wrong (the one it was given, + 1).
+    const result = await upgrader.upgrade({
+      command: [
+        "/bin/sh",
+        "-c",
+        'LISTEN_PIDFDID=$((LISTEN_PIDFDID + 1)) exec "$@"',
+        "wrong-id",
+        DENO,
+        "run",
+        "--quiet",
+        "--no-lock",
+        "-A",
+        SUCCESSOR,
+      ],
+      env: successorEnv(report),
+    });
+    const seen: SuccessorReport = JSON.parse(await Deno.readTextFile(report));
+    assertEquals(seen.pid, result.pid);
+    assertEquals(
+      seen.env.LISTEN_PIDFDID,
+      String(BigInt(seen.ownPidfdId!) + 1n),
+    );
+    assertEquals(seen.error, { code: "PIDFDID_MISMATCH" });
+    await waitFor(() => !alive(result.pid), {
+      what: "the successor to exit",
+    });
+  } finally {
+    libc().close(listener.fd);
+    await Deno.remove(dir, { recursive: true });
+  }
 });

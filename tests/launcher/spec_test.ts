@@ -274,6 +274,8 @@ Deno.test("parseLaunchArgs() reads sockets, names and the command", () => {
   assertEquals(config.backlog, 1024);
   assertEquals(config.debounce, 100);
   assertEquals(config.stopTimeout, 5000);
+  assertEquals(config.upgradeOn, undefined);
+  assertEquals(config.upgradeTimeout, 30000);
   assertEquals(config.reuse, true);
 });
 
@@ -306,6 +308,9 @@ Deno.test("parseLaunchArgs() reads every option", () => {
     "--debounce",
     "50",
     "--stop-timeout=200",
+    "--upgrade-on",
+    "usr2",
+    "--upgrade-timeout=1500",
     "-E",
     "FOO=bar=baz",
     "--setenv",
@@ -322,6 +327,8 @@ Deno.test("parseLaunchArgs() reads every option", () => {
   assertEquals(config.watch, ["src", "lib"]);
   assertEquals(config.debounce, 50);
   assertEquals(config.stopTimeout, 200);
+  assertEquals(config.upgradeOn, "SIGUSR2");
+  assertEquals(config.upgradeTimeout, 1500);
   assertEquals(config.setEnv, [
     { name: "FOO", value: "bar=baz" },
     { name: "HOME", value: undefined },
@@ -333,6 +340,12 @@ Deno.test("parseLaunchArgs() reads every option", () => {
     parseLaunchArgs(["-a", "-s", "1", "--", "x"]).accept,
     true,
   );
+  for (const name of ["SIGHUP", "HUP", "hup", "SIGUSR1"]) {
+    assertEquals(
+      parseLaunchArgs(["--upgrade-on", name, "-s", "1", "x"]).upgradeOn,
+      name === "SIGUSR1" ? "SIGUSR1" : "SIGHUP",
+    );
+  }
 });
 
 Deno.test("parseLaunchArgs() names every socket with one --fdname, as systemd-socket-activate does", () => {
@@ -401,6 +414,22 @@ Deno.test("parseLaunchArgs() rejects every malformed command line", () => {
   argsError(
     ["-a", "-w", "src", "-s", "1", "x"],
     "Cannot combine --accept with --watch",
+  );
+  argsError(
+    ["--upgrade-on", "SIGTERM", "-s", "1", "x"],
+    'Cannot parse --upgrade-on "SIGTERM": expected SIGHUP, SIGUSR1 or SIGUSR2',
+  );
+  argsError(
+    ["--upgrade-timeout", "100", "-s", "1", "x"],
+    "Cannot use --upgrade-timeout without --upgrade-on",
+  );
+  argsError(
+    ["--upgrade-on", "HUP", "--upgrade-timeout", "0", "-s", "1", "x"],
+    'Cannot parse --upgrade-timeout "0": expected an integer from 1 to 2147483647',
+  );
+  argsError(
+    ["-a", "--upgrade-on", "HUP", "-s", "1", "x"],
+    "Cannot combine --accept with --upgrade-on",
   );
   argsError(
     ["-s", "nope::1", "x"],
