@@ -368,7 +368,7 @@ export function libcCandidates(
  *
  * The functions an activation calls (`ACTIVATION_SYMBOLS`) are bound at
  * once, in the `Deno.dlopen` that probes the library; every other function
- * is bound on its first call. Binding the whole table would cost ~7.5 ms of
+ * is bound on its first call, with its group (`GROUPS`). Binding the whole table would cost ~7.5 ms of
  * a service's activation latency, and each `Deno.dlopen` call opens the
  * library anew (~0.5 ms) besides ~0.1-0.3 ms a function.
  *
@@ -387,10 +387,16 @@ export function libc(): Libc {
   bound = new Proxy(symbols, {
     get(target, name): unknown {
       if (typeof name === "string" && !(name in target) && name in SYMBOLS) {
-        const symbol = SYMBOLS[name as SymbolName];
-        const one = Deno.dlopen(path, { [name]: symbol });
-        handles.push(one);
-        target[name] = one.symbols[name];
+        const group = GROUPS.find((names) =>
+          names.includes(name as SymbolName)
+        ) ??
+          [name as SymbolName];
+        const table = Object.fromEntries(
+          group.map((member) => [member, SYMBOLS[member]]),
+        );
+        const library = Deno.dlopen(path, table);
+        handles.push(library);
+        Object.assign(target, library.symbols);
       }
       return target[name as string];
     },
@@ -401,16 +407,14 @@ export function libc(): Libc {
 type SymbolName = keyof typeof SYMBOLS;
 
 /**
- * The functions an activation calls: `fromEnv()` (`fcntl`; with
- * `LISTEN_PIDFDID`, `pidfd_open`, `fstatfs` and `name_to_handle_at`) and
- * every socket hand-off (the fd checks, the placeholder search, the takeover
- * and its verification), bound together in the probe of the C library.
+ * The functions an activation calls: `fromEnv()` (`fcntl`) and every socket
+ * hand-off (the fd checks, the placeholder search, the takeover and its
+ * verification), bound together in the probe of the C library. Each bound
+ * function costs ~0.28 ms of a Deno 2.9.6 start, so the pidfd check's
+ * functions, needed only with `LISTEN_PIDFDID`, are a group of their own.
  */
 const ACTIVATION_SYMBOLS = [
   "fcntl",
-  "pidfd_open",
-  "fstatfs",
-  "name_to_handle_at",
   "open",
   "read",
   "close",
@@ -476,6 +480,11 @@ export function findLibc(candidates: string[]): {
     { code: "LIBC_UNAVAILABLE", cause: new AggregateError(failures) },
   );
 }
+
+/** Functions bound together, in one `Deno.dlopen`, on the first use of any. */
+const GROUPS: readonly (readonly SymbolName[])[] = [
+  ["pidfd_open", "fstatfs", "name_to_handle_at"],
+];
 
 type ActivationSymbols = Pick<
   typeof SYMBOLS,
