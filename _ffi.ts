@@ -368,9 +368,10 @@ export function libcCandidates(
  *
  * The functions an activation calls (`ACTIVATION_SYMBOLS`) are bound at
  * once, in the `Deno.dlopen` that probes the library; every other function
- * is bound on its first call, with its group (`GROUPS`). Binding the whole table would cost ~7.5 ms of
- * a service's activation latency, and each `Deno.dlopen` call opens the
- * library anew (~0.5 ms) besides ~0.1-0.3 ms a function.
+ * is bound on its first call, with its group (`GROUPS`). Binding the whole
+ * table would cost ~7.5 ms of a service's activation latency, and each
+ * `Deno.dlopen` call opens the library anew (~0.5 ms) besides ~0.1-0.3 ms a
+ * function.
  *
  * @returns The functions of {@linkcode SYMBOLS}; optional ones are `null`
  * where libc lacks them.
