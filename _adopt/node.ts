@@ -67,14 +67,9 @@ class DeferredListener implements Deno.Listener {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterableIterator<Deno.Conn> {
-    while (true) {
-      try {
-        yield await this.accept();
-      } catch (error) {
-        if (error instanceof Deno.errors.BadResource) return;
-        throw error;
-      }
-    }
+    // Ends when the node: listener is closed (a close() before it loaded
+    // closes it first: that callback was registered first).
+    yield* await this.#inner;
   }
 
   [Symbol.dispose](): void {

@@ -112,7 +112,7 @@ function portOf(fd: number): number {
 
 Deno.test({
   name:
-    "deferredNodeListener() accepts once node:net has loaded, and refuses a second close()",
+    "deferredNodeListener() accepts and iterates once node:net has loaded, and refuses a second close()",
   ignore: !nodeFdSupported(),
   async fn(): Promise<void> {
     const fd = listeningSocket();
@@ -129,7 +129,20 @@ Deno.test({
     assertEquals(new TextDecoder().decode(buffer), "ping");
     conn.close();
     client.close();
+    const iterated = (async (): Promise<number> => {
+      let count = 0;
+      for await (const conn of listener) {
+        conn.close();
+        count++;
+      }
+      return count;
+    })();
+    const second = await Deno.connect({ hostname: "127.0.0.1", port });
+    // The loop above closes what it accepts: this client reads EOF.
+    assertEquals(await second.read(new Uint8Array(1)), null);
+    second.close();
     listener.close();
+    assertEquals(await iterated, 1);
     assertThrows(() => listener.close(), Deno.errors.BadResource);
     await assertRejects(() => listener.accept(), Deno.errors.BadResource);
   },
