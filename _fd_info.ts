@@ -158,8 +158,8 @@ function fileKind(fd: number, mode: number): FdKind {
 /**
  * Reads an fd's mode and inode through `statx()`, or `fstat()` where a
  * seccomp filter refuses `statx()` with `EPERM` (Docker's default profile
- * before 18.04). Where the kernel lacks `statx()` (`ENOSYS`, before 4.11),
- * glibc's `statx()` emulates it with `fstatat()` itself.
+ * before 18.04) or the kernel lacks it (`ENOSYS`, before 4.11: `statx` is
+ * the raw system call here, which glibc would have emulated).
  *
  * @param fd The file descriptor.
  * @returns The `st_mode` and `st_ino` fields.
@@ -177,7 +177,7 @@ export function statFd(fd: number): { mode: number; inode: bigint } {
     );
     if (result === 0) return readStatx(buffer);
     const code = errno();
-    if (code !== LINUX.EPERM || !c.fstat) {
+    if ((code !== LINUX.EPERM && code !== LINUX.ENOSYS) || !c.fstat) {
       throw errnoError(`Cannot stat fd ${fd}`, "statx", code, fd);
     }
   }
@@ -303,11 +303,9 @@ export type PidfdIdResult =
  */
 export function ownPidfdId(pid: number): PidfdIdResult {
   const c = libc();
-  const pidfd = c.pidfd_open
-    ? c.pidfd_open(pid, 0)
-    : c.syscall
-    ? Number(c.syscall(BigInt(LINUX.SYS_pidfd_open), BigInt(pid), 0n))
-    : -1;
+  const pidfd = c.pidfd_open ? c.pidfd_open(pid, 0) : Number(
+    c.syscall(BigInt(LINUX.SYS_pidfd_open), BigInt(pid), 0n, 0n, 0n, 0n, 0n),
+  );
   if (pidfd < 0) return { reason: "pidfd_open() is not available" };
   try {
     if (fileSystemType(pidfd) !== LINUX.PIDFS_MAGIC) {

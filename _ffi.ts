@@ -24,7 +24,7 @@
 import { ListenFdsError } from "./_errors.ts";
 import type { ListenFdsErrorCode } from "./_errors.ts";
 import { readOptionalEnv } from "./_environment.ts";
-import { ERRNO_NAMES, isLinuxArch } from "./_linux.ts";
+import { ERRNO_NAMES, isLinuxArch, LINUX, SYSCALLS } from "./_linux.ts";
 
 /** The C prototype is beside each parameter. */
 const SYMBOLS = {
@@ -142,15 +142,22 @@ const SYMBOLS = {
   // ---- processes
   /** int pidfd_open(pid_t pid, unsigned int flags) (glibc 2.36) */
   pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
-  /** long syscall(long number, ...) with two arguments */
+  /**
+   * long syscall(long number, ...) with six arguments, all passed as
+   * integers (pointers as addresses): the functions an activation calls go
+   * through this one binding (see `activationFunctions`).
+   */
   syscall: {
     parameters: [
       "i64", // long number
       "i64", // long arg1
       "i64", // long arg2
+      "i64", // long arg3
+      "i64", // long arg4
+      "i64", // long arg5
+      "i64", // long arg6
     ],
     result: "i64",
-    optional: true,
   },
   /** int clock_gettime(clockid_t clockid, struct timespec *tp) */
   clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
@@ -366,12 +373,12 @@ export function libcCandidates(
 /**
  * Returns the libc functions, opening the C library on first use.
  *
- * The functions an activation calls (`ACTIVATION_SYMBOLS`) are bound at
- * once, in the `Deno.dlopen` that probes the library; every other function
- * is bound on its first call, with its group (`GROUPS`). Binding the whole
- * table would cost ~7.5 ms of a service's activation latency, and each
- * `Deno.dlopen` call opens the library anew (~0.5 ms) besides ~0.1-0.3 ms a
- * function.
+ * The library is probed with one `Deno.dlopen` binding `syscall`, and the
+ * functions an activation calls (`activationFunctions`) are made from it; any
+ * other function is bound on its first call, with its group (`GROUPS`). On
+ * Deno 2.9.6 each bound function costs ~0.28 ms of a service's start (the
+ * first `Deno.dlopen` ~2 ms more): binding the eleven an activation calls
+ * one by one cost ~3 ms, the whole table ~7.5 ms.
  *
  * @returns The functions of {@linkcode SYMBOLS}; optional ones are `null`
  * where libc lacks them.
@@ -382,7 +389,10 @@ export function libcCandidates(
 export function libc(): Libc {
   if (bound) return bound;
   const { path, handle } = findLibc(libcCandidates());
-  const symbols: Record<string, unknown> = { ...handle.symbols };
+  const symbols: Record<string, unknown> = {
+    ...handle.symbols,
+    ...activationFunctions(handle.symbols.syscall),
+  };
   // A proxy rather than one getter per function: 50 getters cost ~33 KB of
   // heap, which an activated start would pay for functions it never calls.
   bound = new Proxy(symbols, {
@@ -390,8 +400,7 @@ export function libc(): Libc {
       if (typeof name === "string" && !(name in target) && name in SYMBOLS) {
         const group = GROUPS.find((names) =>
           names.includes(name as SymbolName)
-        ) ??
-          [name as SymbolName];
+        ) ?? [name as SymbolName];
         const table = Object.fromEntries(
           group.map((member) => [member, SYMBOLS[member]]),
         );
@@ -407,26 +416,77 @@ export function libc(): Libc {
 
 type SymbolName = keyof typeof SYMBOLS;
 
+/** A buffer's address, for `syscall`: 0 for `null`. */
+function address(buffer: AllowSharedBufferSource | null): number | bigint {
+  return buffer === null
+    ? 0
+    : Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer));
+}
+
 /**
- * The functions an activation calls: `fromEnv()` (`fcntl`) and every socket
- * hand-off (the fd checks, the placeholder search, the takeover and its
- * verification), bound together in the probe of the C library. Each bound
- * function costs ~0.28 ms of a Deno 2.9.6 start, so the pidfd check's
- * functions, needed only with `LISTEN_PIDFDID`, are a group of their own.
+ * The functions an activation calls (`fromEnv()`'s `fcntl`, and every socket
+ * hand-off's fd checks, placeholder search, takeover and verification), with
+ * the prototypes of {@linkcode SYMBOLS}, made from libc's `syscall()`: one
+ * binding instead of eleven. `syscall()` returns -1 and sets `errno` on
+ * failure, as the functions do. `open` and `readlink` are `openat` and
+ * `readlinkat` relative to the working directory (aarch64 has only those).
+ *
+ * @param syscall The bound `syscall`.
+ * @returns The functions.
  */
-const ACTIVATION_SYMBOLS = [
-  "fcntl",
-  "open",
-  "read",
-  "close",
-  "statx",
-  "getsockopt",
-  "getsockname",
-  "getdents64",
-  "readlink",
-  "dup3",
-  "epoll_ctl",
-] as const satisfies readonly SymbolName[];
+function activationFunctions(syscall: Libc["syscall"]): Pick<
+  Libc,
+  | "fcntl"
+  | "open"
+  | "read"
+  | "close"
+  | "statx"
+  | "getsockopt"
+  | "getsockname"
+  | "getdents64"
+  | "readlink"
+  | "dup3"
+  | "epoll_ctl"
+> {
+  const n = SYSCALLS;
+  // Deno converts a number for an i64 parameter as it does a bigint (2.0 to
+  // 2.9, and the tests run both): no BigInt per argument per call.
+  const raw = syscall as unknown as (
+    ...args: (number | bigint)[]
+  ) => bigint;
+  /** A syscall's result, as `isize` (the functions that return `ssize_t`). */
+  const call = (
+    number: number,
+    a: number | bigint = 0,
+    b: number | bigint = 0,
+    c: number | bigint = 0,
+    d: number | bigint = 0,
+    e: number | bigint = 0,
+  ): bigint => raw(number, a, b, c, d, e, 0);
+  /** A syscall's result, as `int`. */
+  const int = (...args: Parameters<typeof call>): number =>
+    Number(call(...args));
+  return {
+    fcntl: (fd, cmd, arg) => int(n.fcntl, fd, cmd, arg),
+    open: (path, flags, mode) =>
+      int(n.openat, LINUX.AT_FDCWD, address(path), flags, mode),
+    read: (fd, buffer, count) => call(n.read, fd, address(buffer), count),
+    close: (fd) => int(n.close, fd),
+    statx: (dirfd, path, flags, mask, buffer) =>
+      int(n.statx, dirfd, address(path), flags, mask, address(buffer)),
+    getsockopt: (fd, level, name, value, length) =>
+      int(n.getsockopt, fd, level, name, address(value), address(length)),
+    getsockname: (fd, addr, length) =>
+      int(n.getsockname, fd, address(addr), address(length)),
+    getdents64: (fd, buffer, count) =>
+      call(n.getdents64, fd, address(buffer), count),
+    readlink: (path, buffer, size) =>
+      call(n.readlinkat, LINUX.AT_FDCWD, address(path), address(buffer), size),
+    dup3: (from, to, flags) => int(n.dup3, from, to, flags),
+    epoll_ctl: (epfd, op, fd, event) =>
+      int(n.epoll_ctl, epfd, op, fd, address(event)),
+  };
+}
 
 /**
  * Binds every libc function now rather than on first call (for tests whose
@@ -452,12 +512,10 @@ export function bindLibc(): Libc {
  */
 export function findLibc(candidates: string[]): {
   path: string;
-  handle: Deno.DynamicLibrary<ActivationSymbols>;
+  handle: Deno.DynamicLibrary<{ syscall: typeof SYMBOLS.syscall }>;
 } {
   const failures: unknown[] = [];
-  const table = Object.fromEntries(
-    ACTIVATION_SYMBOLS.map((name) => [name, SYMBOLS[name]]),
-  ) as ActivationSymbols;
+  const table = { syscall: SYMBOLS.syscall };
   for (const path of candidates) {
     try {
       // The handle keeps the library loaded.
@@ -486,11 +544,6 @@ export function findLibc(candidates: string[]): {
 const GROUPS: readonly (readonly SymbolName[])[] = [
   ["pidfd_open", "fstatfs", "name_to_handle_at"],
 ];
-
-type ActivationSymbols = Pick<
-  typeof SYMBOLS,
-  typeof ACTIVATION_SYMBOLS[number]
->;
 
 /**
  * Reads a variable's raw bytes with libc's `getenv()`, for values that are

@@ -55,6 +55,8 @@ export const LINUX = {
   MQUEUE_MAGIC: 0x19800202,
   // <asm-generic/unistd.h>: numbered alike on every architecture since 5.1
   SYS_pidfd_open: 434,
+  // <fcntl.h>: the *at() calls' "relative to the working directory"
+  AT_FDCWD: -100,
   // <sys/socket.h>, <asm-generic/socket.h>, <netinet/in.h>
   AF_UNIX: 1,
   AF_INET: 2,
@@ -160,19 +162,47 @@ export const ERRNO_NAMES: Readonly<Record<number, string>> = {
 
 // ---- layouts that differ between the architectures
 
-/** The struct layouts that differ between x86_64 and aarch64. */
+/** The struct layouts and syscall numbers that differ between x86_64 and aarch64. */
 export const ARCH_LAYOUTS = {
   x86_64: {
     /** `struct stat`: x86_64's own layout (`st_nlink` is 8 bytes, before `st_mode`). */
     stat: { size: 144, st_ino: 8, st_mode: 24 },
     /** `struct epoll_event`: packed on x86_64 (`EPOLL_PACKED`). */
     epoll_event: { size: 12, events: 0, data: 4 },
+    /** Syscall numbers (`asm/unistd_64.h`). */
+    syscalls: {
+      read: 0,
+      close: 3,
+      getsockname: 51,
+      getsockopt: 55,
+      fcntl: 72,
+      getdents64: 217,
+      epoll_ctl: 233,
+      openat: 257,
+      readlinkat: 267,
+      dup3: 292,
+      statx: 332,
+    },
   },
   aarch64: {
     /** `struct stat`: the generic layout (`asm-generic/stat.h`). */
     stat: { size: 128, st_ino: 8, st_mode: 16 },
     /** `struct epoll_event`: naturally aligned, `data` at 8. */
     epoll_event: { size: 16, events: 0, data: 8 },
+    /** Syscall numbers (`asm-generic/unistd.h`). */
+    syscalls: {
+      read: 63,
+      close: 57,
+      getsockname: 204,
+      getsockopt: 209,
+      fcntl: 25,
+      getdents64: 61,
+      epoll_ctl: 21,
+      openat: 56,
+      readlinkat: 78,
+      dup3: 24,
+      statx: 291,
+    },
   },
 } as const;
 
@@ -198,6 +228,9 @@ export const STAT = HERE.stat;
 
 /** `struct epoll_event` of this architecture. */
 export const EPOLL_EVENT = HERE.epoll_event;
+
+/** The syscall numbers of this architecture that `_ffi.ts` calls directly. */
+export const SYSCALLS = HERE.syscalls;
 
 // ---- layouts shared by both architectures (LP64, little-endian)
 

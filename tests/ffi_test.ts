@@ -9,6 +9,7 @@ import { ListenFdsError } from "../_errors.ts";
 import { join } from "@std/path";
 import {
   bindLibc,
+  errno,
   errnoName,
   findLibc,
   libc,
@@ -189,4 +190,38 @@ Deno.test("errnoName() names known values and numbers unknown ones", () => {
   assertEquals(errnoName(9), "EBADF");
   assertEquals(errnoName(111), "ECONNREFUSED");
   assertMatch(errnoName(4095), /^errno 4095$/);
+});
+
+Deno.test("libc()'s activation functions, made from syscall(), answer as libc's own and set errno", async () => {
+  const c = libc();
+  const own = Deno.dlopen("libc.so.6", {
+    fcntl: { parameters: ["i32", "i32", "i32"], result: "i32" },
+    readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
+  });
+  const file = await Deno.makeTempFile({ prefix: "listen-fds-ffi-" });
+  try {
+    const fd = c.open(new TextEncoder().encode(`${file}\0`), LINUX.O_RDONLY, 0);
+    try {
+      // The bound libc functions agree on its flags and its link.
+      assertEquals(
+        c.fcntl(fd, LINUX.F_GETFD, 0),
+        own.symbols.fcntl(fd, LINUX.F_GETFD, 0),
+      );
+      const path = new TextEncoder().encode(`/proc/self/fd/${fd}\0`);
+      const [a, b] = [new Uint8Array(256), new Uint8Array(256)];
+      const n = Number(c.readlink(path, a, 256n));
+      assertEquals(n, Number(own.symbols.readlink(path, b, 256n)));
+      assertEquals(new TextDecoder().decode(a.subarray(0, n)), file);
+    } finally {
+      assertEquals(c.close(fd), 0);
+    }
+    const closed = closedFd();
+    assertEquals(c.fcntl(closed, LINUX.F_GETFD, 0), -1);
+    assertEquals(errnoName(errno()), "EBADF");
+    assertEquals(c.close(closed), -1);
+    assertEquals(errnoName(errno()), "EBADF");
+  } finally {
+    own.close();
+    await Deno.remove(file);
+  }
 });

@@ -33,6 +33,7 @@
 #define FIELD(name, type, field) \
   printf(#name "." #field " %zu\n", offsetof(type, field))
 #define CONSTANT(name) printf("LINUX." #name " %ld\n", (long)(name))
+#define SYSCALL(name) printf("SYSCALLS." #name " %ld\n", (long)(SYS_##name))
 
 int main(void) {
   SIZE(STATX, struct statx);
@@ -128,6 +129,10 @@ int main(void) {
   CONSTANT(WNOHANG); CONSTANT(MFD_CLOEXEC); CONSTANT(CLOCK_MONOTONIC);
   CONSTANT(POSIX_SPAWN_SETSIGDEF); CONSTANT(POSIX_SPAWN_SETSIGMASK);
   CONSTANT(SYS_pidfd_open); /* MQUEUE_MAGIC is in ipc/mqueue.c only */
+  CONSTANT(AT_FDCWD);
+  SYSCALL(read); SYSCALL(close); SYSCALL(getsockname); SYSCALL(getsockopt);
+  SYSCALL(fcntl); SYSCALL(getdents64); SYSCALL(epoll_ctl); SYSCALL(openat);
+  SYSCALL(readlinkat); SYSCALL(dup3); SYSCALL(statx);
 #ifdef PIDFS_MAGIC /* linux/magic.h from 6.9 */
   CONSTANT(PIDFS_MAGIC);
 #endif
