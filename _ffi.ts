@@ -464,8 +464,14 @@ function activationFunctions(syscall: Libc["syscall"]): Pick<
     e: number | bigint = 0,
   ): bigint => raw(number, a, b, c, d, e, 0);
   /** A syscall's result, as `int`. */
-  const int = (...args: Parameters<typeof call>): number =>
-    Number(call(...args));
+  const int = (
+    number: number,
+    a: number | bigint = 0,
+    b: number | bigint = 0,
+    c: number | bigint = 0,
+    d: number | bigint = 0,
+    e: number | bigint = 0,
+  ): number => Number(raw(number, a, b, c, d, e, 0));
   return {
     fcntl: (fd, cmd, arg) => int(n.fcntl, fd, cmd, arg),
     open: (path, flags, mode) =>
