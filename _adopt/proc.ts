@@ -65,15 +65,14 @@ const DIRENT_BUFFER = new Uint8Array(32768);
  * The open fds of this process, in ascending order: the names in
  * `/proc/self/fd`, read with `getdents64` (the directory's own fd left out),
  * so the cost follows the number of open fds, not the size of the fd table.
- * Where libc lacks `getdents64` (glibc before 2.30) or `/proc` cannot be
- * read, every slot of the fd table is probed with `fcntl(F_GETFD)` instead.
+ * Where `/proc` cannot be read, every slot of the fd table is probed with
+ * `fcntl(F_GETFD)` instead.
  *
  * @returns The open fd numbers.
  */
 export function listOpenFds(): number[] {
   const c = libc();
-  const getdents64 = c.getdents64;
-  if (getdents64 === null) return scanFdTable();
+  const getdents64 = c.getdents64!; // the raw system call: always there
   const dir = c.open(
     cString("/proc/self/fd"),
     LINUX.O_RDONLY | LINUX.O_CLOEXEC,
