@@ -11,10 +11,11 @@
  * another file to try first.
  *
  * Nothing is loaded at import time: {@linkcode libc} opens the C library on
- * first use, binding the functions an activation calls in that one
- * `Deno.dlopen`, and binds any other function on its first call, so
- * importing `mod.ts` or `env.ts` needs no permission and an activation pays
- * only for the calls it makes.
+ * first use, binding only `syscall()`, from which it makes the eleven
+ * functions an activation calls (their entries here give their prototypes),
+ * and binds any other function on its first call, so importing `mod.ts` or
+ * `env.ts` needs no permission and an activation pays only for the calls it
+ * makes.
  *
  * This file is internal: it is not one of the package's exports.
  *
@@ -466,12 +467,12 @@ function activationFunctions(syscall: Libc["syscall"]): Pick<
   /** A syscall's result, as `int`. */
   const int = (
     number: number,
-    a: number | bigint = 0,
-    b: number | bigint = 0,
-    c: number | bigint = 0,
-    d: number | bigint = 0,
-    e: number | bigint = 0,
-  ): number => Number(raw(number, a, b, c, d, e, 0));
+    a?: number | bigint,
+    b?: number | bigint,
+    c?: number | bigint,
+    d?: number | bigint,
+    e?: number | bigint,
+  ): number => Number(call(number, a, b, c, d, e));
   return {
     fcntl: (fd, cmd, arg) => int(n.fcntl, fd, cmd, arg),
     open: (path, flags, mode) =>
