@@ -323,6 +323,36 @@ async function handleUpgradesOf(
 }
 
 /**
+ * Holds `SIGHUP` until {@linkcode HeldSignal.release}: one that comes before
+ * is raised again then (through libc's `kill()`: `Deno.kill()` would need
+ * `--allow-run`), for the listeners installed by that time.
+ *
+ * @returns The hold.
+ */
+function holdSighup(): HeldSignal {
+  let held = false;
+  const hold = (): void => {
+    held = true;
+  };
+  Deno.addSignalListener("SIGHUP", hold);
+  return {
+    release(): void {
+      Deno.removeSignalListener("SIGHUP", hold);
+      if (held) libc().kill(Deno.pid, SIGHUP);
+    },
+  };
+}
+
+/** Linux's `SIGHUP`. */
+const SIGHUP = 1;
+
+/** A signal held by {@linkcode holdSighup}. */
+interface HeldSignal {
+  /** Stops holding; raises the signal again if it came meanwhile. */
+  release(): void;
+}
+
+/**
  * Runs the entry: parses the arguments, serves, reports readiness, and
  * handles shutdown.
  *
@@ -346,6 +376,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
+  // With --upgrade, a SIGHUP that comes once the sockets serve but before
+  // handleUpgrades() listens (the workers serve before serveParallel()
+  // resolves) would end the process: it is held and raised again then.
+  const early = command.upgrade ? holdSighup() : undefined;
   try {
     // Before anything takes an fd: the successor gets what this process got.
     const upgrader = command.upgrade
@@ -360,6 +394,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       const servers = await serveInMainThread(command, upgrader);
       handleShutdown(servers, { timeout: command.shutdownTimeout });
       if (upgrader) await handleUpgradesOf(servers, upgrader, command);
+      early?.release();
       notifyReady();
       return;
     }
@@ -393,6 +428,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     workers = server.workers;
     handleShutdown(server, { timeout: command.shutdownTimeout });
     if (upgrader) await handleUpgradesOf(server, upgrader, command);
+    early?.release();
     server.finished.catch((error) => {
       console.error(error instanceof Error ? error.message : String(error));
       Deno.exit(1);
