@@ -417,8 +417,11 @@ export function libc(): Libc {
 
 type SymbolName = keyof typeof SYMBOLS;
 
+/** A buffer argument, as this Deno's FFI types declare it. */
+type BufferArgument = Parameters<Libc["read"]>[1];
+
 /** A buffer's address, for `syscall`: 0 for `null`. */
-function address(buffer: AllowSharedBufferSource | null): number | bigint {
+function address(buffer: BufferArgument): number | bigint {
   return buffer === null
     ? 0
     : Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer));
