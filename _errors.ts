@@ -147,3 +147,24 @@ export class ListenFdsError extends Error {
     this.errno = options.errno;
   }
 }
+
+/**
+ * Checks a time bound in milliseconds: a finite number, 0 or more.
+ *
+ * @param value The bound.
+ * @param what What is checked, for the message: `Cannot notify: duration`.
+ * @param options The fd the bound is for, if any.
+ * @throws {ListenFdsError} `INVALID_ARGUMENT` otherwise.
+ */
+export function checkMilliseconds(
+  value: number,
+  what: string,
+  options: { fd?: number } = {},
+): void {
+  if (!(Number.isFinite(value) && value >= 0)) {
+    throw new ListenFdsError(
+      `${what} ${value} ms is not a finite non-negative number`,
+      { code: "INVALID_ARGUMENT", value: String(value), fd: options.fd },
+    );
+  }
+}

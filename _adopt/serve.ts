@@ -7,7 +7,7 @@
  * @module
  */
 
-import { ListenFdsError } from "../_errors.ts";
+import { checkMilliseconds, ListenFdsError } from "../_errors.ts";
 import { detachListener } from "./epoll.ts";
 import {
   countConnections,
@@ -318,12 +318,7 @@ function placeholderOptions(
     & AdoptServeOptions
     & { handler: Deno.ServeHandler }
     & Record<string, unknown>;
-  if (!(Number.isFinite(drainTimeout) && drainTimeout >= 0)) {
-    throw new ListenFdsError(
-      `Cannot ${action}: drainTimeout ${drainTimeout} ms is not a finite non-negative number`,
-      { code: "INVALID_ARGUMENT", fd, value: String(drainTimeout) },
-    );
-  }
+  checkMilliseconds(drainTimeout, `Cannot ${action}: drainTimeout`, { fd });
   for (const field of ADDRESS_FIELDS) delete rest[field];
   // drainTimeout 0: Deno.serve's own behaviour, signal included.
   const state: DrainState | undefined = drainTimeout > 0

@@ -23,7 +23,7 @@
  * @module
  */
 
-import { ListenFdsError } from "../_errors.ts";
+import { checkMilliseconds, ListenFdsError } from "../_errors.ts";
 import { readEnv, unsetEnv } from "../_environment.ts";
 import { getenvBytes, libc, syscallError } from "../_ffi.ts";
 import { showBytes } from "../_env.ts";
@@ -284,7 +284,7 @@ export function notifyExtendTimeout(
   milliseconds: number,
   options?: NotifyOptions,
 ): boolean {
-  checkDuration(milliseconds);
+  checkMilliseconds(milliseconds, "Cannot notify: duration");
   return notify(
     { EXTEND_TIMEOUT_USEC: BigInt(Math.round(milliseconds * 1000)) },
     options,
@@ -487,15 +487,6 @@ function checkInteger(
     throw invalid(
       `Cannot notify: ${what} ${value} is not an integer in ${min} … ${max}`,
       String(value),
-    );
-  }
-}
-
-function checkDuration(milliseconds: number): void {
-  if (!Number.isFinite(milliseconds) || milliseconds < 0) {
-    throw invalid(
-      `Cannot notify: duration ${milliseconds} ms is not a finite non-negative number`,
-      String(milliseconds),
     );
   }
 }

@@ -21,7 +21,7 @@
  * @module
  */
 
-import { ListenFdsError } from "../_errors.ts";
+import { checkMilliseconds, ListenFdsError } from "../_errors.ts";
 import { notifyStopping } from "./notify.ts";
 import type { NotifyOptions } from "./notify.ts";
 
@@ -142,12 +142,7 @@ export function handleShutdown(
 ): ShutdownHandler {
   const list = checkServers(servers, "handle shutdown");
   const timeout = options.timeout ?? 10_000;
-  if (!(Number.isFinite(timeout) && timeout >= 0)) {
-    throw new ListenFdsError(
-      `Cannot handle shutdown: timeout ${timeout} ms is not a finite non-negative number`,
-      { code: "INVALID_ARGUMENT", value: String(timeout) },
-    );
-  }
+  checkMilliseconds(timeout, "Cannot handle shutdown: timeout");
   const repeated = options.repeatedSignal ?? "ignore";
   if (repeated !== "ignore" && repeated !== "exit") {
     throw new ListenFdsError(

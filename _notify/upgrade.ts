@@ -38,7 +38,7 @@
  * @module
  */
 
-import { ListenFdsError } from "../_errors.ts";
+import { checkMilliseconds, ListenFdsError } from "../_errors.ts";
 import { errno, libc, syscallError } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
 import { LISTEN_VARIABLES } from "../_env.ts";
@@ -621,12 +621,7 @@ export function handleUpgrades(
 ): UpgradeHandler {
   const list = checkServers(servers, "handle upgrades");
   const drainTimeout = options.drainTimeout ?? 10_000;
-  if (!(Number.isFinite(drainTimeout) && drainTimeout >= 0)) {
-    throw new ListenFdsError(
-      `Cannot handle upgrades: drainTimeout ${drainTimeout} ms is not a finite non-negative number`,
-      { code: "INVALID_ARGUMENT", value: String(drainTimeout) },
-    );
-  }
+  checkMilliseconds(drainTimeout, "Cannot handle upgrades: drainTimeout");
   const signal = options.signal ?? "SIGHUP";
   const { upgrader } = options;
   const send = (state: Record<string, string | number | bigint>): void => {
