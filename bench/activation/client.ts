@@ -6,6 +6,8 @@
  * @module
  */
 
+import { parseArgs as parseFlags } from "@std/cli/parse-args";
+
 /** `systemd-socket-activate`, the activator every benchmark uses. */
 export const ACTIVATE = "/usr/bin/systemd-socket-activate";
 
@@ -16,14 +18,15 @@ export const REQUEST: Uint8Array = new TextEncoder().encode(
 
 const decoder = new TextDecoder();
 
-/** The named option values of `--name value` pairs. */
+/**
+ * The `--name value` options of a benchmark (and `--flag` as `"true"`), all
+ * as strings, through `@std/cli`'s `parseArgs`.
+ */
 export function parseArgs(list: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < list.length; i++) {
-    const key = list[i]!;
-    if (key.startsWith("--")) out[key.slice(2)] = list[++i] ?? "";
-  }
-  return out;
+  const { _: _positional, ...named } = parseFlags([...list]);
+  return Object.fromEntries(
+    Object.entries(named).map(([name, value]) => [name, String(value)]),
+  );
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
