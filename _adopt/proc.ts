@@ -59,7 +59,7 @@ let linkBuffer: Uint8Array | undefined;
 const DIRENT64 = { d_reclen: 16, d_name: 19 } as const;
 
 /** Room for about 1,000 entries of `/proc/self/fd` per `getdents64` call. */
-const DIRENT_BUFFER = new Uint8Array(32768);
+let direntBuffer: Uint8Array | undefined;
 
 /**
  * The open fds of this process, in ascending order: the names in
@@ -81,7 +81,7 @@ export function listOpenFds(): number[] {
   if (dir === -1) return scanFdTable();
   const fds: number[] = [];
   try {
-    const buffer = DIRENT_BUFFER;
+    const buffer = direntBuffer ??= new Uint8Array(32768);
     const view = new DataView(buffer.buffer);
     while (true) {
       const n = Number(getdents64(dir, buffer, BigInt(buffer.length)));
