@@ -160,6 +160,18 @@ export const ERRNO_NAMES: Readonly<Record<number, string>> = {
   111: "ECONNREFUSED",
 };
 
+/**
+ * Linux signal numbers this module sends by number (`kill()`): the launcher,
+ * the upgrades and the serve entry (`<signal.h>`, the same on x86_64 and
+ * aarch64).
+ */
+export const SIGNALS = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGKILL: 9,
+  SIGTERM: 15,
+} as const;
+
 // ---- layouts that differ between the architectures
 
 /** The struct layouts and syscall numbers that differ between x86_64 and aarch64. */

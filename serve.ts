@@ -62,6 +62,7 @@ import {
 import { loadServeModule, serveSockets } from "./_serve_module.ts";
 import { defaultOnListen } from "./_adopt/serve.ts";
 import { libc } from "./_ffi.ts";
+import { SIGNALS } from "./_linux.ts";
 
 /** The usage text of the entry. */
 export const USAGE: string = `\
@@ -338,13 +339,10 @@ function holdSighup(): HeldSignal {
   return {
     release(): void {
       Deno.removeSignalListener("SIGHUP", hold);
-      if (held) libc().kill(Deno.pid, SIGHUP);
+      if (held) libc().kill(Deno.pid, SIGNALS.SIGHUP);
     },
   };
 }
-
-/** Linux's `SIGHUP`. */
-const SIGHUP = 1;
 
 /** A signal held by {@linkcode holdSighup}. */
 interface HeldSignal {

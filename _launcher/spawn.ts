@@ -62,13 +62,7 @@ export interface SpawnOptions {
   setpriv?: string | undefined;
 }
 
-/** Linux signal numbers the launcher sends or forwards. */
-export const SIGNALS = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGKILL: 9,
-  SIGTERM: 15,
-} as const;
+export { SIGNALS } from "../_linux.ts";
 
 const SHELL = "/bin/sh";
 const TRAMPOLINE = [
