@@ -6,7 +6,14 @@
  * @module
  */
 
-import { cString, errno, errnoError, libc, syscallError } from "./_ffi.ts";
+import {
+  cString,
+  errno,
+  errnoError,
+  libc,
+  readLong,
+  syscallError,
+} from "./_ffi.ts";
 import {
   fileHandle,
   LINUX,
@@ -303,7 +310,7 @@ export type PidfdIdResult =
  */
 export function ownPidfdId(pid: number): PidfdIdResult {
   const c = libc();
-  const pidfd = c.pidfd_open ? c.pidfd_open(pid, 0) : Number(
+  const pidfd = c.pidfd_open ? c.pidfd_open(pid, 0) : readLong(
     c.syscall(BigInt(LINUX.SYS_pidfd_open), BigInt(pid), 0n, 0n, 0n, 0n, 0n),
   );
   if (pidfd < 0) return { reason: "pidfd_open() is not available" };

@@ -146,7 +146,12 @@ const SYMBOLS = {
   /**
    * long syscall(long number, ...) with six arguments, all passed as
    * integers (pointers as addresses): the functions an activation calls go
-   * through this one binding (see `activationFunctions`).
+   * through this one binding (see `activationFunctions`). The `long` result
+   * is declared as a struct of one `i64`, which x86_64 and aarch64 return in
+   * the same register as a `long` (read it with {@linkcode readLong}): Deno
+   * 2.9 compiles a fast-call trampoline for a function with scalar types
+   * only, ~1 ms of the first `Deno.dlopen`, and calls a struct-returning one
+   * without it.
    */
   syscall: {
     parameters: [
@@ -158,7 +163,7 @@ const SYMBOLS = {
       "i64", // long arg5
       "i64", // long arg6
     ],
-    result: "i64",
+    result: { struct: ["i64"] }, // long
   },
   /** int clock_gettime(clockid_t clockid, struct timespec *tp) */
   clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
@@ -396,9 +401,13 @@ export function libc(): Libc {
   };
   // A proxy rather than one getter per function: 50 getters cost ~33 KB of
   // heap, which an activated start would pay for functions it never calls.
-  bound = new Proxy(symbols, {
-    get(target, name): unknown {
-      if (typeof name === "string" && !(name in target) && name in SYMBOLS) {
+  // Bound functions are own properties, found without a trap; a missing one
+  // reaches the proxy prototype, which binds it (with its group) and adds it.
+  Object.setPrototypeOf(
+    symbols,
+    new Proxy({}, {
+      get(_, name): unknown {
+        if (typeof name !== "string" || !(name in SYMBOLS)) return undefined;
         const group = GROUPS.find((names) =>
           names.includes(name as SymbolName)
         ) ?? [name as SymbolName];
@@ -407,11 +416,12 @@ export function libc(): Libc {
         );
         const library = Deno.dlopen(path, table);
         handles.push(library);
-        Object.assign(target, library.symbols);
-      }
-      return target[name as string];
-    },
-  }) as Libc;
+        Object.assign(symbols, library.symbols);
+        return symbols[name];
+      },
+    }),
+  );
+  bound = symbols as Libc;
   return bound;
 }
 
@@ -457,8 +467,8 @@ function activationFunctions(syscall: Libc["syscall"]): Pick<
   // 2.9, and the tests run both): no BigInt per argument per call.
   const raw = syscall as unknown as (
     ...args: (number | bigint)[]
-  ) => bigint;
-  /** A syscall's result, as `isize` (the functions that return `ssize_t`). */
+  ) => Uint8Array;
+  /** A syscall's result (`int` or `ssize_t`) as a number. */
   const call = (
     number: number,
     a: number | bigint = 0,
@@ -466,21 +476,16 @@ function activationFunctions(syscall: Libc["syscall"]): Pick<
     c: number | bigint = 0,
     d: number | bigint = 0,
     e: number | bigint = 0,
-  ): bigint => raw(number, a, b, c, d, e, 0);
-  /** A syscall's result, as `int`. */
-  const int = (
-    number: number,
-    a?: number | bigint,
-    b?: number | bigint,
-    c?: number | bigint,
-    d?: number | bigint,
-    e?: number | bigint,
-  ): number => Number(call(number, a, b, c, d, e));
+  ): number => readLong(raw(number, a, b, c, d, e, 0));
+  const int = call;
+  /** A result as the `ssize_t` of the FFI declaration: a bigint. */
+  const ssize = (...args: Parameters<typeof call>): bigint =>
+    BigInt(call(...args));
   return {
     fcntl: (fd, cmd, arg) => int(n.fcntl, fd, cmd, arg),
     open: (path, flags, mode) =>
       int(n.openat, LINUX.AT_FDCWD, address(path), flags, mode),
-    read: (fd, buffer, count) => call(n.read, fd, address(buffer), count),
+    read: (fd, buffer, count) => ssize(n.read, fd, address(buffer), count),
     close: (fd) => int(n.close, fd),
     statx: (dirfd, path, flags, mask, buffer) =>
       int(n.statx, dirfd, address(path), flags, mask, address(buffer)),
@@ -489,13 +494,26 @@ function activationFunctions(syscall: Libc["syscall"]): Pick<
     getsockname: (fd, addr, length) =>
       int(n.getsockname, fd, address(addr), address(length)),
     getdents64: (fd, buffer, count) =>
-      call(n.getdents64, fd, address(buffer), count),
+      ssize(n.getdents64, fd, address(buffer), count),
     readlink: (path, buffer, size) =>
-      call(n.readlinkat, LINUX.AT_FDCWD, address(path), address(buffer), size),
+      ssize(n.readlinkat, LINUX.AT_FDCWD, address(path), address(buffer), size),
     dup3: (from, to, flags) => int(n.dup3, from, to, flags),
     epoll_ctl: (epfd, op, fd, event) =>
       int(n.epoll_ctl, epfd, op, fd, address(event)),
   };
+}
+
+/**
+ * Reads the `long` that `syscall()` returns (see {@linkcode SYMBOLS}): eight
+ * little-endian bytes of two's complement.
+ *
+ * @param bytes The returned struct.
+ * @returns The value; exact for the results of system calls (|value| < 2^53).
+ */
+export function readLong(bytes: Uint8Array): number {
+  const low = bytes[0]! | bytes[1]! << 8 | bytes[2]! << 16 | bytes[3]! << 24;
+  const high = bytes[4]! | bytes[5]! << 8 | bytes[6]! << 16 | bytes[7]! << 24;
+  return high * 4294967296 + (low >>> 0);
 }
 
 /**
@@ -665,14 +683,22 @@ function describeErrno(value: number): string {
     : new Deno.UnsafePointerView(pointer).getCString();
 }
 
-const encoder = new TextEncoder();
+let encoder: TextEncoder | undefined;
 
 /**
- * Encodes a string as a NUL-terminated C string.
+ * Encodes a string as a NUL-terminated C string. An ASCII string (every path
+ * an activation opens) is copied byte by byte: the first use of
+ * `TextEncoder` costs a fresh process ~0.3 ms.
  *
  * @param text The string.
  * @returns Its UTF-8 bytes followed by a NUL byte.
  */
 export function cString(text: string): Uint8Array {
-  return encoder.encode(`${text}\0`);
+  const bytes = new Uint8Array(text.length + 1);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return (encoder ??= new TextEncoder()).encode(`${text}\0`);
+    bytes[i] = code;
+  }
+  return bytes;
 }

@@ -1,5 +1,6 @@
 import {
   assertEquals,
+  assertGreaterOrEqual,
   assertInstanceOf,
   assertMatch,
   assertStringIncludes,
@@ -9,15 +10,17 @@ import { ListenFdsError } from "../_errors.ts";
 import { join } from "@std/path";
 import {
   bindLibc,
+  cString,
   errno,
   errnoName,
   findLibc,
   libc,
   LIBC_PATH_VARIABLE,
   libcCandidates,
+  readLong,
   syscallError,
 } from "../_ffi.ts";
-import { LINUX } from "../_linux.ts";
+import { LINUX, SYSCALLS } from "../_linux.ts";
 import { closedFd, DENO, requirePeer, ROOT } from "./support/helpers.ts";
 
 // Bound once for the whole file: the library stays open by design, which the
@@ -223,5 +226,54 @@ Deno.test("libc()'s activation functions, made from syscall(), answer as libc's 
   } finally {
     own.close();
     await Deno.remove(file);
+  }
+});
+
+Deno.test("readLong() reads syscall()'s long as a signed 64-bit number", () => {
+  const bytes = (value: bigint): Uint8Array => {
+    const buffer = new Uint8Array(8);
+    new DataView(buffer.buffer).setBigInt64(0, value, true);
+    return buffer;
+  };
+  for (
+    const value of [0n, 1n, -1n, -4095n, 65536n, 2n ** 31n, -(2n ** 31n) - 1n]
+  ) {
+    assertEquals(readLong(bytes(value)), Number(value));
+  }
+  assertEquals(readLong(bytes(2n ** 53n - 1n)), Number.MAX_SAFE_INTEGER);
+  assertEquals(readLong(bytes(-(2n ** 53n) + 1n)), Number.MIN_SAFE_INTEGER);
+});
+
+Deno.test("libc().syscall() returns its long as the bytes readLong() reads, -1 included", () => {
+  const c = libc();
+  const fcntl = (fd: number, command: number, argument: number): number =>
+    readLong(
+      c.syscall(
+        BigInt(SYSCALLS.fcntl),
+        BigInt(fd),
+        BigInt(command),
+        BigInt(argument),
+        0n,
+        0n,
+        0n,
+      ),
+    );
+  const copy = fcntl(0, LINUX.F_DUPFD_CLOEXEC, 900);
+  try {
+    assertGreaterOrEqual(copy, 900);
+    assertEquals(c.fcntl(copy, LINUX.F_GETFD, 0), LINUX.FD_CLOEXEC);
+  } finally {
+    c.close(copy);
+  }
+  assertEquals(fcntl(copy, LINUX.F_GETFD, 0), -1);
+  assertEquals(errno(), LINUX.EBADF);
+});
+
+Deno.test("cString() copies ASCII and encodes any other text as UTF-8, NUL-terminated", () => {
+  const encoder = new TextEncoder();
+  for (
+    const text of ["", "/proc/self/fd/12", "/tmp/caf\u00e9.sock", "\u{1f600}"]
+  ) {
+    assertEquals(cString(text), encoder.encode(`${text}\0`));
   }
 });
