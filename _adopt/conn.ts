@@ -81,8 +81,7 @@ function adoptConnected(
   closeSource: boolean,
 ): Promise<Deno.Conn> {
   return withPlaceholder(
-    "path" in address,
-    action,
+    { fd, unix: "path" in address, action },
     listenAt,
     async (listener, place) => {
       const conn = await connectPlaceholder(listener);

@@ -45,16 +45,16 @@ export function adoptDatagram(fd: number): Deno.DatagramConn {
     );
   }
   return withPlaceholder(
-    "path" in address,
-    action,
+    { fd, unix: "path" in address, action },
     (place) =>
       listenDatagram(
         "path" in place
           ? { transport: "unixpacket", ...place }
           : { transport: "udp", ...place },
       ),
-    (conn) => {
-      adoptIntoPlaceholder(fd, conn, address, action, () => conn.close());
+    (conn, _place, slot) => {
+      const release = (): void => conn.close();
+      adoptIntoPlaceholder(conn, { fd, address, action, release, slot });
       return conn;
     },
   );

@@ -25,10 +25,10 @@
  */
 
 import { ListenFdsError } from "../_errors.ts";
-import { libc, syscallError } from "../_ffi.ts";
+import { cString, libc, syscallError } from "../_ffi.ts";
 import { epollEvent, LINUX, SOCKADDR_UN } from "../_linux.ts";
 import { statFd } from "../_fd_info.ts";
-import { listOpenFds, readEpollTargets, readFdLink } from "./proc.ts";
+import { fdLinkIs, listOpenFds, readEpollTargets } from "./proc.ts";
 import type { EpollTarget } from "./proc.ts";
 
 /** A registration of the placeholder in one epoll fd. */
@@ -57,19 +57,27 @@ export interface TakeOverOptions {
 }
 
 /**
- * Finds the one open fd, other than `exclude`, that satisfies `predicate`.
+ * Finds the open fd, other than `exclude`, that satisfies `predicate`: the
+ * fd `slot` when it does, else the one fd among all open fds that does.
  *
  * @param predicate Decides whether an fd is the placeholder.
  * @param exclude The activated fd, never a candidate.
  * @param action What is being done, for error messages.
+ * @param slot Where the placeholder most likely is: the lowest free fd
+ * number just before it was created.
  * @returns The placeholder's fd and inode.
- * @throws {ListenFdsError} `ADOPTION_FAILED` unless exactly one fd matches.
+ * @throws {ListenFdsError} `ADOPTION_FAILED` when `slot` does not match and
+ * not exactly one fd does.
  */
 export function findPlaceholder(
   predicate: (fd: number) => boolean,
   exclude: number,
   action: string,
+  slot?: number,
 ): { fd: number; inode: bigint } {
+  if (slot !== undefined && slot > 2 && slot !== exclude && predicate(slot)) {
+    return { fd: slot, inode: statFd(slot).inode };
+  }
   const found = listOpenFds().filter((fd) =>
     fd > 2 && fd !== exclude && predicate(fd)
   );
@@ -83,7 +91,8 @@ export function findPlaceholder(
   return { fd, inode: statFd(fd).inode };
 }
 
-const EVENTPOLL_LINK = "anon_inode:[eventpoll]";
+/** The link target of an epoll fd, `anon_inode:[eventpoll]`, in ASCII. */
+let eventpollLink: Uint8Array | undefined;
 
 /**
  * What each open fd was when last listed: `true` for an epoll instance. Only
@@ -106,9 +115,11 @@ function epollFds(fresh = false): number[] {
   if (fresh) classified = new Map();
   const next = new Map<number, boolean>();
   const found: number[] = [];
+  const link = eventpollLink ??= cString("anon_inode:[eventpoll]")
+    .subarray(0, -1);
   for (const fd of listOpenFds()) {
     const known = classified.get(fd);
-    const isEpoll = known === false ? false : readFdLink(fd) === EVENTPOLL_LINK;
+    const isEpoll = known === false ? false : fdLinkIs(fd, link);
     next.set(fd, isEpoll);
     if (isEpoll) found.push(fd);
   }

@@ -39,12 +39,17 @@ export function adoptListener(
     options,
     () =>
       withPlaceholder(
-        "path" in address,
-        action,
+        { fd, unix: "path" in address, action },
         listenAt,
-        (listener) => {
-          adoptIntoPlaceholder(fd, listener, address, action, () =>
-            listener.close());
+        (listener, _place, slot) => {
+          const release = (): void => listener.close();
+          adoptIntoPlaceholder(listener, {
+            fd,
+            address,
+            action,
+            release,
+            slot,
+          });
           return listener;
         },
       ),

@@ -11,6 +11,8 @@
  */
 
 import { ListenFdsError } from "../_errors.ts";
+import { libc } from "../_ffi.ts";
+import { LINUX } from "../_linux.ts";
 import { inspectFd, socketAddress, statFd } from "../_fd_info.ts";
 import type { FdInfo, SocketAddress, SocketInfo } from "../_fd_info.ts";
 import { findPlaceholder, takeOver } from "./epoll.ts";
@@ -181,6 +183,32 @@ export type PlaceholderPlace =
   | { path: string }
   | { hostname: string; port: 0 };
 
+/** The activated socket a placeholder is made for. */
+export interface PlaceholderFor {
+  /** The activated fd (validated by the caller). */
+  fd: number;
+  /** Whether it is a Unix socket. */
+  unix: boolean;
+  /** What is being done, for error messages. */
+  action: string;
+}
+
+/**
+ * The fd number the next fd this process opens will get: the lowest free
+ * one, which Linux gives every new fd. Found by duplicating `fd` there and
+ * closing the copy.
+ *
+ * @param fd Any open fd.
+ * @returns The number, or `undefined` when the duplication fails.
+ */
+function lowestFreeFd(fd: number): number | undefined {
+  const c = libc();
+  const copy = c.fcntl(fd, LINUX.F_DUPFD_CLOEXEC, 0);
+  if (copy === -1) return undefined;
+  c.close(copy);
+  return copy;
+}
+
 /**
  * Creates the placeholder for an activated socket, where
  * {@linkcode PlaceholderPlace} says, and runs `use` with it. A permission
@@ -188,29 +216,32 @@ export type PlaceholderPlace =
  * placeholder's private directory is removed once `use` returns (or its
  * promise settles): the placeholder is found by its address, not its path.
  *
- * @param unix Whether the activated socket is a Unix socket.
- * @param action What is being done, for error messages.
+ * @param socket The activated socket.
  * @param bind Creates the placeholder at the place given.
- * @param use Adopts the activated socket into the placeholder.
+ * @param use Adopts the activated socket into the placeholder; `slot` is
+ * the fd number the placeholder's socket most likely got (the lowest free
+ * one just before `bind`), where {@linkcode findPlaceholder} looks first.
  * @returns What `use` returns.
  */
 export function withPlaceholder<T, R>(
-  unix: boolean,
-  action: string,
+  socket: PlaceholderFor,
   bind: (place: PlaceholderPlace) => T,
-  use: (placeholder: T, place: PlaceholderPlace) => R,
+  use: (placeholder: T, place: PlaceholderPlace, slot?: number) => R,
 ): R {
+  const { fd, unix, action } = socket;
   if (!unix) {
     const place = { hostname: PLACEHOLDER_HOSTNAME, port: 0 } as const;
     const hint = `--allow-net=${PLACEHOLDER_HOSTNAME}`;
-    return use(withPermission(action, hint, () => bind(place)), place);
+    const slot = lowestFreeFd(fd);
+    return use(withPermission(action, hint, () => bind(place)), place, slot);
   }
   const socketPath = privateSocketPath(action);
   const place = { path: socketPath.path };
   let result: R;
   try {
     const hint = UNIX_PLACEHOLDER_PERMISSIONS;
-    result = use(withPermission(action, hint, () => bind(place)), place);
+    const slot = lowestFreeFd(fd);
+    result = use(withPermission(action, hint, () => bind(place)), place, slot);
   } catch (error) {
     socketPath.remove();
     throw error;
@@ -290,6 +321,20 @@ export function setAddress(
   });
 }
 
+/** What {@linkcode adoptIntoPlaceholder} adopts, and how. */
+export interface Adoption {
+  /** The activated fd (validated by the caller). */
+  fd: number;
+  /** The activated socket's address. */
+  address: Deno.Addr;
+  /** What is being done, for error messages. */
+  action: string;
+  /** Closes the placeholder resource. */
+  release: () => void;
+  /** Where the placeholder most likely is (from {@linkcode withPlaceholder}). */
+  slot?: number | undefined;
+}
+
 /**
  * Swaps an activated socket into the placeholder listening at
  * `placeholder.addr` (found by {@linkcode placeholderMatcher}), inside Deno's
@@ -297,26 +342,23 @@ export function setAddress(
  * the placeholder is released and the error rethrown; the activated fd is
  * then still open.
  *
- * @param fd The activated fd (validated by the caller).
  * @param placeholder The listener, server or datagram socket.
- * @param address The activated socket's address.
- * @param action What is being done, for error messages.
- * @param release Closes the placeholder resource.
+ * @param adoption The activated fd, its address, and the placeholder's
+ * release.
  * @returns The fd slot the activated socket now occupies, and its inode.
  */
 export function adoptIntoPlaceholder(
-  fd: number,
   placeholder: { readonly addr: Deno.Addr },
-  address: Deno.Addr,
-  action: string,
-  release: () => void,
+  adoption: Adoption,
 ): { fd: number; inode: bigint } {
+  const { fd, address, action, release } = adoption;
   let slot: { fd: number; inode: bigint };
   try {
     const found = findPlaceholder(
       placeholderMatcher(placeholder.addr),
       fd,
       action,
+      adoption.slot,
     );
     const { inode } = statFd(fd);
     takeOver(fd, found, { registered: true, nonBlocking: true, action });

@@ -227,22 +227,21 @@ function serveNatively(
     action,
   );
   return withPlaceholder(
-    "path" in address,
-    action,
+    { fd, unix: "path" in address, action },
     (place) =>
       Deno.serve(
         { ...serveOptions, ...place, onListen(): void {}, handler } as
           & Deno.ServeTcpOptions
           & Deno.ServeInit<Deno.NetAddr>,
       ),
-    (server) => {
-      const listener = adoptIntoPlaceholder(
+    (server, _place, slot) => {
+      const listener = adoptIntoPlaceholder(server, {
         fd,
-        server,
         address,
         action,
-        () => void server.shutdown(),
-      );
+        release: () => void server.shutdown(),
+        slot,
+      });
       if (drain) {
         const { signal, ...rest } = drain;
         const tcpAddress = "path" in address

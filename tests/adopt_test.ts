@@ -17,7 +17,7 @@ import {
   assertThrows,
 } from "@std/assert";
 import { ListenFdsError } from "../_errors.ts";
-import { bindLibc, libc } from "../_ffi.ts";
+import { bindLibc, cString, libc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
 import { inspectFd, isFdOpen } from "../_fd_info.ts";
 import { encodeInetSockaddr, encodeUnixSockaddr } from "../_sockaddr.ts";
@@ -28,11 +28,18 @@ import { adoptFile } from "../_adopt/file.ts";
 import { leaveStaleRegistration } from "./support/stale_epoll.ts";
 import { nodeFdSupported } from "../_adopt/policy.ts";
 import {
+  fdLinkIs,
   listOpenFds,
   parseEpollTargets,
   readProcFile,
   scanFdTable,
 } from "../_adopt/proc.ts";
+import { findPlaceholder } from "../_adopt/epoll.ts";
+import {
+  listenAt,
+  placeholderMatcher,
+  withPlaceholder,
+} from "../_adopt/placeholder.ts";
 import { acceptQueueLength, waitFor } from "./support/helpers.ts";
 
 // Load libc before any test: Deno 2.0.6's sanitizer counts the library as a
@@ -105,6 +112,73 @@ Deno.test("parseEpollTargets() reads tfd lines of an epoll fdinfo", () => {
 Deno.test("readProcFile() reads /proc through libc", () => {
   assert(readProcFile("/proc/self/status")?.includes("FDSize:"));
   assertEquals(readProcFile("/proc/self/no-such-file"), undefined);
+});
+
+Deno.test("readProcFile() decodes UTF-8 as well as ASCII, beyond 4096 bytes", async () => {
+  const path = await Deno.makeTempFile();
+  try {
+    const text = `${"x".repeat(5000)}caf\u00e9 \u{1f600}\n`;
+    await Deno.writeTextFile(path, text);
+    assertEquals(readProcFile(path), text);
+    await Deno.writeTextFile(path, "a".repeat(9000));
+    assertEquals(readProcFile(path), "a".repeat(9000));
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("fdLinkIs() compares an fd's /proc link with the bytes given", () => {
+  const c = libc();
+  const fd = c.open(cString("/dev/null"), LINUX.O_RDONLY | LINUX.O_CLOEXEC, 0);
+  assertGreaterOrEqual(fd, 0);
+  const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+  try {
+    assert(fdLinkIs(fd, bytes("/dev/null")));
+    assertFalse(fdLinkIs(fd, bytes("/dev/nul")));
+    assertFalse(fdLinkIs(fd, bytes("/dev/null2")));
+  } finally {
+    c.close(fd);
+  }
+  assertFalse(fdLinkIs(fd, bytes("/dev/null")), "a closed fd has no link");
+});
+
+Deno.test("withPlaceholder() predicts the fd slot of the placeholder, and findPlaceholder() looks there first, else scans", () => {
+  const c = libc();
+  const other = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const otherSlot = findPlaceholder(placeholderMatcher(other.addr), -1, "t").fd;
+  try {
+    withPlaceholder(
+      { fd: 0, unix: false, action: "test" },
+      listenAt,
+      (listener, _place, slot) => {
+        try {
+          const matcher = placeholderMatcher(listener.addr);
+          const found = findPlaceholder(matcher, -1, "test");
+          assertEquals(
+            slot,
+            found.fd,
+            "the placeholder took the lowest free fd",
+          );
+          assertEquals(findPlaceholder(matcher, -1, "test", slot), found);
+          // A slot holding another socket, or a closed one: the scan finds it.
+          assertEquals(findPlaceholder(matcher, -1, "test", otherSlot), found);
+          const closed = c.fcntl(0, LINUX.F_DUPFD_CLOEXEC, 3000);
+          c.close(closed);
+          assertEquals(findPlaceholder(matcher, -1, "test", closed), found);
+          // The activated fd is never the placeholder, even as the slot.
+          assertThrows(
+            () => findPlaceholder(matcher, found.fd, "test", found.fd),
+            ListenFdsError,
+            "found 0 fds matching the placeholder",
+          );
+        } finally {
+          listener.close();
+        }
+      },
+    );
+  } finally {
+    other.close();
+  }
 });
 
 Deno.test("listOpenFds() lists exactly the fds that probing every slot finds open, a high one included", () => {
