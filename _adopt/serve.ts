@@ -9,11 +9,6 @@
 
 import { checkMilliseconds, ListenFdsError } from "../_errors.ts";
 import { detachListener } from "./epoll.ts";
-import {
-  countConnections,
-  type ListenerAddress,
-  listenerAddress,
-} from "./_connections.ts";
 import { deferredNodeServe } from "./node.ts";
 import type { AdoptServeOptions } from "./options.ts";
 import {
@@ -134,17 +129,19 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** The adopted listener: its fd slot, inode and (TCP) local address. */
+/** The adopted listener: its fd slot and inode, and whether it is TCP. */
 interface DrainListener {
   fd: number;
   inode: bigint;
-  address: ListenerAddress | undefined;
+  tcp: boolean;
 }
 
 /**
  * Stops accepting on the shared socket, then waits, at most `timeout`, while
  * an accepted TCP connection is silent or busy (see `countConnections()`);
  * on a Unix socket, until no request has started for {@linkcode QUIET_MS}.
+ * The connection counting (`_connections.ts`) loads here, not with the
+ * hand-off: an activated start does not need it.
  */
 async function drain(
   listener: DrainListener,
@@ -152,13 +149,15 @@ async function drain(
   timeout: number,
 ): Promise<void> {
   state.draining = true;
+  const connections = listener.tcp ? await import("./_connections.ts") : null;
+  // Read before the detach, while the slot still holds the socket.
+  const address = connections?.listenerAddress(listener.fd);
   if (!detachListener(listener.fd, listener.inode)) return;
   const start = performance.now();
-  const address = listener.address;
-  if (address) {
+  if (connections && address) {
     while (true) {
       const expired = performance.now() - start >= timeout;
-      const { silent, busy } = countConnections(address, {
+      const { silent, busy } = connections.countConnections(address, {
         shutDownSilent: expired,
       });
       if (silent + busy === 0 || expired) return;
@@ -244,12 +243,9 @@ function serveNatively(
       });
       if (drain) {
         const { signal, ...rest } = drain;
-        const tcpAddress = "path" in address
-          ? undefined
-          : listenerAddress(listener.fd);
         drainOnShutdown(
           server,
-          { ...listener, address: tcpAddress },
+          { ...listener, tcp: !("path" in address) },
           signal === undefined ? rest : { ...rest, signal },
         );
       }
