@@ -195,25 +195,10 @@ export interface EpollTarget {
  */
 export function parseEpollTargets(text: string): EpollTarget[] {
   const targets: EpollTarget[] = [];
-  for (const line of text.split("\n")) {
-    if (!line.startsWith("tfd:")) continue;
-    const fields = line.slice(4).trim().split(/\s+/);
-    // [fd, "events:", events, "data:", data, "pos:N", "ino:N", ...]
-    if (
-      fields[1] !== "events:" || fields[3] !== "data:" ||
-      !fields[5]?.startsWith("pos:") || !fields[6]?.startsWith("ino:")
-    ) continue;
-    const fd = fields[0]!;
-    const events = fields[2]!;
-    const data = fields[4]!;
-    const inode = fields[6].slice(4);
-    if (
-      !/^\d+$/.test(fd) || !HEX.test(events) || !HEX.test(data) ||
-      !HEX.test(inode)
-    ) continue;
+  for (const [, fd, events, data, inode] of text.matchAll(TFD_LINE)) {
     targets.push({
       fd: Number(fd),
-      events: parseInt(events, 16) >>> 0,
+      events: parseInt(events!, 16) >>> 0,
       data: BigInt(`0x${data}`),
       inode: BigInt(`0x${inode}`),
     });
@@ -221,7 +206,9 @@ export function parseEpollTargets(text: string): EpollTarget[] {
   return targets;
 }
 
-const HEX = /^[0-9a-f]+$/;
+/** A `tfd:` line: fd, events, data and ino, in one pass over the text. */
+const TFD_LINE =
+  /^tfd:[ \t]+(\d+)[ \t]+events:[ \t]+([0-9a-f]+)[ \t]+data:[ \t]+([0-9a-f]+)[ \t]+pos:\d+[ \t]+ino:([0-9a-f]+)(?=[ \t\n]|$)/gm;
 
 /**
  * Reads the registrations of an epoll fd.

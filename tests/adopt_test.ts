@@ -102,10 +102,14 @@ async function echoOnce(listener: Deno.Listener): Promise<string> {
 Deno.test("parseEpollTargets() reads tfd lines of an epoll fdinfo", () => {
   const text = "pos:\t0\nflags:\t02000002\nmnt_id:\t16\nino:\t1057\n" +
     "tfd:       21 events: 8000201d data:     557dd19d6000  pos:0 ino:1128e sdev:9\n" +
-    "tfd:        5 events:       19 data:                0  pos:0 ino:40b sdev:f\n";
+    "tfd:        5 events:       19 data:                0  pos:0 ino:40b sdev:f\n" +
+    "tfd:       7x events:       19 data:                0  pos:0 ino:40b sdev:f\n" +
+    "tfd:        8 events:       19 data:  0  ino:40b\n" +
+    "tfd:        9 events:       1d data:               2a  pos:0 ino:40c";
   assertEquals(parseEpollTargets(text), [
     { fd: 21, events: 0x8000201d, data: 0x557dd19d6000n, inode: 0x1128en },
     { fd: 5, events: 0x19, data: 0n, inode: 0x40bn },
+    { fd: 9, events: 0x1d, data: 0x2an, inode: 0x40cn },
   ]);
 });
 
