@@ -215,14 +215,20 @@ function fileSystemType(fd: number): number | undefined {
 }
 
 function socketOption(fd: number, option: number): number {
-  const value = new Int32Array(1);
-  const length = new Uint32Array([4]);
+  const buffers = optionBuffers ??= {
+    value: new Uint8Array(4),
+    length: new Uint8Array(4),
+  };
+  const { value, length } = buffers;
+  value.fill(0);
+  length[0] = 4; // socklen_t, little-endian: 4
+  length[1] = length[2] = length[3] = 0;
   const result = libc().getsockopt(
     fd,
     LINUX.SOL_SOCKET,
     option,
-    new Uint8Array(value.buffer),
-    new Uint8Array(length.buffer),
+    value,
+    length,
   );
   if (result === -1) {
     throw syscallError(
@@ -231,8 +237,11 @@ function socketOption(fd: number, option: number): number {
       fd,
     );
   }
-  return value[0]!;
+  return value[0]! | value[1]! << 8 | value[2]! << 16 | value[3]! << 24;
 }
+
+/** The buffers of {@linkcode socketOption}, shared: read before returning. */
+let optionBuffers: { value: Uint8Array; length: Uint8Array } | undefined;
 
 const FAMILIES: Record<number, SocketFamily> = {
   [LINUX.AF_INET]: "inet",
