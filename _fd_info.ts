@@ -12,6 +12,7 @@ import {
   errnoError,
   libc,
   readLong,
+  sharedBuffer,
   syscallError,
 } from "./_ffi.ts";
 import {
@@ -174,7 +175,7 @@ function fileKind(fd: number, mode: number): FdKind {
 export function statFd(fd: number): { mode: number; inode: bigint } {
   const c = libc();
   if (c.statx) {
-    const buffer = statxBuffer ??= new Uint8Array(STATX.size);
+    const buffer = statxBuffer ??= sharedBuffer(STATX.size);
     const result = c.statx(
       fd,
       EMPTY_PATH,
@@ -216,8 +217,8 @@ function fileSystemType(fd: number): number | undefined {
 
 function socketOption(fd: number, option: number): number {
   const buffers = optionBuffers ??= {
-    value: new Uint8Array(4),
-    length: new Uint8Array(4),
+    value: sharedBuffer(4),
+    length: sharedBuffer(4),
   };
   const { value, length } = buffers;
   value.fill(0);
@@ -287,13 +288,10 @@ export function socketAddress(
   which: "getsockname" | "getpeername",
   transport: "tcp" | "udp" | "unix" | "unixpacket",
 ): SocketAddress | undefined {
-  const buffers = sockaddrBuffers ??= {
-    bytes: new Uint8Array(SOCKADDR_STORAGE.size),
-    length: new Uint32Array(1),
-  };
-  const { bytes, length } = buffers;
+  const buffers = sockaddrBuffers ??= sockaddrPair();
+  const { bytes, lengthBytes, length } = buffers;
   length[0] = SOCKADDR_STORAGE.size;
-  const result = libc()[which](fd, bytes, new Uint8Array(length.buffer));
+  const result = libc()[which](fd, bytes, lengthBytes);
   if (result === -1) return undefined;
   return decodeSockaddr(bytes, length[0]!, transport);
 }
@@ -302,7 +300,20 @@ export function socketAddress(
  * The buffers of {@linkcode socketAddress}, shared: a hand-off asks every
  * open fd for its address, and the result is decoded before the next call.
  */
-let sockaddrBuffers: { bytes: Uint8Array; length: Uint32Array } | undefined;
+let sockaddrBuffers: ReturnType<typeof sockaddrPair> | undefined;
+
+function sockaddrPair(): {
+  bytes: Uint8Array;
+  lengthBytes: Uint8Array;
+  length: Uint32Array;
+} {
+  const lengthBytes = sharedBuffer(4);
+  return {
+    bytes: sharedBuffer(SOCKADDR_STORAGE.size),
+    lengthBytes,
+    length: new Uint32Array(lengthBytes.buffer),
+  };
+}
 
 /** The result of {@linkcode ownPidfdId}. */
 export type PidfdIdResult =

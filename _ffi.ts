@@ -432,9 +432,31 @@ type BufferArgument = Parameters<Libc["read"]>[1];
 
 /** A buffer's address, for `syscall`: 0 for `null`. */
 function address(buffer: BufferArgument): number | bigint {
-  return buffer === null
-    ? 0
-    : Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer));
+  if (buffer === null) return 0;
+  return pinnedAddresses.get(buffer) ??
+    Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer));
+}
+
+/** The addresses of the buffers {@linkcode sharedBuffer} made. */
+const pinnedAddresses = new WeakMap<object, number | bigint>();
+
+/**
+ * Makes a buffer that the calls through `syscall()` pass by an address
+ * looked up once, not converted at every call: for the buffers a module
+ * keeps and reuses. The memory of a buffer this size does not move (V8 keeps
+ * only typed arrays of at most 64 bytes on its heap, and those move out for
+ * good when their address is first taken).
+ *
+ * @param size The size in bytes.
+ * @returns The zeroed buffer.
+ */
+export function sharedBuffer(size: number): Uint8Array {
+  const buffer = new Uint8Array(size);
+  pinnedAddresses.set(
+    buffer,
+    Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer)),
+  );
+  return buffer;
 }
 
 /**

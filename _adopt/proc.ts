@@ -8,7 +8,7 @@
  * @module
  */
 
-import { cString, libc } from "../_ffi.ts";
+import { cString, libc, sharedBuffer } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
 import { readToEnd } from "../_io.ts";
 
@@ -83,11 +83,12 @@ const FD_DIR = "/proc/self/fd/";
 
 /** Reads `/proc/self/fd/<fd>` into `linkBuffer`: the length, or -1. */
 function readLinkInto(fd: number): number {
-  const path = linkPath ??= cString(`${FD_DIR}${"\0".repeat(11)}`);
+  const path = linkPath ??= sharedBuffer(FD_DIR.length + 12);
+  if (path[0] === 0) path.set(cString(FD_DIR).subarray(0, FD_DIR.length));
   let at = FD_DIR.length;
   for (const digit of String(fd)) path[at++] = digit.charCodeAt(0);
   path[at] = 0;
-  const buffer = linkBuffer ??= new Uint8Array(512);
+  const buffer = linkBuffer ??= sharedBuffer(512);
   return Number(libc().readlink(path, buffer, BigInt(buffer.length)));
 }
 
@@ -117,7 +118,7 @@ export function listOpenFds(): number[] {
   if (dir === -1) return scanFdTable();
   const fds: number[] = [];
   try {
-    const buffer = direntBuffer ??= new Uint8Array(32768);
+    const buffer = direntBuffer ??= sharedBuffer(32768);
     const view = new DataView(buffer.buffer);
     while (true) {
       const n = Number(getdents64(dir, buffer, BigInt(buffer.length)));
