@@ -178,7 +178,15 @@ const BOUND_NAME = "serve";
 /** Milliseconds before a dead worker is restarted. */
 const RESTART_DELAY_MS = 100;
 
-const WORKER_URL = new URL("./_serve_worker.ts", import.meta.url);
+/**
+ * The worker module, next to this one and of the same kind: `_serve_worker.ts`
+ * from the sources, `_serve_worker.js` from `dist/` (where this code is in a
+ * chunk built by `tools/build.ts`).
+ */
+const WORKER_URL = new URL(
+  `./_serve_worker.${import.meta.url.endsWith(".js") ? "js" : "ts"}`,
+  import.meta.url,
+);
 
 /**
  * A socket the pool serves: this thread's copy (the activated fd itself, or

@@ -92,7 +92,7 @@ function phasesOf(
   if (report.kind === "plain") {
     p["Deno.serve() call"] = m.serveEnd! - m.serveStart!;
   } else {
-    p["import mod.ts"] = m.importEnd! - m.importStart!;
+    p["import dist/mod.js"] = m.importEnd! - m.importStart!;
     p["ListenFds.fromEnv()"] = m.fromEnvEnd! - m.importEnd!;
     for (
       const [k, v] of Object.entries(
@@ -130,7 +130,7 @@ function phasesOf(
     m.firstRequest! - m.serveEnd!;
   const h = report.heap ?? {};
   if (report.kind !== "plain") {
-    p["KiB allocated: import mod.ts"] = h.importEnd! -
+    p["KiB allocated: import dist/mod.js"] = h.importEnd! -
       h.importStart!;
     p["KiB allocated: ListenFds.fromEnv()"] = h.fromEnvEnd! - h.importEnd!;
     p["KiB allocated: the hand-off"] = h.serveEnd! - h.fromEnvEnd!;

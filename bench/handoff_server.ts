@@ -10,7 +10,7 @@
  * @module
  */
 
-import { ListenFds } from "../mod.ts";
+import { ListenFds } from "@listen-fds/listen-fds";
 
 const [kind = "native-serve", portText = "0"] = Deno.args;
 const port = Number(portText);

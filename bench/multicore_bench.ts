@@ -43,7 +43,7 @@ const CONNECTIONS = Number(args.connections ?? 50);
 const THREADS = Number(args.threads ?? 1);
 const DENO = args.deno ?? Deno.execPath();
 const APP = fromFileUrl(new URL("./multicore_app.ts", import.meta.url));
-const ENTRY = fromFileUrl(new URL("../serve.ts", import.meta.url));
+const ENTRY = fromFileUrl(new URL("../dist/serve.js", import.meta.url));
 const SPLIT = fromFileUrl(new URL("./multicore_split.lua", import.meta.url));
 const ACTIVATE = "/usr/bin/systemd-socket-activate";
 

@@ -42,6 +42,7 @@ const MODULES = (args.modules ??
     "fd_store.ts",
     "shutdown.ts",
     "mod.ts",
+    "dist/mod.js",
     "node:http",
   ].join(",")).split(",").filter((m) => {
     if (m.startsWith("node:")) return true;

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { ListenFds } from "../mod.ts";
+import { ListenFds } from "@listen-fds/listen-fds";
 
 const listener = ListenFds.fromEnv().listen({
   name: "echo",

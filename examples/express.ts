@@ -11,8 +11,8 @@
 // @ts-types="npm:@types/express@4"
 import express from "npm:express@4";
 import { createServer } from "node:http";
-import { ListenFds } from "../mod.ts";
-import { handleShutdown } from "../notify.ts";
+import { ListenFds } from "@listen-fds/listen-fds";
+import { handleShutdown } from "@listen-fds/listen-fds/notify";
 
 const app = express();
 app.get("/", (_req, res) => {

@@ -8,7 +8,7 @@
  * @module
  */
 import { Hono } from "npm:hono@4";
-import { ListenFds } from "../mod.ts";
+import { ListenFds } from "@listen-fds/listen-fds";
 
 const app = new Hono();
 app.get("/", (c) => c.text("hello from hono\n"));

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { ListenFds } from "../mod.ts";
+import { ListenFds } from "@listen-fds/listen-fds";
 
 const fds = ListenFds.fromEnv();
 const activated = fds.indexOf("http") !== -1;

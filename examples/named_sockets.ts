@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { ListenFds } from "../mod.ts";
+import { ListenFds } from "@listen-fds/listen-fds";
 
 const fds = ListenFds.fromEnv();
 console.error(`received ${fds.length} fds: ${fds.names.join(", ")}`);

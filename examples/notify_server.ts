@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { ListenFds } from "../mod.ts";
+import { ListenFds } from "@listen-fds/listen-fds";
 import {
   createMemfd,
   handleShutdown,
@@ -18,7 +18,7 @@ import {
   removeStoredFds,
   startWatchdog,
   storeFds,
-} from "../notify.ts";
+} from "@listen-fds/listen-fds/notify";
 
 const fds = ListenFds.fromEnv();
 // What the previous instance stored comes back after the socket's fd.

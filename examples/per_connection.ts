@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { ListenFds } from "../mod.ts";
+import { ListenFds } from "@listen-fds/listen-fds";
 
 const conn = await ListenFds.fromEnv().takeConn("connection");
 const peer = conn.remoteAddr as Deno.NetAddr;

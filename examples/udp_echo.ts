@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { ListenFds } from "../mod.ts";
+import { ListenFds } from "@listen-fds/listen-fds";
 
 const socket = ListenFds.fromEnv().takeDatagram("echo");
 console.error(`echoing datagrams on ${JSON.stringify(socket.addr)}`);

@@ -16,13 +16,13 @@
  *
  * @module
  */
-import { ListenFds } from "../mod.ts";
+import { ListenFds } from "@listen-fds/listen-fds";
 import {
   handleShutdown,
   handleUpgrades,
   notifyReady,
   Upgrader,
-} from "../notify.ts";
+} from "@listen-fds/listen-fds/notify";
 
 const fds = ListenFds.fromEnv();
 // Before serve() takes the socket: the upgrader keeps its own copy.

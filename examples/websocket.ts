@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { ListenFds } from "../mod.ts";
+import { ListenFds } from "@listen-fds/listen-fds";
 
 ListenFds.fromEnv().serve({
   name: "http",

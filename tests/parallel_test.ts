@@ -556,7 +556,7 @@ const SUCCESSOR = [
   "run",
   "-A",
   "--quiet",
-  `${ROOT}/serve.ts`,
+  `${ROOT}/dist/serve.js`,
   "--workers",
   "2",
   APP,

@@ -1,8 +1,9 @@
 /**
  * Tests of the `./serve` entry (serve.ts): its command line, the entry run as
- * a process without activation (`--host`/`--port`, as `deno serve`), and its
- * hot upgrades (`--upgrade`), activated as a service manager would (a notify
- * receiver standing in for systemd) and without activation.
+ * a process (`dist/serve.js`, as users run it) without activation
+ * (`--host`/`--port`, as `deno serve`), and its hot upgrades (`--upgrade`),
+ * activated as a service manager would (a notify receiver standing in for
+ * systemd) and without activation.
  *
  * @module
  */
@@ -26,6 +27,9 @@ import { bodyOf, DENO, httpGet, ROOT, waitFor } from "./support/helpers.ts";
 import { NotifyReceiver } from "./support/notify_receiver.ts";
 
 bindLibc();
+
+/** The `./serve` entry as users run it: the built `dist/serve.js`. */
+const SERVE_ENTRY = join(ROOT, "dist", "serve.js");
 
 const env = (values: Record<string, string>) => (name: string) => values[name];
 const cwd = (): string => "/srv/app";
@@ -176,7 +180,7 @@ async function startEntry(
   }
 > {
   const child = new Deno.Command(DENO, {
-    args: ["run", "-A", "--quiet", join(ROOT, "serve.ts"), ...args],
+    args: ["run", "-A", "--quiet", SERVE_ENTRY, ...args],
     cwd: join(ROOT, "tests", "fixtures", "serve"),
     stdin: "null",
     stdout: "null",
@@ -248,7 +252,7 @@ Deno.test("the serve entry exits 1 naming the problem when the module cannot be 
       "run",
       "-A",
       "--quiet",
-      join(ROOT, "serve.ts"),
+      SERVE_ENTRY,
       "--workers",
       "2",
       "--port",
@@ -272,7 +276,7 @@ Deno.test("the serve entry exits 2 with the usage on a bad flag", async () => {
       "run",
       "-A",
       "--quiet",
-      join(ROOT, "serve.ts"),
+      SERVE_ENTRY,
       "--workers",
       "0",
       "a.ts",
@@ -410,7 +414,7 @@ async function startActivated(
     `@listen-fds-serve-test-${crypto.randomUUID()}`,
   );
   const child = spawnChild(
-    [DENO, "run", "-A", "--quiet", join(ROOT, "serve.ts"), ...args, APP_PATH],
+    [DENO, "run", "-A", "--quiet", SERVE_ENTRY, ...args, APP_PATH],
     {
       fds,
       env: {

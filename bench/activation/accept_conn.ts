@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ListenFds } from "../../mod.ts";
+import { ListenFds } from "@listen-fds/listen-fds";
 
 const REPLY = new TextEncoder().encode(
   "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n",

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { ListenFds } from "../../mod.ts";
+import { ListenFds } from "@listen-fds/listen-fds";
 import { answerAll } from "./raw_reply.ts";
 
 await answerAll(ListenFds.fromEnv().takeListener(0));

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ListenFds } from "../../mod.ts";
+import { ListenFds } from "@listen-fds/listen-fds";
 
 ListenFds.fromEnv().serve({
   index: 0,

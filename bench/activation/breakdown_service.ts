@@ -6,7 +6,8 @@
  *
  * Times (performance.now(), ms since `performance.timeOrigin`):
  * - the first line of this script;
- * - `await import("../../mod.ts")` (the module graph load and evaluation);
+ * - `await import("@listen-fds/listen-fds")` (`dist/mod.js`: the module graph
+ *   load and evaluation);
  * - `ListenFds.fromEnv()`; `serve()` or `takeListener()`;
  * - inside those, without touching the library: `Deno.dlopen` is replaced by
  *   a wrapper that times every call and every libc function it returns, and
@@ -155,7 +156,7 @@ if (kind === "plain") {
 } else {
   heap.importStart = heapKiB();
   marks.importStart = performance.now();
-  const { ListenFds } = await import("../../mod.ts");
+  const { ListenFds } = await import("@listen-fds/listen-fds");
   marks.importEnd = performance.now();
   heap.importEnd = heapKiB();
   const fds = ListenFds.fromEnv();

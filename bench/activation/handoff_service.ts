@@ -7,7 +7,7 @@
  * @module
  */
 
-import { ListenFds } from "../../mod.ts";
+import { ListenFds } from "@listen-fds/listen-fds";
 
 const status = Deno.readTextFileSync("/proc/self/status");
 const fdSize = Number(/^FDSize:\s*(\d+)/m.exec(status)?.[1]);

@@ -86,7 +86,7 @@ function serviceUnit(
         "--quiet",
         "--no-lock",
         "-A",
-        `${SRC_IN_HARNESS}/serve.ts`,
+        `${SRC_IN_HARNESS}/dist/serve.js`,
         ...entryArgs,
       ].join(" ")
     }`,

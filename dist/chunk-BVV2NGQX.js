@@ -1,0 +1,1523 @@
+// Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
+import {
+  ListenFdsError,
+  readOptionalEnv
+} from "./chunk-ZZF6E63G.js";
+
+// _linux.ts
+var LINUX = {
+  // <fcntl.h>
+  F_DUPFD_CLOEXEC: 1030,
+  F_GETFD: 1,
+  F_SETFD: 2,
+  F_GETFL: 3,
+  F_SETFL: 4,
+  FD_CLOEXEC: 1,
+  // <linux/close_range.h>
+  CLOSE_RANGE_CLOEXEC: 4,
+  O_RDONLY: 0,
+  O_WRONLY: 1,
+  O_RDWR: 2,
+  O_ACCMODE: 3,
+  O_NONBLOCK: 2048,
+  O_CLOEXEC: 524288,
+  AT_EMPTY_PATH: 4096,
+  SEEK_SET: 0,
+  // <linux/stat.h>
+  STATX_TYPE: 1,
+  STATX_INO: 256,
+  S_IFMT: 61440,
+  S_IFSOCK: 49152,
+  S_IFLNK: 40960,
+  S_IFREG: 32768,
+  S_IFBLK: 24576,
+  S_IFDIR: 16384,
+  S_IFCHR: 8192,
+  S_IFIFO: 4096,
+  // <linux/magic.h> (6.9), the kernel's ipc/mqueue.c
+  PIDFS_MAGIC: 1346978886,
+  MQUEUE_MAGIC: 427819522,
+  // <asm-generic/unistd.h>: numbered alike on every architecture since 5.1
+  SYS_pidfd_open: 434,
+  // <sys/socket.h>, <asm-generic/socket.h>, <netinet/in.h>
+  AF_UNIX: 1,
+  AF_INET: 2,
+  AF_INET6: 10,
+  AF_VSOCK: 40,
+  SOCK_STREAM: 1,
+  SOCK_DGRAM: 2,
+  SOCK_RAW: 3,
+  SOCK_SEQPACKET: 5,
+  SOCK_NONBLOCK: 2048,
+  SOCK_CLOEXEC: 524288,
+  SOL_SOCKET: 1,
+  SO_REUSEADDR: 2,
+  SO_REUSEPORT: 15,
+  SO_TYPE: 3,
+  SO_SNDBUF: 7,
+  SO_ACCEPTCONN: 30,
+  SO_PROTOCOL: 38,
+  SO_DOMAIN: 39,
+  SCM_RIGHTS: 1,
+  SCM_CREDENTIALS: 2,
+  SO_PASSCRED: 16,
+  IPPROTO_TCP: 6,
+  TCP_INFO: 11,
+  TCP_ESTABLISHED: 1,
+  FIONREAD: 21531,
+  IPPROTO_IPV6: 41,
+  IPV6_V6ONLY: 26,
+  MSG_NOSIGNAL: 16384,
+  MSG_DONTWAIT: 64,
+  MSG_CMSG_CLOEXEC: 1073741824,
+  MSG_CTRUNC: 8,
+  SHUT_WR: 1,
+  SHUT_RDWR: 2,
+  // <sys/epoll.h>
+  EPOLL_CTL_ADD: 1,
+  EPOLL_CTL_DEL: 2,
+  EPOLL_CTL_MOD: 3,
+  // <asm-generic/errno-base.h>, <asm-generic/errno.h>
+  EPERM: 1,
+  EINTR: 4,
+  E2BIG: 7,
+  EBADF: 9,
+  EAGAIN: 11,
+  ENOENT: 2,
+  EEXIST: 17,
+  EINVAL: 22,
+  ENAMETOOLONG: 36,
+  ENOSYS: 38,
+  EPROTO: 71,
+  EOVERFLOW: 75,
+  EOPNOTSUPP: 95,
+  // <sys/wait.h>, <sys/mman.h>, <time.h>
+  WNOHANG: 1,
+  MFD_CLOEXEC: 1,
+  CLOCK_MONOTONIC: 1,
+  // <spawn.h>
+  POSIX_SPAWN_SETPGROUP: 2,
+  POSIX_SPAWN_SETSIGDEF: 4,
+  POSIX_SPAWN_SETSIGMASK: 8
+};
+var ERRNO_NAMES = {
+  1: "EPERM",
+  2: "ENOENT",
+  3: "ESRCH",
+  4: "EINTR",
+  5: "EIO",
+  7: "E2BIG",
+  9: "EBADF",
+  10: "ECHILD",
+  11: "EAGAIN",
+  12: "ENOMEM",
+  13: "EACCES",
+  14: "EFAULT",
+  17: "EEXIST",
+  20: "ENOTDIR",
+  21: "EISDIR",
+  22: "EINVAL",
+  24: "EMFILE",
+  28: "ENOSPC",
+  32: "EPIPE",
+  34: "ERANGE",
+  36: "ENAMETOOLONG",
+  38: "ENOSYS",
+  71: "EPROTO",
+  75: "EOVERFLOW",
+  88: "ENOTSOCK",
+  90: "EMSGSIZE",
+  91: "EPROTOTYPE",
+  92: "ENOPROTOOPT",
+  93: "EPROTONOSUPPORT",
+  95: "EOPNOTSUPP",
+  97: "EAFNOSUPPORT",
+  98: "EADDRINUSE",
+  99: "EADDRNOTAVAIL",
+  105: "ENOBUFS",
+  107: "ENOTCONN",
+  110: "ETIMEDOUT",
+  111: "ECONNREFUSED"
+};
+var ARCH_LAYOUTS = {
+  x86_64: {
+    /** `struct stat`: x86_64's own layout (`st_nlink` is 8 bytes, before `st_mode`). */
+    stat: {
+      size: 144,
+      st_ino: 8,
+      st_mode: 24
+    },
+    /** `struct epoll_event`: packed on x86_64 (`EPOLL_PACKED`). */
+    epoll_event: {
+      size: 12,
+      events: 0,
+      data: 4
+    }
+  },
+  aarch64: {
+    /** `struct stat`: the generic layout (`asm-generic/stat.h`). */
+    stat: {
+      size: 128,
+      st_ino: 8,
+      st_mode: 16
+    },
+    /** `struct epoll_event`: naturally aligned, `data` at 8. */
+    epoll_event: {
+      size: 16,
+      events: 0,
+      data: 8
+    }
+  }
+};
+function isLinuxArch(arch) {
+  return Object.hasOwn(ARCH_LAYOUTS, arch);
+}
+var HERE = ARCH_LAYOUTS[isLinuxArch(Deno.build.arch) ? Deno.build.arch : "x86_64"];
+var STAT = HERE.stat;
+var EPOLL_EVENT = HERE.epoll_event;
+var STATX = {
+  size: 256,
+  stx_mode: 28,
+  stx_ino: 32
+};
+var STATFS = {
+  size: 120,
+  f_type: 0
+};
+var FILE_HANDLE = {
+  size: 16,
+  handle_bytes: 0,
+  handle_type: 4,
+  f_handle: 8,
+  capacity: 8
+};
+var TIMESPEC = {
+  size: 16,
+  tv_sec: 0,
+  tv_nsec: 8
+};
+var MSGHDR = {
+  size: 56,
+  msg_name: 0,
+  msg_namelen: 8,
+  msg_iov: 16,
+  msg_iovlen: 24,
+  msg_control: 32,
+  msg_controllen: 40,
+  msg_flags: 48
+};
+var IOVEC = {
+  size: 16,
+  iov_base: 0,
+  iov_len: 8
+};
+var CMSGHDR = {
+  size: 16,
+  cmsg_len: 0,
+  cmsg_level: 8,
+  cmsg_type: 12,
+  data: 16,
+  align: 8
+};
+var TCP_INFO = {
+  size: 232,
+  tcpi_state: 0,
+  tcpi_last_data_sent: 44,
+  tcpi_last_data_recv: 52,
+  tcpi_data_segs_in: 152,
+  tcpi_data_segs_out: 156
+};
+var UCRED = {
+  size: 12,
+  pid: 0,
+  uid: 4,
+  gid: 8
+};
+var SOCKADDR_STORAGE = {
+  size: 128
+};
+var SOCKADDR_IN = {
+  size: 16,
+  sin_family: 0,
+  sin_port: 2,
+  sin_addr: 4
+};
+var SOCKADDR_IN6 = {
+  size: 28,
+  sin6_family: 0,
+  sin6_port: 2,
+  sin6_flowinfo: 4,
+  sin6_addr: 8,
+  sin6_scope_id: 24
+};
+var SOCKADDR_UN = {
+  size: 110,
+  sun_family: 0,
+  sun_path: 2,
+  sun_path_size: 108
+};
+var SOCKADDR_VM = {
+  size: 16,
+  svm_family: 0,
+  svm_port: 4,
+  svm_cid: 8
+};
+var SPAWN = {
+  /** `sizeof(posix_spawn_file_actions_t)` */
+  file_actions_size: 80,
+  /** `sizeof(posix_spawnattr_t)` */
+  attr_size: 336,
+  /** `sizeof(sigset_t)`: 1024 bits, of which the kernel uses the first 64. */
+  sigset_size: 128,
+  /** The bytes of a `sigset_t` that hold Linux's 64 signals. */
+  sigset_used: 8
+};
+var LE = true;
+function viewOf(bytes) {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+function addressOf(buffer) {
+  return BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer)));
+}
+function readStatx(bytes) {
+  const view = viewOf(bytes);
+  return {
+    mode: view.getUint16(STATX.stx_mode, LE),
+    inode: view.getBigUint64(STATX.stx_ino, LE)
+  };
+}
+function readStat(bytes) {
+  const view = viewOf(bytes);
+  return {
+    mode: view.getUint32(STAT.st_mode, LE),
+    inode: view.getBigUint64(STAT.st_ino, LE)
+  };
+}
+function readStatfsType(bytes) {
+  return Number(viewOf(bytes).getBigInt64(STATFS.f_type, LE));
+}
+function fileHandle() {
+  const bytes = new Uint8Array(FILE_HANDLE.size);
+  viewOf(bytes).setUint32(FILE_HANDLE.handle_bytes, FILE_HANDLE.capacity, LE);
+  return bytes;
+}
+function readPidfsHandle(bytes) {
+  return viewOf(bytes).getBigUint64(FILE_HANDLE.f_handle, LE);
+}
+function epollEvent(events, data) {
+  const bytes = new Uint8Array(EPOLL_EVENT.size);
+  const view = viewOf(bytes);
+  view.setUint32(EPOLL_EVENT.events, events, LE);
+  view.setBigUint64(EPOLL_EVENT.data, data, LE);
+  return bytes;
+}
+function readTimespecMicroseconds(bytes) {
+  const view = viewOf(bytes);
+  return view.getBigInt64(TIMESPEC.tv_sec, LE) * 1000000n + view.getBigInt64(TIMESPEC.tv_nsec, LE) / 1000n;
+}
+function cmsgAlign(length) {
+  return Math.ceil(length / CMSGHDR.align) * CMSGHDR.align;
+}
+function cmsgSpace(length) {
+  return CMSGHDR.data + cmsgAlign(length);
+}
+function buildMsghdr(parts) {
+  const base = parts.data.length === 0 ? new Uint8Array(1) : parts.data;
+  const iov = new Uint8Array(IOVEC.size);
+  const iovView = viewOf(iov);
+  iovView.setBigUint64(IOVEC.iov_base, addressOf(base), LE);
+  iovView.setBigUint64(IOVEC.iov_len, BigInt(parts.data.length), LE);
+  const keep = [
+    base,
+    iov
+  ];
+  const header = new Uint8Array(MSGHDR.size);
+  const view = viewOf(header);
+  if (parts.name) {
+    view.setBigUint64(MSGHDR.msg_name, addressOf(parts.name), LE);
+    view.setUint32(MSGHDR.msg_namelen, parts.nameLength ?? parts.name.length, LE);
+    keep.push(parts.name);
+  }
+  view.setBigUint64(MSGHDR.msg_iov, addressOf(iov), LE);
+  view.setBigUint64(MSGHDR.msg_iovlen, 1n, LE);
+  if (parts.control && parts.control.length > 0) {
+    view.setBigUint64(MSGHDR.msg_control, addressOf(parts.control), LE);
+    view.setBigUint64(MSGHDR.msg_controllen, BigInt(parts.control.length), LE);
+    keep.push(parts.control);
+  }
+  return {
+    header,
+    keep
+  };
+}
+function readMsghdr(header) {
+  const view = viewOf(header);
+  return {
+    controlLength: Number(view.getBigUint64(MSGHDR.msg_controllen, LE)),
+    flags: view.getInt32(MSGHDR.msg_flags, LE)
+  };
+}
+function scmRights(fds) {
+  const length = 4 * fds.length;
+  const bytes = new Uint8Array(cmsgSpace(length));
+  const view = viewOf(bytes);
+  view.setBigUint64(CMSGHDR.cmsg_len, BigInt(CMSGHDR.data + length), LE);
+  view.setInt32(CMSGHDR.cmsg_level, LINUX.SOL_SOCKET, LE);
+  view.setInt32(CMSGHDR.cmsg_type, LINUX.SCM_RIGHTS, LE);
+  fds.forEach((fd, i) => view.setInt32(CMSGHDR.data + 4 * i, fd, LE));
+  return bytes;
+}
+function decodeWaitStatus(status) {
+  const signal = status & 127;
+  return signal === 0 ? {
+    code: status >> 8 & 255,
+    signal: void 0
+  } : {
+    code: void 0,
+    signal
+  };
+}
+
+// _ffi.ts
+var SYMBOLS = {
+  // ---- file descriptors
+  /** int fcntl(int fd, int cmd, ... /* int arg *\/) */
+  fcntl: {
+    parameters: [
+      "i32",
+      "i32",
+      "i32"
+    ],
+    result: "i32"
+  },
+  /** int close(int fd) */
+  close: {
+    parameters: [
+      "i32"
+    ],
+    result: "i32"
+  },
+  /**
+   * int close_range(unsigned int first, unsigned int last, int flags)
+   * (Linux 5.9, CLOSE_RANGE_CLOEXEC 5.11; glibc 2.34)
+   */
+  close_range: {
+    parameters: [
+      "u32",
+      "u32",
+      "i32"
+    ],
+    result: "i32",
+    optional: true
+  },
+  /** int dup2(int oldfd, int newfd) */
+  dup2: {
+    parameters: [
+      "i32",
+      "i32"
+    ],
+    result: "i32"
+  },
+  /** int dup3(int oldfd, int newfd, int flags) (glibc 2.9) */
+  dup3: {
+    parameters: [
+      "i32",
+      "i32",
+      "i32"
+    ],
+    result: "i32",
+    optional: true
+  },
+  /** int open(const char *pathname, int flags, ... /* mode_t mode *\/) */
+  open: {
+    parameters: [
+      "buffer",
+      "i32",
+      "u32"
+    ],
+    result: "i32"
+  },
+  /** ssize_t read(int fd, void *buf, size_t count) */
+  read: {
+    parameters: [
+      "i32",
+      "buffer",
+      "usize"
+    ],
+    result: "isize"
+  },
+  /** ssize_t write(int fd, const void *buf, size_t count) */
+  write: {
+    parameters: [
+      "i32",
+      "buffer",
+      "usize"
+    ],
+    result: "isize"
+  },
+  /** off_t lseek(int fd, off_t offset, int whence) */
+  lseek: {
+    parameters: [
+      "i32",
+      "i64",
+      "i32"
+    ],
+    result: "i64"
+  },
+  /** ssize_t getdents64(int fd, void *dirp, size_t count) (glibc 2.30) */
+  getdents64: {
+    parameters: [
+      "i32",
+      "buffer",
+      "usize"
+    ],
+    result: "isize",
+    optional: true
+  },
+  /** ssize_t readlink(const char *pathname, char *buf, size_t bufsiz) */
+  readlink: {
+    parameters: [
+      "buffer",
+      "buffer",
+      "usize"
+    ],
+    result: "isize"
+  },
+  /** int unlink(const char *pathname) */
+  unlink: {
+    parameters: [
+      "buffer"
+    ],
+    result: "i32"
+  },
+  /** int pipe2(int pipefd[2], int flags) (glibc 2.9) */
+  pipe2: {
+    parameters: [
+      "buffer",
+      "i32"
+    ],
+    result: "i32",
+    optional: true
+  },
+  /** int memfd_create(const char *name, unsigned int flags) (glibc 2.27) */
+  memfd_create: {
+    parameters: [
+      "buffer",
+      "u32"
+    ],
+    result: "i32",
+    optional: true
+  },
+  // ---- file status
+  /**
+   * int statx(int dirfd, const char *pathname, int flags, unsigned int mask,
+   *           struct statx *statxbuf) (glibc 2.28)
+   */
+  statx: {
+    parameters: [
+      "i32",
+      "buffer",
+      "i32",
+      "u32",
+      "buffer"
+    ],
+    result: "i32",
+    optional: true
+  },
+  /** int fstat(int fd, struct stat *statbuf) (glibc 2.33) */
+  fstat: {
+    parameters: [
+      "i32",
+      "buffer"
+    ],
+    result: "i32",
+    optional: true
+  },
+  /** int fstatfs(int fd, struct statfs *buf) */
+  fstatfs: {
+    parameters: [
+      "i32",
+      "buffer"
+    ],
+    result: "i32",
+    optional: true
+  },
+  /**
+   * int name_to_handle_at(int dirfd, const char *pathname,
+   *                       struct file_handle *handle, int *mount_id, int flags)
+   */
+  name_to_handle_at: {
+    parameters: [
+      "i32",
+      "buffer",
+      "buffer",
+      "buffer",
+      "i32"
+    ],
+    result: "i32",
+    optional: true
+  },
+  // ---- processes
+  /** int pidfd_open(pid_t pid, unsigned int flags) (glibc 2.36) */
+  pidfd_open: {
+    parameters: [
+      "i32",
+      "u32"
+    ],
+    result: "i32",
+    optional: true
+  },
+  /** long syscall(long number, ...) with two arguments */
+  syscall: {
+    parameters: [
+      "i64",
+      "i64",
+      "i64"
+    ],
+    result: "i64",
+    optional: true
+  },
+  /** int clock_gettime(clockid_t clockid, struct timespec *tp) */
+  clock_gettime: {
+    parameters: [
+      "i32",
+      "buffer"
+    ],
+    result: "i32"
+  },
+  /** int kill(pid_t pid, int sig) */
+  kill: {
+    parameters: [
+      "i32",
+      "i32"
+    ],
+    result: "i32"
+  },
+  /** pid_t waitpid(pid_t pid, int *wstatus, int options), off the JS thread */
+  waitpid: {
+    parameters: [
+      "i32",
+      "buffer",
+      "i32"
+    ],
+    result: "i32",
+    nonblocking: true
+  },
+  /**
+   * int posix_spawn(pid_t *pid, const char *path,
+   *                 const posix_spawn_file_actions_t *file_actions,
+   *                 const posix_spawnattr_t *attrp,
+   *                 char *const argv[], char *const envp[])
+   */
+  posix_spawn: {
+    parameters: [
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer"
+    ],
+    result: "i32"
+  },
+  /** int posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa) */
+  posix_spawn_file_actions_init: {
+    parameters: [
+      "buffer"
+    ],
+    result: "i32"
+  },
+  /** int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *fa) */
+  posix_spawn_file_actions_destroy: {
+    parameters: [
+      "buffer"
+    ],
+    result: "i32"
+  },
+  /**
+   * int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa,
+   *                                      int fildes, int newfildes)
+   */
+  posix_spawn_file_actions_adddup2: {
+    parameters: [
+      "buffer",
+      "i32",
+      "i32"
+    ],
+    result: "i32"
+  },
+  /**
+   * int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t *fa,
+   *                                       int fildes)
+   */
+  posix_spawn_file_actions_addclose: {
+    parameters: [
+      "buffer",
+      "i32"
+    ],
+    result: "i32"
+  },
+  /**
+   * int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *fa,
+   *                                              int from) (glibc 2.34)
+   */
+  posix_spawn_file_actions_addclosefrom_np: {
+    parameters: [
+      "buffer",
+      "i32"
+    ],
+    result: "i32",
+    optional: true
+  },
+  /** int posix_spawnattr_init(posix_spawnattr_t *attr) */
+  posix_spawnattr_init: {
+    parameters: [
+      "buffer"
+    ],
+    result: "i32"
+  },
+  /** int posix_spawnattr_destroy(posix_spawnattr_t *attr) */
+  posix_spawnattr_destroy: {
+    parameters: [
+      "buffer"
+    ],
+    result: "i32"
+  },
+  /** int posix_spawnattr_setflags(posix_spawnattr_t *attr, short flags) */
+  posix_spawnattr_setflags: {
+    parameters: [
+      "buffer",
+      "i16"
+    ],
+    result: "i32"
+  },
+  /**
+   * int posix_spawnattr_setsigdefault(posix_spawnattr_t *attr,
+   *                                   const sigset_t *sigdefault)
+   */
+  posix_spawnattr_setsigdefault: {
+    parameters: [
+      "buffer",
+      "buffer"
+    ],
+    result: "i32"
+  },
+  /**
+   * int posix_spawnattr_setsigmask(posix_spawnattr_t *attr,
+   *                                const sigset_t *sigmask)
+   */
+  posix_spawnattr_setsigmask: {
+    parameters: [
+      "buffer",
+      "buffer"
+    ],
+    result: "i32"
+  },
+  // ---- sockets
+  /** int socket(int domain, int type, int protocol) */
+  socket: {
+    parameters: [
+      "i32",
+      "i32",
+      "i32"
+    ],
+    result: "i32"
+  },
+  /** int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen) */
+  bind: {
+    parameters: [
+      "i32",
+      "buffer",
+      "u32"
+    ],
+    result: "i32"
+  },
+  /** int listen(int sockfd, int backlog) */
+  listen: {
+    parameters: [
+      "i32",
+      "i32"
+    ],
+    result: "i32"
+  },
+  /** int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen) */
+  connect: {
+    parameters: [
+      "i32",
+      "buffer",
+      "u32"
+    ],
+    result: "i32"
+  },
+  /**
+   * int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen,
+   *             int flags), off the JS thread (glibc 2.10)
+   */
+  accept4: {
+    parameters: [
+      "i32",
+      "buffer",
+      "buffer",
+      "i32"
+    ],
+    result: "i32",
+    nonblocking: true,
+    optional: true
+  },
+  /** int shutdown(int sockfd, int how) */
+  shutdown: {
+    parameters: [
+      "i32",
+      "i32"
+    ],
+    result: "i32"
+  },
+  /** int ioctl(int fd, unsigned long request, int *argp) (FIONREAD) */
+  ioctl: {
+    parameters: [
+      "i32",
+      "u64",
+      "buffer"
+    ],
+    result: "i32"
+  },
+  /**
+   * int getsockopt(int sockfd, int level, int optname, void *optval,
+   *                socklen_t *optlen)
+   */
+  getsockopt: {
+    parameters: [
+      "i32",
+      "i32",
+      "i32",
+      "buffer",
+      "buffer"
+    ],
+    result: "i32"
+  },
+  /**
+   * int setsockopt(int sockfd, int level, int optname, const void *optval,
+   *                socklen_t optlen)
+   */
+  setsockopt: {
+    parameters: [
+      "i32",
+      "i32",
+      "i32",
+      "buffer",
+      "u32"
+    ],
+    result: "i32"
+  },
+  /** int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen) */
+  getsockname: {
+    parameters: [
+      "i32",
+      "buffer",
+      "buffer"
+    ],
+    result: "i32"
+  },
+  /** int getpeername(int sockfd, struct sockaddr *addr, socklen_t *addrlen) */
+  getpeername: {
+    parameters: [
+      "i32",
+      "buffer",
+      "buffer"
+    ],
+    result: "i32"
+  },
+  /** ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags) */
+  sendmsg: {
+    parameters: [
+      "i32",
+      "buffer",
+      "i32"
+    ],
+    result: "isize"
+  },
+  /** ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags) */
+  recvmsg: {
+    parameters: [
+      "i32",
+      "buffer",
+      "i32"
+    ],
+    result: "isize"
+  },
+  /** int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event) */
+  epoll_ctl: {
+    parameters: [
+      "i32",
+      "i32",
+      "i32",
+      "buffer"
+    ],
+    result: "i32"
+  },
+  // ---- environment and strings
+  /** char *getenv(const char *name) */
+  getenv: {
+    parameters: [
+      "buffer"
+    ],
+    result: "pointer"
+  },
+  /** size_t strlen(const char *s) */
+  strlen: {
+    parameters: [
+      "pointer"
+    ],
+    result: "usize"
+  },
+  // ---- errors
+  /** char *strerror(int errnum) */
+  strerror: {
+    parameters: [
+      "i32"
+    ],
+    result: "pointer"
+  },
+  /** int *__errno_location(void) */
+  __errno_location: {
+    parameters: [],
+    result: "pointer"
+  }
+};
+var LIBC_PATH_VARIABLE = "DENO_LISTEN_FDS_LIBC";
+var bound;
+var handles = [];
+function libcCandidates(build = Deno.build) {
+  if (build.os !== "linux") {
+    throw new ListenFdsError(`Cannot load the C library: operating system "${build.os}" is not supported, listen-fds runs on Linux only`, {
+      code: "UNSUPPORTED_PLATFORM"
+    });
+  }
+  if (!isLinuxArch(build.arch)) {
+    throw new ListenFdsError(`Cannot load the C library: architecture "${build.arch}" is not supported, only x86_64 and aarch64`, {
+      code: "UNSUPPORTED_PLATFORM"
+    });
+  }
+  const override = readOptionalEnv(LIBC_PATH_VARIABLE);
+  return override ? [
+    override,
+    "libc.so.6"
+  ] : [
+    "libc.so.6"
+  ];
+}
+function libc() {
+  if (bound) return bound;
+  const { path, handle } = findLibc(libcCandidates());
+  const symbols = {
+    ...handle.symbols
+  };
+  bound = new Proxy(symbols, {
+    get(target, name) {
+      if (typeof name === "string" && !(name in target) && name in SYMBOLS) {
+        const group = GROUPS.find((names) => names.includes(name)) ?? [
+          name
+        ];
+        const table = Object.fromEntries(group.map((member) => [
+          member,
+          SYMBOLS[member]
+        ]));
+        const library = Deno.dlopen(path, table);
+        handles.push(library);
+        Object.assign(target, library.symbols);
+      }
+      return target[name];
+    }
+  });
+  return bound;
+}
+var ACTIVATION_SYMBOLS = [
+  "fcntl",
+  "open",
+  "read",
+  "close",
+  "statx",
+  "getsockopt",
+  "getsockname",
+  "getdents64",
+  "readlink",
+  "dup3",
+  "epoll_ctl"
+];
+function findLibc(candidates) {
+  const failures = [];
+  const table = Object.fromEntries(ACTIVATION_SYMBOLS.map((name) => [
+    name,
+    SYMBOLS[name]
+  ]));
+  for (const path of candidates) {
+    try {
+      const handle = Deno.dlopen(path, table);
+      handles.push(handle);
+      return {
+        path,
+        handle
+      };
+    } catch (error) {
+      if (error instanceof Deno.errors.NotCapable) {
+        throw new ListenFdsError(`Cannot load the C library "${path}": run again with the --allow-ffi flag`, {
+          code: "PERMISSION_REQUIRED",
+          cause: error
+        });
+      }
+      failures.push(error);
+    }
+  }
+  throw new ListenFdsError(`Cannot load the C library: tried ${candidates.map((c) => `"${c}"`).join(", ")}; set ${LIBC_PATH_VARIABLE} to its path`, {
+    code: "LIBC_UNAVAILABLE",
+    cause: new AggregateError(failures)
+  });
+}
+var GROUPS = [
+  [
+    "pidfd_open",
+    "fstatfs",
+    "name_to_handle_at"
+  ]
+];
+function getenvBytes(name) {
+  const c = libc();
+  const pointer = c.getenv(cString(name));
+  if (pointer === null) return void 0;
+  const length = Number(c.strlen(pointer));
+  if (length === 0) return new Uint8Array(0);
+  return new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(pointer, length)).slice();
+}
+function errno() {
+  const location = libc().__errno_location();
+  return location === null ? 0 : new Deno.UnsafePointerView(location).getInt32();
+}
+function errnoName(value) {
+  return ERRNO_NAMES[value] ?? `errno ${value}`;
+}
+function syscallError(action, syscall, fd, code = "SYSCALL_FAILED", context = {}) {
+  const value = errno();
+  return errnoError(action, syscall, value, fd, code, context);
+}
+function errnoError(action, syscall, value, fd, code = "SYSCALL_FAILED", context = {}) {
+  const text = describeErrno(value);
+  return new ListenFdsError(`${action}: ${syscall} failed with ${errnoName(value)} (${text})`, {
+    code,
+    syscall,
+    errno: value,
+    ...fd === void 0 ? {} : {
+      fd
+    },
+    ...context
+  });
+}
+function describeErrno(value) {
+  const pointer = libc().strerror(value);
+  return pointer === null ? "unknown error" : new Deno.UnsafePointerView(pointer).getCString();
+}
+var encoder = new TextEncoder();
+function cString(text) {
+  return encoder.encode(`${text}\0`);
+}
+
+// _sockaddr.ts
+var decoder = new TextDecoder();
+function decodeSockaddr(bytes, length, transport) {
+  if (length < 2) return void 0;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const family = view.getUint16(SOCKADDR_IN.sin_family, true);
+  if (family === LINUX.AF_INET) {
+    const port = view.getUint16(SOCKADDR_IN.sin_port, false);
+    const hostname = Array.from(bytes.subarray(SOCKADDR_IN.sin_addr, SOCKADDR_IN.sin_addr + 4)).join(".");
+    return {
+      transport: transport === "udp" ? "udp" : "tcp",
+      hostname,
+      port
+    };
+  }
+  if (family === LINUX.AF_INET6) {
+    const port = view.getUint16(SOCKADDR_IN6.sin6_port, false);
+    const groups = [];
+    for (let i = 0; i < 8; i++) {
+      groups.push(view.getUint16(SOCKADDR_IN6.sin6_addr + 2 * i, false).toString(16));
+    }
+    return {
+      transport: transport === "udp" ? "udp" : "tcp",
+      hostname: compressIpv6(groups),
+      port
+    };
+  }
+  if (family === LINUX.AF_UNIX) {
+    const unixTransport = transport === "unixpacket" ? "unixpacket" : "unix";
+    const raw = bytes.subarray(SOCKADDR_UN.sun_path, length);
+    if (raw.length === 0) return {
+      transport: unixTransport,
+      path: ""
+    };
+    if (raw[0] === 0) {
+      return {
+        transport: unixTransport,
+        path: `@${decoder.decode(raw.subarray(1))}`
+      };
+    }
+    const end = raw.indexOf(0);
+    return {
+      transport: unixTransport,
+      path: decoder.decode(end === -1 ? raw : raw.subarray(0, end))
+    };
+  }
+  if (family === LINUX.AF_VSOCK) {
+    return {
+      transport: "vsock",
+      port: view.getUint32(SOCKADDR_VM.svm_port, true),
+      cid: view.getUint32(SOCKADDR_VM.svm_cid, true)
+    };
+  }
+  return void 0;
+}
+function compressIpv6(groups) {
+  if (groups.slice(0, 5).every((g) => g === "0") && groups[5] === "ffff") {
+    const high = parseInt(groups[6] ?? "0", 16);
+    const low = parseInt(groups[7] ?? "0", 16);
+    return `::ffff:${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+  }
+  let bestStart = -1;
+  let bestLength = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== "0") {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === "0") j++;
+    if (j - i > bestLength && j - i > 1) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  if (bestStart === -1) return groups.join(":");
+  const head = groups.slice(0, bestStart).join(":");
+  const tail = groups.slice(bestStart + bestLength).join(":");
+  return `${head}::${tail}`;
+}
+function inetSockaddr(layout, family, addr, port) {
+  const bytes = new Uint8Array(layout.size);
+  const view = new DataView(bytes.buffer);
+  view.setUint16(layout.family, family, true);
+  view.setUint16(layout.port, port, false);
+  bytes.set(addr, layout.addr);
+  return bytes;
+}
+function encodeInetSockaddr(hostname, port) {
+  const v4 = parseIpv4(hostname);
+  if (v4) {
+    const { size, sin_family, sin_port, sin_addr } = SOCKADDR_IN;
+    const layout = {
+      size,
+      family: sin_family,
+      port: sin_port,
+      addr: sin_addr
+    };
+    return inetSockaddr(layout, LINUX.AF_INET, v4, port);
+  }
+  const v6 = parseIpv6(hostname.replace(/^\[(.*)\]$/, "$1"));
+  if (v6) {
+    const { size, sin6_family, sin6_port, sin6_addr } = SOCKADDR_IN6;
+    const layout = {
+      size,
+      family: sin6_family,
+      port: sin6_port,
+      addr: sin6_addr
+    };
+    return inetSockaddr(layout, LINUX.AF_INET6, v6, port);
+  }
+  throw new ListenFdsError(`Cannot encode address "${hostname}": not a literal IPv4 or IPv6 address`, {
+    code: "INVALID_ARGUMENT",
+    value: hostname
+  });
+}
+function encodeUnixSockaddr(path) {
+  const abstract = path.startsWith("@");
+  const name = abstract ? new TextEncoder().encode(path.slice(1)) : cString(path).subarray(0, -1);
+  if (path.length === 0 || abstract && name.length === 0) {
+    throw new ListenFdsError(`Cannot encode Unix socket address "${path}": name is empty`, {
+      code: "INVALID_ARGUMENT",
+      value: path
+    });
+  }
+  if (name.length + 1 > SOCKADDR_UN.sun_path_size) {
+    throw new ListenFdsError(`Cannot encode Unix socket address "${path}": longer than ${SOCKADDR_UN.sun_path_size - 1} bytes`, {
+      code: "INVALID_ARGUMENT",
+      value: path
+    });
+  }
+  const bytes = new Uint8Array(SOCKADDR_UN.size);
+  new DataView(bytes.buffer).setUint16(SOCKADDR_UN.sun_family, LINUX.AF_UNIX, true);
+  bytes.set(name, SOCKADDR_UN.sun_path + (abstract ? 1 : 0));
+  const length = SOCKADDR_UN.sun_path + 1 + name.length;
+  return {
+    bytes,
+    length
+  };
+}
+function parseIpv4(text) {
+  const parts = text.split(".");
+  if (parts.length !== 4) return void 0;
+  const bytes = new Uint8Array(4);
+  for (const [i, part] of parts.entries()) {
+    if (!/^(0|[1-9][0-9]{0,2})$/.test(part)) return void 0;
+    const value = Number(part);
+    if (value > 255) return void 0;
+    bytes[i] = value;
+  }
+  return bytes;
+}
+function parseIpv6(text) {
+  if (!/^[0-9a-fA-F:.]+$/.test(text)) return void 0;
+  const halves = text.split("::");
+  if (halves.length > 2) return void 0;
+  const toGroups = (part) => {
+    if (part === "") return [];
+    const out = [];
+    const pieces = part.split(":");
+    for (const [i, piece] of pieces.entries()) {
+      if (i === pieces.length - 1 && piece.includes(".")) {
+        const v4 = parseIpv4(piece);
+        if (!v4) return void 0;
+        out.push(v4[0] << 8 | v4[1], v4[2] << 8 | v4[3]);
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(piece)) {
+        out.push(parseInt(piece, 16));
+      } else {
+        return void 0;
+      }
+    }
+    return out;
+  };
+  const head = toGroups(halves[0]);
+  const tail = halves.length === 2 ? toGroups(halves[1]) : [];
+  if (!head || !tail) return void 0;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return void 0;
+  const groups = [
+    ...head,
+    ...new Array(missing).fill(0),
+    ...tail
+  ];
+  const bytes = new Uint8Array(16);
+  const view = new DataView(bytes.buffer);
+  groups.forEach((g, i) => view.setUint16(2 * i, g, false));
+  return bytes;
+}
+
+// _fd_info.ts
+function inspectFd(fd) {
+  const c = libc();
+  const fdFlags = c.fcntl(fd, LINUX.F_GETFD, 0);
+  if (fdFlags === -1) {
+    throw syscallError(`Cannot inspect fd ${fd}`, "fcntl", fd, errno() === LINUX.EBADF ? "FD_NOT_OPEN" : "SYSCALL_FAILED");
+  }
+  const statusFlags = c.fcntl(fd, LINUX.F_GETFL, 0);
+  const { mode, inode } = statFd(fd);
+  const kind = fileKind(fd, mode);
+  const accessMode = statusFlags & LINUX.O_ACCMODE;
+  const info = {
+    fd,
+    kind,
+    inode,
+    access: accessMode === LINUX.O_RDONLY ? "read" : accessMode === LINUX.O_WRONLY ? "write" : "read-write",
+    nonBlocking: (statusFlags & LINUX.O_NONBLOCK) !== 0,
+    closeOnExec: (fdFlags & LINUX.FD_CLOEXEC) !== 0
+  };
+  if (kind === "socket") info.socket = socketInfo(fd);
+  return info;
+}
+function fileKind(fd, mode) {
+  switch (mode & LINUX.S_IFMT) {
+    case LINUX.S_IFSOCK:
+      return "socket";
+    case LINUX.S_IFIFO:
+      return "fifo";
+    case LINUX.S_IFDIR:
+      return "directory";
+    case LINUX.S_IFCHR:
+      return "character-device";
+    case LINUX.S_IFBLK:
+      return "block-device";
+    case LINUX.S_IFREG:
+      return fileSystemType(fd) === LINUX.MQUEUE_MAGIC ? "message-queue" : "file";
+    default:
+      return "other";
+  }
+}
+function statFd(fd) {
+  const c = libc();
+  if (c.statx) {
+    const buffer = statxBuffer ??= new Uint8Array(STATX.size);
+    const result = c.statx(fd, EMPTY_PATH, LINUX.AT_EMPTY_PATH, LINUX.STATX_TYPE | LINUX.STATX_INO, buffer);
+    if (result === 0) return readStatx(buffer);
+    const code = errno();
+    if (code !== LINUX.EPERM || !c.fstat) {
+      throw errnoError(`Cannot stat fd ${fd}`, "statx", code, fd);
+    }
+  }
+  if (c.fstat) {
+    const buffer = new Uint8Array(STAT.size);
+    if (c.fstat(fd, buffer) === -1) {
+      throw syscallError(`Cannot stat fd ${fd}`, "fstat", fd);
+    }
+    return readStat(buffer);
+  }
+  throw new ListenFdsError(`Cannot stat fd ${fd}: the C library has neither statx nor fstat`, {
+    code: "UNSUPPORTED_PLATFORM",
+    fd
+  });
+}
+var EMPTY_PATH = cString("");
+var statxBuffer;
+function fileSystemType(fd) {
+  const c = libc();
+  if (!c.fstatfs) return void 0;
+  const buffer = new Uint8Array(STATFS.size);
+  if (c.fstatfs(fd, buffer) === -1) return void 0;
+  return readStatfsType(buffer);
+}
+function socketOption(fd, option) {
+  const value = new Int32Array(1);
+  const length = new Uint32Array([
+    4
+  ]);
+  const result = libc().getsockopt(fd, LINUX.SOL_SOCKET, option, new Uint8Array(value.buffer), new Uint8Array(length.buffer));
+  if (result === -1) {
+    throw syscallError(`Cannot read socket option of fd ${fd}`, "getsockopt", fd);
+  }
+  return value[0];
+}
+var FAMILIES = {
+  [LINUX.AF_INET]: "inet",
+  [LINUX.AF_INET6]: "inet6",
+  [LINUX.AF_UNIX]: "unix",
+  [LINUX.AF_VSOCK]: "vsock"
+};
+var TYPES = {
+  [LINUX.SOCK_STREAM]: "stream",
+  [LINUX.SOCK_DGRAM]: "dgram",
+  [LINUX.SOCK_SEQPACKET]: "seqpacket",
+  [LINUX.SOCK_RAW]: "raw"
+};
+function socketInfo(fd) {
+  const family = FAMILIES[socketOption(fd, LINUX.SO_DOMAIN)] ?? "other";
+  const type = TYPES[socketOption(fd, LINUX.SO_TYPE)] ?? "other";
+  const listening = socketOption(fd, LINUX.SO_ACCEPTCONN) !== 0;
+  const transport = type === "dgram" ? family === "unix" ? "unixpacket" : "udp" : family === "unix" ? "unix" : "tcp";
+  return {
+    family,
+    type,
+    listening,
+    address: socketAddress(fd, "getsockname", transport),
+    peer: listening ? void 0 : socketAddress(fd, "getpeername", transport)
+  };
+}
+function socketAddress(fd, which, transport) {
+  const buffers = sockaddrBuffers ??= {
+    bytes: new Uint8Array(SOCKADDR_STORAGE.size),
+    length: new Uint32Array(1)
+  };
+  const { bytes, length } = buffers;
+  length[0] = SOCKADDR_STORAGE.size;
+  const result = libc()[which](fd, bytes, new Uint8Array(length.buffer));
+  if (result === -1) return void 0;
+  return decodeSockaddr(bytes, length[0], transport);
+}
+var sockaddrBuffers;
+function ownPidfdId(pid) {
+  const c = libc();
+  const pidfd = c.pidfd_open ? c.pidfd_open(pid, 0) : c.syscall ? Number(c.syscall(BigInt(LINUX.SYS_pidfd_open), BigInt(pid), 0n)) : -1;
+  if (pidfd < 0) return {
+    reason: "pidfd_open() is not available"
+  };
+  try {
+    if (fileSystemType(pidfd) !== LINUX.PIDFS_MAGIC) {
+      return {
+        reason: "pidfds are not on pidfs (kernel older than 6.9)"
+      };
+    }
+    if (c.name_to_handle_at) {
+      const handle = fileHandle();
+      const mountId = new Uint8Array(4);
+      const result = c.name_to_handle_at(pidfd, EMPTY_PATH, handle, mountId, LINUX.AT_EMPTY_PATH);
+      if (result === 0) return {
+        id: readPidfsHandle(handle)
+      };
+      const error = errno();
+      if (error !== LINUX.EOPNOTSUPP && error !== LINUX.ENOSYS) {
+        return {
+          reason: `name_to_handle_at() failed with errno ${error}`
+        };
+      }
+    }
+    return {
+      id: statFd(pidfd).inode
+    };
+  } finally {
+    c.close(pidfd);
+  }
+}
+
+// _io.ts
+var chunk;
+function readToEnd(fd) {
+  const c = libc();
+  const buffer = chunk ??= new Uint8Array(65536);
+  const parts = [];
+  let total = 0;
+  while (true) {
+    const n = Number(c.read(fd, buffer, BigInt(buffer.length)));
+    if (n === -1) throw syscallError(`Cannot read fd ${fd}`, "read", fd);
+    if (n === 0) break;
+    parts.push(buffer.slice(0, n));
+    total += n;
+  }
+  if (parts.length === 1) return parts[0];
+  const all = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    all.set(part, offset);
+    offset += part.length;
+  }
+  return all;
+}
+
+// _adopt/proc.ts
+var decoder2 = new TextDecoder();
+function readProcFile(path) {
+  const c = libc();
+  const fd = c.open(cString(path), LINUX.O_RDONLY | LINUX.O_CLOEXEC, 0);
+  if (fd === -1) return void 0;
+  try {
+    return decoder2.decode(readToEnd(fd));
+  } catch {
+    return void 0;
+  } finally {
+    c.close(fd);
+  }
+}
+function readFdLink(fd) {
+  const buffer = linkBuffer ??= new Uint8Array(512);
+  const n = Number(libc().readlink(cString(`/proc/self/fd/${fd}`), buffer, BigInt(buffer.length)));
+  return n < 0 ? void 0 : decoder2.decode(buffer.subarray(0, n));
+}
+var linkBuffer;
+var DIRENT64 = {
+  d_reclen: 16,
+  d_name: 19
+};
+var DIRENT_BUFFER = new Uint8Array(32768);
+function listOpenFds() {
+  const c = libc();
+  const getdents64 = c.getdents64;
+  if (getdents64 === null) return scanFdTable();
+  const dir = c.open(cString("/proc/self/fd"), LINUX.O_RDONLY | LINUX.O_CLOEXEC, 0);
+  if (dir === -1) return scanFdTable();
+  const fds = [];
+  try {
+    const buffer = DIRENT_BUFFER;
+    const view = new DataView(buffer.buffer);
+    while (true) {
+      const n = Number(getdents64(dir, buffer, BigInt(buffer.length)));
+      if (n === 0) break;
+      if (n < 0) return scanFdTable();
+      for (let at = 0; at < n; at += view.getUint16(at + DIRENT64.d_reclen, true)) {
+        const fd = parseFdName(buffer, at + DIRENT64.d_name);
+        if (fd !== void 0 && fd !== dir) fds.push(fd);
+      }
+    }
+  } finally {
+    c.close(dir);
+  }
+  return fds.sort((a, b) => a - b);
+}
+function parseFdName(buffer, start) {
+  let fd = 0;
+  let at = start;
+  for (; buffer[at] !== 0; at++) {
+    const digit = buffer[at] - 48;
+    if (digit < 0 || digit > 9) return void 0;
+    fd = fd * 10 + digit;
+  }
+  return at === start ? void 0 : fd;
+}
+function scanFdTable() {
+  const status = readProcFile("/proc/self/status") ?? "";
+  const size = Number(/^FDSize:\s*(\d+)/m.exec(status)?.[1] ?? 1024);
+  const c = libc();
+  const fds = [];
+  for (let fd = 0; fd < size; fd++) {
+    if (c.fcntl(fd, LINUX.F_GETFD, 0) !== -1) fds.push(fd);
+  }
+  return fds;
+}
+function parseEpollTargets(text) {
+  const targets = [];
+  for (const line of text.split("\n")) {
+    if (!line.startsWith("tfd:")) continue;
+    const fields = line.slice(4).trim().split(/\s+/);
+    if (fields[1] !== "events:" || fields[3] !== "data:" || !fields[5]?.startsWith("pos:") || !fields[6]?.startsWith("ino:")) continue;
+    const fd = fields[0];
+    const events = fields[2];
+    const data = fields[4];
+    const inode = fields[6].slice(4);
+    if (!/^\d+$/.test(fd) || !HEX.test(events) || !HEX.test(data) || !HEX.test(inode)) continue;
+    targets.push({
+      fd: Number(fd),
+      events: parseInt(events, 16) >>> 0,
+      data: BigInt(`0x${data}`),
+      inode: BigInt(`0x${inode}`)
+    });
+  }
+  return targets;
+}
+var HEX = /^[0-9a-f]+$/;
+function readEpollTargets(epfd) {
+  return parseEpollTargets(readProcFile(`/proc/self/fdinfo/${epfd}`) ?? "");
+}
+
+export {
+  LINUX,
+  TIMESPEC,
+  CMSGHDR,
+  TCP_INFO,
+  UCRED,
+  SOCKADDR_STORAGE,
+  SOCKADDR_IN,
+  SOCKADDR_IN6,
+  SOCKADDR_UN,
+  SPAWN,
+  epollEvent,
+  readTimespecMicroseconds,
+  cmsgSpace,
+  buildMsghdr,
+  readMsghdr,
+  scmRights,
+  decodeWaitStatus,
+  libc,
+  getenvBytes,
+  errno,
+  syscallError,
+  errnoError,
+  cString,
+  decodeSockaddr,
+  encodeInetSockaddr,
+  encodeUnixSockaddr,
+  parseIpv4,
+  parseIpv6,
+  inspectFd,
+  statFd,
+  socketAddress,
+  ownPidfdId,
+  readToEnd,
+  readProcFile,
+  readFdLink,
+  listOpenFds,
+  readEpollTargets
+};
