@@ -2,10 +2,11 @@
 import {
   loadServeModule,
   serveSockets
-} from "./chunk-4T6ACMJU.js";
-import "./chunk-XNGF5WY7.js";
-import "./chunk-BVV2NGQX.js";
-import "./chunk-ZZF6E63G.js";
+} from "./chunk-S4OTGXD2.js";
+import "./chunk-KZOVERPN.js";
+import "./chunk-ATU2CMSV.js";
+import "./chunk-JA5XPPH4.js";
+import "./chunk-K37FGBCC.js";
 
 // _serve_worker.ts
 var scope = globalThis;

@@ -2,10 +2,10 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   parseListenEnv
-} from "./chunk-4ZCYPBYK.js";
+} from "./chunk-34DTO6HU.js";
 import {
   ListenFdsError
-} from "./chunk-ZZF6E63G.js";
+} from "./chunk-K37FGBCC.js";
 export {
   ListenFdsError,
   parseListenEnv

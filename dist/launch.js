@@ -2,36 +2,38 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   ReadinessChannel,
-  SIGNALS,
   SenderReport,
   exitCode,
   findSetpriv,
   sendSignal,
   spawnChild
-} from "./chunk-35C53FWI.js";
+} from "./chunk-3IMFFLA2.js";
 import {
   bindSockets,
   closeSockets,
   fdNameProblem,
   moveFdAbove,
   parseSocketSpec
-} from "./chunk-KSGTC3EN.js";
+} from "./chunk-VE5J6TNR.js";
 import {
   LAUNCHER_PID
 } from "./chunk-QSSB6R3H.js";
 import {
   LISTEN_VARIABLES
-} from "./chunk-4ZCYPBYK.js";
+} from "./chunk-34DTO6HU.js";
+import {
+  decodeSockaddr
+} from "./chunk-ATU2CMSV.js";
 import {
   LINUX,
+  SIGNALS,
   SOCKADDR_STORAGE,
-  decodeSockaddr,
   libc,
   readProcFile
-} from "./chunk-BVV2NGQX.js";
+} from "./chunk-JA5XPPH4.js";
 import {
   ListenFdsError
-} from "./chunk-ZZF6E63G.js";
+} from "./chunk-K37FGBCC.js";
 
 // _launcher/args.ts
 import { parseArgs } from "@std/cli/parse-args";

@@ -3,13 +3,14 @@
 import {
   ListenFds,
   adoptInetdConn
-} from "./chunk-TYBGBO3P.js";
-import "./chunk-4ZCYPBYK.js";
-import "./chunk-XNGF5WY7.js";
-import "./chunk-BVV2NGQX.js";
+} from "./chunk-ZCCFTZYZ.js";
+import "./chunk-34DTO6HU.js";
+import "./chunk-KZOVERPN.js";
+import "./chunk-ATU2CMSV.js";
+import "./chunk-JA5XPPH4.js";
 import {
   ListenFdsError
-} from "./chunk-ZZF6E63G.js";
+} from "./chunk-K37FGBCC.js";
 export {
   ListenFds,
   ListenFdsError,

@@ -2,21 +2,21 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   startWatchdog
-} from "./chunk-TGQFXYQO.js";
+} from "./chunk-WKGC7YL6.js";
 import {
   Upgrader,
   handleReload,
   handleShutdown,
   handleUpgrades
-} from "./chunk-FXVTX7BJ.js";
-import "./chunk-35C53FWI.js";
+} from "./chunk-PFOGAWUU.js";
+import "./chunk-3IMFFLA2.js";
 import {
   closeFd,
   createMemfd,
   readMemfd,
   removeStoredFds,
   storeFds
-} from "./chunk-27OJ2Z7U.js";
+} from "./chunk-XQWO2A33.js";
 import {
   notify,
   notifyErrno,
@@ -26,13 +26,14 @@ import {
   notifyReloading,
   notifyStatus,
   notifyStopping
-} from "./chunk-WL2VJLAU.js";
+} from "./chunk-H4NUR4RC.js";
 import {
   UPGRADE_SOCKET
 } from "./chunk-QSSB6R3H.js";
-import "./chunk-4ZCYPBYK.js";
-import "./chunk-BVV2NGQX.js";
-import "./chunk-ZZF6E63G.js";
+import "./chunk-34DTO6HU.js";
+import "./chunk-ATU2CMSV.js";
+import "./chunk-JA5XPPH4.js";
+import "./chunk-K37FGBCC.js";
 export {
   UPGRADE_SOCKET,
   Upgrader,

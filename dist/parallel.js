@@ -2,16 +2,17 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   serveParallel
-} from "./chunk-BFLURPGL.js";
-import "./chunk-TYBGBO3P.js";
-import "./chunk-27OJ2Z7U.js";
-import "./chunk-WL2VJLAU.js";
-import "./chunk-KSGTC3EN.js";
+} from "./chunk-CWNXRVPX.js";
+import "./chunk-ZCCFTZYZ.js";
+import "./chunk-XQWO2A33.js";
+import "./chunk-H4NUR4RC.js";
+import "./chunk-VE5J6TNR.js";
 import "./chunk-QSSB6R3H.js";
-import "./chunk-4ZCYPBYK.js";
-import "./chunk-XNGF5WY7.js";
-import "./chunk-BVV2NGQX.js";
-import "./chunk-ZZF6E63G.js";
+import "./chunk-34DTO6HU.js";
+import "./chunk-KZOVERPN.js";
+import "./chunk-ATU2CMSV.js";
+import "./chunk-JA5XPPH4.js";
+import "./chunk-K37FGBCC.js";
 export {
   serveParallel
 };

@@ -1,40 +1,42 @@
 // @ts-self-types="../serve.ts"
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
-import "./chunk-TGQFXYQO.js";
+import "./chunk-WKGC7YL6.js";
 import {
   handleShutdown
-} from "./chunk-FXVTX7BJ.js";
-import "./chunk-35C53FWI.js";
+} from "./chunk-PFOGAWUU.js";
+import "./chunk-3IMFFLA2.js";
 import {
   bindFallback,
   selectActivated,
   serveParallel,
   socketsPerAddress
-} from "./chunk-BFLURPGL.js";
+} from "./chunk-CWNXRVPX.js";
 import {
   ListenFds
-} from "./chunk-TYBGBO3P.js";
-import "./chunk-27OJ2Z7U.js";
+} from "./chunk-ZCCFTZYZ.js";
+import "./chunk-XQWO2A33.js";
 import {
   notifyReady,
   notifyStatus
-} from "./chunk-WL2VJLAU.js";
-import "./chunk-KSGTC3EN.js";
+} from "./chunk-H4NUR4RC.js";
+import "./chunk-VE5J6TNR.js";
 import "./chunk-QSSB6R3H.js";
-import "./chunk-4ZCYPBYK.js";
+import "./chunk-34DTO6HU.js";
 import {
   loadServeModule,
   serveSockets
-} from "./chunk-4T6ACMJU.js";
+} from "./chunk-S4OTGXD2.js";
 import {
   defaultOnListen
-} from "./chunk-XNGF5WY7.js";
+} from "./chunk-KZOVERPN.js";
+import "./chunk-ATU2CMSV.js";
 import {
+  SIGNALS,
   libc
-} from "./chunk-BVV2NGQX.js";
+} from "./chunk-JA5XPPH4.js";
 import {
   ListenFdsError
-} from "./chunk-ZZF6E63G.js";
+} from "./chunk-K37FGBCC.js";
 
 // serve.ts
 import { parseArgs } from "@std/cli/parse-args";
@@ -202,7 +204,7 @@ function reusePortSet(command) {
   return socketsPerAddress(addresses) > 1;
 }
 async function handleUpgradesOf(servers, upgrader, command) {
-  const { handleUpgrades } = await import("./upgrade-UFZX7QEB.js");
+  const { handleUpgrades } = await import("./upgrade-DPZKVJOM.js");
   handleUpgrades(servers, {
     upgrader,
     timeout: command.upgradeTimeout,
@@ -211,6 +213,19 @@ async function handleUpgradesOf(servers, upgrader, command) {
       console.error(outcome.ok ? `listen-fds: handed over to pid ${outcome.pid}; draining` : `listen-fds: ${outcome.error.message}; serving on`);
     }
   });
+}
+function holdSighup() {
+  let held = false;
+  const hold = () => {
+    held = true;
+  };
+  Deno.addSignalListener("SIGHUP", hold);
+  return {
+    release() {
+      Deno.removeSignalListener("SIGHUP", hold);
+      if (held) libc().kill(Deno.pid, SIGNALS.SIGHUP);
+    }
+  };
 }
 async function main(argv) {
   let command;
@@ -225,14 +240,16 @@ async function main(argv) {
     console.log(USAGE);
     return;
   }
+  const early = command.upgrade ? holdSighup() : void 0;
   try {
-    const upgrader = command.upgrade ? (await import("./upgrade-UFZX7QEB.js")).Upgrader.fromListenFds(ListenFds.fromEnv()) : void 0;
+    const upgrader = command.upgrade ? (await import("./upgrade-DPZKVJOM.js")).Upgrader.fromListenFds(ListenFds.fromEnv()) : void 0;
     if (command.workers === void 0 && command.fdStore === void 0 && !reusePortSet(command)) {
       const servers = await serveInMainThread(command, upgrader);
       handleShutdown(servers, {
         timeout: command.shutdownTimeout
       });
       if (upgrader) await handleUpgradesOf(servers, upgrader, command);
+      early?.release();
       notifyReady();
       return;
     }
@@ -270,6 +287,7 @@ async function main(argv) {
       timeout: command.shutdownTimeout
     });
     if (upgrader) await handleUpgradesOf(server, upgrader, command);
+    early?.release();
     server.finished.catch((error) => {
       console.error(error instanceof Error ? error.message : String(error));
       Deno.exit(1);

@@ -2,7 +2,7 @@
 import {
   CANONICAL_DECIMAL,
   ListenFdsError
-} from "./chunk-ZZF6E63G.js";
+} from "./chunk-K37FGBCC.js";
 
 // _env.ts
 var LISTEN_FDS_START = 3;

@@ -3,12 +3,12 @@ import {
   NOTIFY_SOCKET,
   notify,
   readTextEnv
-} from "./chunk-WL2VJLAU.js";
+} from "./chunk-H4NUR4RC.js";
 import {
   CANONICAL_DECIMAL,
   ListenFdsError,
   unsetEnv
-} from "./chunk-ZZF6E63G.js";
+} from "./chunk-K37FGBCC.js";
 
 // _notify/watchdog.ts
 var WATCHDOG_USEC = "WATCHDOG_USEC";

@@ -4,7 +4,7 @@ import {
   UNKNOWN_NAME,
   parseListenEnv,
   parseListenFdRange
-} from "./chunk-4ZCYPBYK.js";
+} from "./chunk-34DTO6HU.js";
 import {
   adoptIntoPlaceholder,
   adoptServe,
@@ -21,27 +21,29 @@ import {
   takeOver,
   withPermission,
   withPlaceholder
-} from "./chunk-XNGF5WY7.js";
+} from "./chunk-KZOVERPN.js";
+import {
+  inspectFd,
+  ownPidfdId,
+  socketAddress,
+  statFd
+} from "./chunk-ATU2CMSV.js";
 import {
   LINUX,
   cString,
   errno,
   getenvBytes,
-  inspectFd,
   libc,
   listOpenFds,
-  ownPidfdId,
   readFdLink,
   readProcFile,
-  socketAddress,
-  statFd,
   syscallError
-} from "./chunk-BVV2NGQX.js";
+} from "./chunk-JA5XPPH4.js";
 import {
   ListenFdsError,
   readEnv,
   unsetEnv
-} from "./chunk-ZZF6E63G.js";
+} from "./chunk-K37FGBCC.js";
 
 // _adopt/conn.ts
 async function adoptConn(fd) {
@@ -55,7 +57,11 @@ async function adoptInetdConn() {
   return await adoptConnected(0, checked, action, false);
 }
 function adoptConnected(fd, { socket, address }, action, closeSource) {
-  return withPlaceholder("path" in address, action, listenAt, async (listener, place) => {
+  return withPlaceholder({
+    fd,
+    unix: "path" in address,
+    action
+  }, listenAt, async (listener, place) => {
     const conn = await connectPlaceholder(listener);
     try {
       const placeholder = findPlaceholder("path" in place ? unixClientMatcher(place.path) : placeholderMatcher(conn.localAddr, conn.remoteAddr), fd, action);
@@ -138,8 +144,19 @@ function replaceInetdFds(fd) {
 function adoptListener(fd, options = {}) {
   const action = `take fd ${fd} as a listener`;
   const { address } = requireSocket(fd, action, "stream", true);
-  return chooseVia(fd, action, options, () => withPlaceholder("path" in address, action, listenAt, (listener) => {
-    adoptIntoPlaceholder(fd, listener, address, action, () => listener.close());
+  return chooseVia(fd, action, options, () => withPlaceholder({
+    fd,
+    unix: "path" in address,
+    action
+  }, listenAt, (listener, _place, slot) => {
+    const release = () => listener.close();
+    adoptIntoPlaceholder(listener, {
+      fd,
+      address,
+      action,
+      release,
+      slot
+    });
     return listener;
   }), () => deferredNodeListener(fd, address));
 }
@@ -155,14 +172,25 @@ function adoptDatagram(fd) {
       fd
     });
   }
-  return withPlaceholder("path" in address, action, (place) => listenDatagram("path" in place ? {
+  return withPlaceholder({
+    fd,
+    unix: "path" in address,
+    action
+  }, (place) => listenDatagram("path" in place ? {
     transport: "unixpacket",
     ...place
   } : {
     transport: "udp",
     ...place
-  }), (conn) => {
-    adoptIntoPlaceholder(fd, conn, address, action, () => conn.close());
+  }), (conn, _place, slot) => {
+    const release = () => conn.close();
+    adoptIntoPlaceholder(conn, {
+      fd,
+      address,
+      action,
+      release,
+      slot
+    });
     return conn;
   });
 }

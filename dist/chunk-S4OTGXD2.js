@@ -1,13 +1,13 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   adoptServe
-} from "./chunk-XNGF5WY7.js";
+} from "./chunk-KZOVERPN.js";
 import {
   libc
-} from "./chunk-BVV2NGQX.js";
+} from "./chunk-JA5XPPH4.js";
 import {
   ListenFdsError
-} from "./chunk-ZZF6E63G.js";
+} from "./chunk-K37FGBCC.js";
 
 // _serve_module.ts
 async function loadServeModule(specifier, args) {

@@ -4,24 +4,27 @@ import {
 } from "./chunk-QSSB6R3H.js";
 import {
   showBytes
-} from "./chunk-4ZCYPBYK.js";
+} from "./chunk-34DTO6HU.js";
+import {
+  encodeUnixSockaddr
+} from "./chunk-ATU2CMSV.js";
 import {
   LINUX,
   SOCKADDR_UN,
   TIMESPEC,
   buildMsghdr,
-  encodeUnixSockaddr,
   getenvBytes,
   libc,
   readTimespecMicroseconds,
   scmRights,
   syscallError
-} from "./chunk-BVV2NGQX.js";
+} from "./chunk-JA5XPPH4.js";
 import {
   ListenFdsError,
+  checkMilliseconds,
   readEnv,
   unsetEnv
-} from "./chunk-ZZF6E63G.js";
+} from "./chunk-K37FGBCC.js";
 
 // _notify/notify.ts
 var NOTIFY_SOCKET = "NOTIFY_SOCKET";
@@ -76,7 +79,7 @@ function notifyMainPid(pid, options) {
   }, options);
 }
 function notifyExtendTimeout(milliseconds, options) {
-  checkDuration(milliseconds);
+  checkMilliseconds(milliseconds, "Cannot notify: duration");
   return notify({
     EXTEND_TIMEOUT_USEC: BigInt(Math.round(milliseconds * 1e3))
   }, options);
@@ -186,11 +189,6 @@ function invalid(message, value) {
 function checkInteger(what, value, min, max) {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw invalid(`Cannot notify: ${what} ${value} is not an integer in ${min} \u2026 ${max}`, String(value));
-  }
-}
-function checkDuration(milliseconds) {
-  if (!Number.isFinite(milliseconds) || milliseconds < 0) {
-    throw invalid(`Cannot notify: duration ${milliseconds} ms is not a finite non-negative number`, String(milliseconds));
   }
 }
 function checkFds(fds) {

@@ -1,18 +1,17 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   ReadinessChannel,
-  SIGNALS,
   SenderReport,
   pidfdIdPipe,
   sendPidfdId,
   sendSignal,
   spawnChild
-} from "./chunk-35C53FWI.js";
+} from "./chunk-3IMFFLA2.js";
 import {
   monotonicMicroseconds,
   notify,
   notifyStopping
-} from "./chunk-WL2VJLAU.js";
+} from "./chunk-H4NUR4RC.js";
 import {
   LAUNCHER_PID,
   UPGRADE_SOCKET,
@@ -21,18 +20,22 @@ import {
 } from "./chunk-QSSB6R3H.js";
 import {
   LISTEN_VARIABLES
-} from "./chunk-4ZCYPBYK.js";
+} from "./chunk-34DTO6HU.js";
+import {
+  statFd
+} from "./chunk-ATU2CMSV.js";
 import {
   LINUX,
+  SIGNALS,
   errno,
   libc,
   readProcFile,
-  statFd,
   syscallError
-} from "./chunk-BVV2NGQX.js";
+} from "./chunk-JA5XPPH4.js";
 import {
-  ListenFdsError
-} from "./chunk-ZZF6E63G.js";
+  ListenFdsError,
+  checkMilliseconds
+} from "./chunk-K37FGBCC.js";
 
 // _notify/reload.ts
 function errnoOf(error) {
@@ -159,12 +162,7 @@ function handleReload(onReload, options = {}) {
 function handleShutdown(servers, options = {}) {
   const list = checkServers(servers, "handle shutdown");
   const timeout = options.timeout ?? 1e4;
-  if (!(Number.isFinite(timeout) && timeout >= 0)) {
-    throw new ListenFdsError(`Cannot handle shutdown: timeout ${timeout} ms is not a finite non-negative number`, {
-      code: "INVALID_ARGUMENT",
-      value: String(timeout)
-    });
-  }
+  checkMilliseconds(timeout, "Cannot handle shutdown: timeout");
   const repeated = options.repeatedSignal ?? "ignore";
   if (repeated !== "ignore" && repeated !== "exit") {
     throw new ListenFdsError(`Cannot handle shutdown: repeatedSignal "${repeated}" is neither "ignore" nor "exit"`, {
@@ -632,12 +630,7 @@ function ownCommand() {
 function handleUpgrades(servers, options) {
   const list = checkServers(servers, "handle upgrades");
   const drainTimeout = options.drainTimeout ?? 1e4;
-  if (!(Number.isFinite(drainTimeout) && drainTimeout >= 0)) {
-    throw new ListenFdsError(`Cannot handle upgrades: drainTimeout ${drainTimeout} ms is not a finite non-negative number`, {
-      code: "INVALID_ARGUMENT",
-      value: String(drainTimeout)
-    });
-  }
+  checkMilliseconds(drainTimeout, "Cannot handle upgrades: drainTimeout");
   const signal = options.signal ?? "SIGHUP";
   const { upgrader } = options;
   const send = (state) => {

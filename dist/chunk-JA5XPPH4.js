@@ -2,7 +2,7 @@
 import {
   ListenFdsError,
   readOptionalEnv
-} from "./chunk-ZZF6E63G.js";
+} from "./chunk-K37FGBCC.js";
 
 // _linux.ts
 var LINUX = {
@@ -39,6 +39,8 @@ var LINUX = {
   MQUEUE_MAGIC: 427819522,
   // <asm-generic/unistd.h>: numbered alike on every architecture since 5.1
   SYS_pidfd_open: 434,
+  // <fcntl.h>: the *at() calls' "relative to the working directory"
+  AT_FDCWD: -100,
   // <sys/socket.h>, <asm-generic/socket.h>, <netinet/in.h>
   AF_UNIX: 1,
   AF_INET: 2,
@@ -139,6 +141,12 @@ var ERRNO_NAMES = {
   110: "ETIMEDOUT",
   111: "ECONNREFUSED"
 };
+var SIGNALS = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGKILL: 9,
+  SIGTERM: 15
+};
 var ARCH_LAYOUTS = {
   x86_64: {
     /** `struct stat`: x86_64's own layout (`st_nlink` is 8 bytes, before `st_mode`). */
@@ -152,6 +160,20 @@ var ARCH_LAYOUTS = {
       size: 12,
       events: 0,
       data: 4
+    },
+    /** Syscall numbers (`asm/unistd_64.h`). */
+    syscalls: {
+      read: 0,
+      close: 3,
+      getsockname: 51,
+      getsockopt: 55,
+      fcntl: 72,
+      getdents64: 217,
+      epoll_ctl: 233,
+      openat: 257,
+      readlinkat: 267,
+      dup3: 292,
+      statx: 332
     }
   },
   aarch64: {
@@ -166,6 +188,20 @@ var ARCH_LAYOUTS = {
       size: 16,
       events: 0,
       data: 8
+    },
+    /** Syscall numbers (`asm-generic/unistd.h`). */
+    syscalls: {
+      read: 63,
+      close: 57,
+      getsockname: 204,
+      getsockopt: 209,
+      fcntl: 25,
+      getdents64: 61,
+      epoll_ctl: 21,
+      openat: 56,
+      readlinkat: 78,
+      dup3: 24,
+      statx: 291
     }
   }
 };
@@ -175,6 +211,7 @@ function isLinuxArch(arch) {
 var HERE = ARCH_LAYOUTS[isLinuxArch(Deno.build.arch) ? Deno.build.arch : "x86_64"];
 var STAT = HERE.stat;
 var EPOLL_EVENT = HERE.epoll_event;
+var SYSCALLS = HERE.syscalls;
 var STATX = {
   size: 256,
   stx_mode: 28,
@@ -567,15 +604,31 @@ var SYMBOLS = {
     result: "i32",
     optional: true
   },
-  /** long syscall(long number, ...) with two arguments */
+  /**
+   * long syscall(long number, ...) with six arguments, all passed as
+   * integers (pointers as addresses): the functions an activation calls go
+   * through this one binding (see `activationFunctions`). The `long` result
+   * is declared as a struct of one `i64`, which x86_64 and aarch64 return in
+   * the same register as a `long` (read it with {@linkcode readLong}): Deno
+   * 2.9 compiles a fast-call trampoline for a function with scalar types
+   * only, ~1 ms of the first `Deno.dlopen`, and calls a struct-returning one
+   * without it.
+   */
   syscall: {
     parameters: [
       "i64",
       "i64",
+      "i64",
+      "i64",
+      "i64",
+      "i64",
       "i64"
     ],
-    result: "i64",
-    optional: true
+    result: {
+      struct: [
+        "i64"
+      ]
+    }
   },
   /** int clock_gettime(clockid_t clockid, struct timespec *tp) */
   clock_gettime: {
@@ -910,46 +963,68 @@ function libc() {
   if (bound) return bound;
   const { path, handle } = findLibc(libcCandidates());
   const symbols = {
-    ...handle.symbols
+    ...handle.symbols,
+    ...activationFunctions(handle.symbols.syscall)
   };
-  bound = new Proxy(symbols, {
-    get(target, name) {
-      if (typeof name === "string" && !(name in target) && name in SYMBOLS) {
-        const group = GROUPS.find((names) => names.includes(name)) ?? [
-          name
-        ];
-        const table = Object.fromEntries(group.map((member) => [
-          member,
-          SYMBOLS[member]
-        ]));
-        const library = Deno.dlopen(path, table);
-        handles.push(library);
-        Object.assign(target, library.symbols);
-      }
-      return target[name];
+  Object.setPrototypeOf(symbols, new Proxy({}, {
+    get(_, name) {
+      if (typeof name !== "string" || !(name in SYMBOLS)) return void 0;
+      const group = GROUPS.find((names) => names.includes(name)) ?? [
+        name
+      ];
+      const table = Object.fromEntries(group.map((member) => [
+        member,
+        SYMBOLS[member]
+      ]));
+      const library = Deno.dlopen(path, table);
+      handles.push(library);
+      Object.assign(symbols, library.symbols);
+      return symbols[name];
     }
-  });
+  }));
+  bound = symbols;
   return bound;
 }
-var ACTIVATION_SYMBOLS = [
-  "fcntl",
-  "open",
-  "read",
-  "close",
-  "statx",
-  "getsockopt",
-  "getsockname",
-  "getdents64",
-  "readlink",
-  "dup3",
-  "epoll_ctl"
-];
+function address(buffer) {
+  if (buffer === null) return 0;
+  return pinnedAddresses.get(buffer) ?? Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer));
+}
+var pinnedAddresses = /* @__PURE__ */ new WeakMap();
+function sharedBuffer(size) {
+  const buffer = new Uint8Array(size);
+  pinnedAddresses.set(buffer, Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer)));
+  return buffer;
+}
+function activationFunctions(syscall) {
+  const n = SYSCALLS;
+  const raw = syscall;
+  const call = (number, a = 0, b = 0, c = 0, d = 0, e = 0) => readLong(raw(number, a, b, c, d, e, 0));
+  const int = call;
+  const ssize = (...args) => BigInt(call(...args));
+  return {
+    fcntl: (fd, cmd, arg) => int(n.fcntl, fd, cmd, arg),
+    open: (path, flags, mode) => int(n.openat, LINUX.AT_FDCWD, address(path), flags, mode),
+    read: (fd, buffer, count) => ssize(n.read, fd, address(buffer), count),
+    close: (fd) => int(n.close, fd),
+    statx: (dirfd, path, flags, mask, buffer) => int(n.statx, dirfd, address(path), flags, mask, address(buffer)),
+    getsockopt: (fd, level, name, value, length) => int(n.getsockopt, fd, level, name, address(value), address(length)),
+    getsockname: (fd, addr, length) => int(n.getsockname, fd, address(addr), address(length)),
+    getdents64: (fd, buffer, count) => ssize(n.getdents64, fd, address(buffer), count),
+    readlink: (path, buffer, size) => ssize(n.readlinkat, LINUX.AT_FDCWD, address(path), address(buffer), size),
+    dup3: (from, to, flags) => int(n.dup3, from, to, flags),
+    epoll_ctl: (epfd, op, fd, event) => int(n.epoll_ctl, epfd, op, fd, address(event))
+  };
+}
+function readLong(bytes) {
+  const low = bytes[0] | bytes[1] << 8 | bytes[2] << 16 | bytes[3] << 24;
+  const high = bytes[4] | bytes[5] << 8 | bytes[6] << 16 | bytes[7] << 24;
+  return high * 4294967296 + (low >>> 0);
+}
 function findLibc(candidates) {
   const failures = [];
-  const table = Object.fromEntries(ACTIVATION_SYMBOLS.map((name) => [
-    name,
-    SYMBOLS[name]
-  ]));
+  const table = {
+    syscall: SYMBOLS.syscall
+  };
   for (const path of candidates) {
     try {
       const handle = Deno.dlopen(path, table);
@@ -1015,360 +1090,22 @@ function describeErrno(value) {
   const pointer = libc().strerror(value);
   return pointer === null ? "unknown error" : new Deno.UnsafePointerView(pointer).getCString();
 }
-var encoder = new TextEncoder();
+var encoder;
 function cString(text) {
-  return encoder.encode(`${text}\0`);
-}
-
-// _sockaddr.ts
-var decoder = new TextDecoder();
-function decodeSockaddr(bytes, length, transport) {
-  if (length < 2) return void 0;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const family = view.getUint16(SOCKADDR_IN.sin_family, true);
-  if (family === LINUX.AF_INET) {
-    const port = view.getUint16(SOCKADDR_IN.sin_port, false);
-    const hostname = Array.from(bytes.subarray(SOCKADDR_IN.sin_addr, SOCKADDR_IN.sin_addr + 4)).join(".");
-    return {
-      transport: transport === "udp" ? "udp" : "tcp",
-      hostname,
-      port
-    };
-  }
-  if (family === LINUX.AF_INET6) {
-    const port = view.getUint16(SOCKADDR_IN6.sin6_port, false);
-    const groups = [];
-    for (let i = 0; i < 8; i++) {
-      groups.push(view.getUint16(SOCKADDR_IN6.sin6_addr + 2 * i, false).toString(16));
-    }
-    return {
-      transport: transport === "udp" ? "udp" : "tcp",
-      hostname: compressIpv6(groups),
-      port
-    };
-  }
-  if (family === LINUX.AF_UNIX) {
-    const unixTransport = transport === "unixpacket" ? "unixpacket" : "unix";
-    const raw = bytes.subarray(SOCKADDR_UN.sun_path, length);
-    if (raw.length === 0) return {
-      transport: unixTransport,
-      path: ""
-    };
-    if (raw[0] === 0) {
-      return {
-        transport: unixTransport,
-        path: `@${decoder.decode(raw.subarray(1))}`
-      };
-    }
-    const end = raw.indexOf(0);
-    return {
-      transport: unixTransport,
-      path: decoder.decode(end === -1 ? raw : raw.subarray(0, end))
-    };
-  }
-  if (family === LINUX.AF_VSOCK) {
-    return {
-      transport: "vsock",
-      port: view.getUint32(SOCKADDR_VM.svm_port, true),
-      cid: view.getUint32(SOCKADDR_VM.svm_cid, true)
-    };
-  }
-  return void 0;
-}
-function compressIpv6(groups) {
-  if (groups.slice(0, 5).every((g) => g === "0") && groups[5] === "ffff") {
-    const high = parseInt(groups[6] ?? "0", 16);
-    const low = parseInt(groups[7] ?? "0", 16);
-    return `::ffff:${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
-  }
-  let bestStart = -1;
-  let bestLength = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== "0") {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === "0") j++;
-    if (j - i > bestLength && j - i > 1) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  if (bestStart === -1) return groups.join(":");
-  const head = groups.slice(0, bestStart).join(":");
-  const tail = groups.slice(bestStart + bestLength).join(":");
-  return `${head}::${tail}`;
-}
-function inetSockaddr(layout, family, addr, port) {
-  const bytes = new Uint8Array(layout.size);
-  const view = new DataView(bytes.buffer);
-  view.setUint16(layout.family, family, true);
-  view.setUint16(layout.port, port, false);
-  bytes.set(addr, layout.addr);
-  return bytes;
-}
-function encodeInetSockaddr(hostname, port) {
-  const v4 = parseIpv4(hostname);
-  if (v4) {
-    const { size, sin_family, sin_port, sin_addr } = SOCKADDR_IN;
-    const layout = {
-      size,
-      family: sin_family,
-      port: sin_port,
-      addr: sin_addr
-    };
-    return inetSockaddr(layout, LINUX.AF_INET, v4, port);
-  }
-  const v6 = parseIpv6(hostname.replace(/^\[(.*)\]$/, "$1"));
-  if (v6) {
-    const { size, sin6_family, sin6_port, sin6_addr } = SOCKADDR_IN6;
-    const layout = {
-      size,
-      family: sin6_family,
-      port: sin6_port,
-      addr: sin6_addr
-    };
-    return inetSockaddr(layout, LINUX.AF_INET6, v6, port);
-  }
-  throw new ListenFdsError(`Cannot encode address "${hostname}": not a literal IPv4 or IPv6 address`, {
-    code: "INVALID_ARGUMENT",
-    value: hostname
-  });
-}
-function encodeUnixSockaddr(path) {
-  const abstract = path.startsWith("@");
-  const name = abstract ? new TextEncoder().encode(path.slice(1)) : cString(path).subarray(0, -1);
-  if (path.length === 0 || abstract && name.length === 0) {
-    throw new ListenFdsError(`Cannot encode Unix socket address "${path}": name is empty`, {
-      code: "INVALID_ARGUMENT",
-      value: path
-    });
-  }
-  if (name.length + 1 > SOCKADDR_UN.sun_path_size) {
-    throw new ListenFdsError(`Cannot encode Unix socket address "${path}": longer than ${SOCKADDR_UN.sun_path_size - 1} bytes`, {
-      code: "INVALID_ARGUMENT",
-      value: path
-    });
-  }
-  const bytes = new Uint8Array(SOCKADDR_UN.size);
-  new DataView(bytes.buffer).setUint16(SOCKADDR_UN.sun_family, LINUX.AF_UNIX, true);
-  bytes.set(name, SOCKADDR_UN.sun_path + (abstract ? 1 : 0));
-  const length = SOCKADDR_UN.sun_path + 1 + name.length;
-  return {
-    bytes,
-    length
-  };
-}
-function parseIpv4(text) {
-  const parts = text.split(".");
-  if (parts.length !== 4) return void 0;
-  const bytes = new Uint8Array(4);
-  for (const [i, part] of parts.entries()) {
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(part)) return void 0;
-    const value = Number(part);
-    if (value > 255) return void 0;
-    bytes[i] = value;
+  const bytes = new Uint8Array(text.length + 1);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 127) return (encoder ??= new TextEncoder()).encode(`${text}\0`);
+    bytes[i] = code;
   }
   return bytes;
-}
-function parseIpv6(text) {
-  if (!/^[0-9a-fA-F:.]+$/.test(text)) return void 0;
-  const halves = text.split("::");
-  if (halves.length > 2) return void 0;
-  const toGroups = (part) => {
-    if (part === "") return [];
-    const out = [];
-    const pieces = part.split(":");
-    for (const [i, piece] of pieces.entries()) {
-      if (i === pieces.length - 1 && piece.includes(".")) {
-        const v4 = parseIpv4(piece);
-        if (!v4) return void 0;
-        out.push(v4[0] << 8 | v4[1], v4[2] << 8 | v4[3]);
-      } else if (/^[0-9a-fA-F]{1,4}$/.test(piece)) {
-        out.push(parseInt(piece, 16));
-      } else {
-        return void 0;
-      }
-    }
-    return out;
-  };
-  const head = toGroups(halves[0]);
-  const tail = halves.length === 2 ? toGroups(halves[1]) : [];
-  if (!head || !tail) return void 0;
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return void 0;
-  const groups = [
-    ...head,
-    ...new Array(missing).fill(0),
-    ...tail
-  ];
-  const bytes = new Uint8Array(16);
-  const view = new DataView(bytes.buffer);
-  groups.forEach((g, i) => view.setUint16(2 * i, g, false));
-  return bytes;
-}
-
-// _fd_info.ts
-function inspectFd(fd) {
-  const c = libc();
-  const fdFlags = c.fcntl(fd, LINUX.F_GETFD, 0);
-  if (fdFlags === -1) {
-    throw syscallError(`Cannot inspect fd ${fd}`, "fcntl", fd, errno() === LINUX.EBADF ? "FD_NOT_OPEN" : "SYSCALL_FAILED");
-  }
-  const statusFlags = c.fcntl(fd, LINUX.F_GETFL, 0);
-  const { mode, inode } = statFd(fd);
-  const kind = fileKind(fd, mode);
-  const accessMode = statusFlags & LINUX.O_ACCMODE;
-  const info = {
-    fd,
-    kind,
-    inode,
-    access: accessMode === LINUX.O_RDONLY ? "read" : accessMode === LINUX.O_WRONLY ? "write" : "read-write",
-    nonBlocking: (statusFlags & LINUX.O_NONBLOCK) !== 0,
-    closeOnExec: (fdFlags & LINUX.FD_CLOEXEC) !== 0
-  };
-  if (kind === "socket") info.socket = socketInfo(fd);
-  return info;
-}
-function fileKind(fd, mode) {
-  switch (mode & LINUX.S_IFMT) {
-    case LINUX.S_IFSOCK:
-      return "socket";
-    case LINUX.S_IFIFO:
-      return "fifo";
-    case LINUX.S_IFDIR:
-      return "directory";
-    case LINUX.S_IFCHR:
-      return "character-device";
-    case LINUX.S_IFBLK:
-      return "block-device";
-    case LINUX.S_IFREG:
-      return fileSystemType(fd) === LINUX.MQUEUE_MAGIC ? "message-queue" : "file";
-    default:
-      return "other";
-  }
-}
-function statFd(fd) {
-  const c = libc();
-  if (c.statx) {
-    const buffer = statxBuffer ??= new Uint8Array(STATX.size);
-    const result = c.statx(fd, EMPTY_PATH, LINUX.AT_EMPTY_PATH, LINUX.STATX_TYPE | LINUX.STATX_INO, buffer);
-    if (result === 0) return readStatx(buffer);
-    const code = errno();
-    if (code !== LINUX.EPERM || !c.fstat) {
-      throw errnoError(`Cannot stat fd ${fd}`, "statx", code, fd);
-    }
-  }
-  if (c.fstat) {
-    const buffer = new Uint8Array(STAT.size);
-    if (c.fstat(fd, buffer) === -1) {
-      throw syscallError(`Cannot stat fd ${fd}`, "fstat", fd);
-    }
-    return readStat(buffer);
-  }
-  throw new ListenFdsError(`Cannot stat fd ${fd}: the C library has neither statx nor fstat`, {
-    code: "UNSUPPORTED_PLATFORM",
-    fd
-  });
-}
-var EMPTY_PATH = cString("");
-var statxBuffer;
-function fileSystemType(fd) {
-  const c = libc();
-  if (!c.fstatfs) return void 0;
-  const buffer = new Uint8Array(STATFS.size);
-  if (c.fstatfs(fd, buffer) === -1) return void 0;
-  return readStatfsType(buffer);
-}
-function socketOption(fd, option) {
-  const value = new Int32Array(1);
-  const length = new Uint32Array([
-    4
-  ]);
-  const result = libc().getsockopt(fd, LINUX.SOL_SOCKET, option, new Uint8Array(value.buffer), new Uint8Array(length.buffer));
-  if (result === -1) {
-    throw syscallError(`Cannot read socket option of fd ${fd}`, "getsockopt", fd);
-  }
-  return value[0];
-}
-var FAMILIES = {
-  [LINUX.AF_INET]: "inet",
-  [LINUX.AF_INET6]: "inet6",
-  [LINUX.AF_UNIX]: "unix",
-  [LINUX.AF_VSOCK]: "vsock"
-};
-var TYPES = {
-  [LINUX.SOCK_STREAM]: "stream",
-  [LINUX.SOCK_DGRAM]: "dgram",
-  [LINUX.SOCK_SEQPACKET]: "seqpacket",
-  [LINUX.SOCK_RAW]: "raw"
-};
-function socketInfo(fd) {
-  const family = FAMILIES[socketOption(fd, LINUX.SO_DOMAIN)] ?? "other";
-  const type = TYPES[socketOption(fd, LINUX.SO_TYPE)] ?? "other";
-  const listening = socketOption(fd, LINUX.SO_ACCEPTCONN) !== 0;
-  const transport = type === "dgram" ? family === "unix" ? "unixpacket" : "udp" : family === "unix" ? "unix" : "tcp";
-  return {
-    family,
-    type,
-    listening,
-    address: socketAddress(fd, "getsockname", transport),
-    peer: listening ? void 0 : socketAddress(fd, "getpeername", transport)
-  };
-}
-function socketAddress(fd, which, transport) {
-  const buffers = sockaddrBuffers ??= {
-    bytes: new Uint8Array(SOCKADDR_STORAGE.size),
-    length: new Uint32Array(1)
-  };
-  const { bytes, length } = buffers;
-  length[0] = SOCKADDR_STORAGE.size;
-  const result = libc()[which](fd, bytes, new Uint8Array(length.buffer));
-  if (result === -1) return void 0;
-  return decodeSockaddr(bytes, length[0], transport);
-}
-var sockaddrBuffers;
-function ownPidfdId(pid) {
-  const c = libc();
-  const pidfd = c.pidfd_open ? c.pidfd_open(pid, 0) : c.syscall ? Number(c.syscall(BigInt(LINUX.SYS_pidfd_open), BigInt(pid), 0n)) : -1;
-  if (pidfd < 0) return {
-    reason: "pidfd_open() is not available"
-  };
-  try {
-    if (fileSystemType(pidfd) !== LINUX.PIDFS_MAGIC) {
-      return {
-        reason: "pidfds are not on pidfs (kernel older than 6.9)"
-      };
-    }
-    if (c.name_to_handle_at) {
-      const handle = fileHandle();
-      const mountId = new Uint8Array(4);
-      const result = c.name_to_handle_at(pidfd, EMPTY_PATH, handle, mountId, LINUX.AT_EMPTY_PATH);
-      if (result === 0) return {
-        id: readPidfsHandle(handle)
-      };
-      const error = errno();
-      if (error !== LINUX.EOPNOTSUPP && error !== LINUX.ENOSYS) {
-        return {
-          reason: `name_to_handle_at() failed with errno ${error}`
-        };
-      }
-    }
-    return {
-      id: statFd(pidfd).inode
-    };
-  } finally {
-    c.close(pidfd);
-  }
 }
 
 // _io.ts
 var chunk;
 function readToEnd(fd) {
   const c = libc();
-  const buffer = chunk ??= new Uint8Array(65536);
+  const buffer = chunk ??= sharedBuffer(65536);
   const parts = [];
   let total = 0;
   while (true) {
@@ -1389,13 +1126,22 @@ function readToEnd(fd) {
 }
 
 // _adopt/proc.ts
-var decoder2 = new TextDecoder();
+var decoder = new TextDecoder();
+function decodeText(bytes) {
+  let text = "";
+  for (let at = 0; at < bytes.length; at += 4096) {
+    const chunk2 = bytes.subarray(at, at + 4096);
+    if (chunk2.some((byte) => byte > 127)) return decoder.decode(bytes);
+    text += String.fromCharCode.apply(null, chunk2);
+  }
+  return text;
+}
 function readProcFile(path) {
   const c = libc();
   const fd = c.open(cString(path), LINUX.O_RDONLY | LINUX.O_CLOEXEC, 0);
   if (fd === -1) return void 0;
   try {
-    return decoder2.decode(readToEnd(fd));
+    return decodeText(readToEnd(fd));
   } catch {
     return void 0;
   } finally {
@@ -1403,25 +1149,41 @@ function readProcFile(path) {
   }
 }
 function readFdLink(fd) {
-  const buffer = linkBuffer ??= new Uint8Array(512);
-  const n = Number(libc().readlink(cString(`/proc/self/fd/${fd}`), buffer, BigInt(buffer.length)));
-  return n < 0 ? void 0 : decoder2.decode(buffer.subarray(0, n));
+  const n = readLinkInto(fd);
+  return n < 0 ? void 0 : decoder.decode(linkBuffer.subarray(0, n));
+}
+function fdLinkIs(fd, target) {
+  const n = readLinkInto(fd);
+  if (n !== target.length) return false;
+  const link = linkBuffer;
+  for (let i = 0; i < n; i++) if (link[i] !== target[i]) return false;
+  return true;
 }
 var linkBuffer;
+var linkPath;
+var FD_DIR = "/proc/self/fd/";
+function readLinkInto(fd) {
+  const path = linkPath ??= sharedBuffer(FD_DIR.length + 12);
+  if (path[0] === 0) path.set(cString(FD_DIR).subarray(0, FD_DIR.length));
+  let at = FD_DIR.length;
+  for (const digit of String(fd)) path[at++] = digit.charCodeAt(0);
+  path[at] = 0;
+  const buffer = linkBuffer ??= sharedBuffer(512);
+  return Number(libc().readlink(path, buffer, BigInt(buffer.length)));
+}
 var DIRENT64 = {
   d_reclen: 16,
   d_name: 19
 };
-var DIRENT_BUFFER = new Uint8Array(32768);
+var direntBuffer;
 function listOpenFds() {
   const c = libc();
   const getdents64 = c.getdents64;
-  if (getdents64 === null) return scanFdTable();
   const dir = c.open(cString("/proc/self/fd"), LINUX.O_RDONLY | LINUX.O_CLOEXEC, 0);
   if (dir === -1) return scanFdTable();
   const fds = [];
   try {
-    const buffer = DIRENT_BUFFER;
+    const buffer = direntBuffer ??= sharedBuffer(32768);
     const view = new DataView(buffer.buffer);
     while (true) {
       const n = Number(getdents64(dir, buffer, BigInt(buffer.length)));
@@ -1459,15 +1221,7 @@ function scanFdTable() {
 }
 function parseEpollTargets(text) {
   const targets = [];
-  for (const line of text.split("\n")) {
-    if (!line.startsWith("tfd:")) continue;
-    const fields = line.slice(4).trim().split(/\s+/);
-    if (fields[1] !== "events:" || fields[3] !== "data:" || !fields[5]?.startsWith("pos:") || !fields[6]?.startsWith("ino:")) continue;
-    const fd = fields[0];
-    const events = fields[2];
-    const data = fields[4];
-    const inode = fields[6].slice(4);
-    if (!/^\d+$/.test(fd) || !HEX.test(events) || !HEX.test(data) || !HEX.test(inode)) continue;
+  for (const [, fd, events, data, inode] of text.matchAll(TFD_LINE)) {
     targets.push({
       fd: Number(fd),
       events: parseInt(events, 16) >>> 0,
@@ -1477,13 +1231,17 @@ function parseEpollTargets(text) {
   }
   return targets;
 }
-var HEX = /^[0-9a-f]+$/;
+var TFD_LINE = /^tfd:[ \t]+(\d+)[ \t]+events:[ \t]+([0-9a-f]+)[ \t]+data:[ \t]+([0-9a-f]+)[ \t]+pos:\d+[ \t]+ino:([0-9a-f]+)(?=[ \t\n]|$)/gm;
 function readEpollTargets(epfd) {
   return parseEpollTargets(readProcFile(`/proc/self/fdinfo/${epfd}`) ?? "");
 }
 
 export {
   LINUX,
+  SIGNALS,
+  STAT,
+  STATX,
+  STATFS,
   TIMESPEC,
   CMSGHDR,
   TCP_INFO,
@@ -1492,7 +1250,13 @@ export {
   SOCKADDR_IN,
   SOCKADDR_IN6,
   SOCKADDR_UN,
+  SOCKADDR_VM,
   SPAWN,
+  readStatx,
+  readStat,
+  readStatfsType,
+  fileHandle,
+  readPidfsHandle,
   epollEvent,
   readTimespecMicroseconds,
   cmsgSpace,
@@ -1501,23 +1265,17 @@ export {
   scmRights,
   decodeWaitStatus,
   libc,
+  sharedBuffer,
+  readLong,
   getenvBytes,
   errno,
   syscallError,
   errnoError,
   cString,
-  decodeSockaddr,
-  encodeInetSockaddr,
-  encodeUnixSockaddr,
-  parseIpv4,
-  parseIpv6,
-  inspectFd,
-  statFd,
-  socketAddress,
-  ownPidfdId,
   readToEnd,
   readProcFile,
   readFdLink,
+  fdLinkIs,
   listOpenFds,
   readEpollTargets
 };

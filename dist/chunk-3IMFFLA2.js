@@ -1,5 +1,9 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
+  encodeUnixSockaddr,
+  ownPidfdId
+} from "./chunk-ATU2CMSV.js";
+import {
   CMSGHDR,
   LINUX,
   SPAWN,
@@ -8,17 +12,15 @@ import {
   cString,
   cmsgSpace,
   decodeWaitStatus,
-  encodeUnixSockaddr,
   errno,
   errnoError,
   libc,
-  ownPidfdId,
   readMsghdr,
   syscallError
-} from "./chunk-BVV2NGQX.js";
+} from "./chunk-JA5XPPH4.js";
 import {
   ListenFdsError
-} from "./chunk-ZZF6E63G.js";
+} from "./chunk-K37FGBCC.js";
 
 // _notify/readiness.ts
 var ReadinessChannel = class _ReadinessChannel {
@@ -152,12 +154,6 @@ function readCredentials(control, length) {
 }
 
 // _launcher/spawn.ts
-var SIGNALS = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGKILL: 9,
-  SIGTERM: 15
-};
 var SHELL = "/bin/sh";
 var TRAMPOLINE = [
   'if [ "$1" = pid ]; then LISTEN_PID=$$; export LISTEN_PID; fi',
@@ -345,7 +341,6 @@ async function waitForExit(pid) {
 export {
   ReadinessChannel,
   SenderReport,
-  SIGNALS,
   findSetpriv,
   spawnChild,
   pidfdIdPipe,

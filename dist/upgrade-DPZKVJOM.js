@@ -3,15 +3,16 @@ import {
   Upgrader,
   handleUpgrades,
   ownCommand
-} from "./chunk-FXVTX7BJ.js";
-import "./chunk-35C53FWI.js";
-import "./chunk-WL2VJLAU.js";
+} from "./chunk-PFOGAWUU.js";
+import "./chunk-3IMFFLA2.js";
+import "./chunk-H4NUR4RC.js";
 import {
   UPGRADE_SOCKET
 } from "./chunk-QSSB6R3H.js";
-import "./chunk-4ZCYPBYK.js";
-import "./chunk-BVV2NGQX.js";
-import "./chunk-ZZF6E63G.js";
+import "./chunk-34DTO6HU.js";
+import "./chunk-ATU2CMSV.js";
+import "./chunk-JA5XPPH4.js";
+import "./chunk-K37FGBCC.js";
 export {
   UPGRADE_SOCKET,
   Upgrader,

@@ -1,26 +1,33 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
-  LINUX,
-  SOCKADDR_IN,
-  SOCKADDR_IN6,
-  SOCKADDR_UN,
-  TCP_INFO,
-  epollEvent,
   inspectFd,
+  socketAddress,
+  statFd
+} from "./chunk-ATU2CMSV.js";
+import {
+  LINUX,
+  SOCKADDR_UN,
+  cString,
+  epollEvent,
+  fdLinkIs,
   libc,
   listOpenFds,
   readEpollTargets,
-  readFdLink,
-  socketAddress,
-  statFd,
   syscallError
-} from "./chunk-BVV2NGQX.js";
+} from "./chunk-JA5XPPH4.js";
 import {
-  ListenFdsError
-} from "./chunk-ZZF6E63G.js";
+  ListenFdsError,
+  checkMilliseconds
+} from "./chunk-K37FGBCC.js";
 
 // _adopt/epoll.ts
-function findPlaceholder(predicate, exclude, action) {
+function findPlaceholder(predicate, exclude, action, slot) {
+  if (slot !== void 0 && slot > 2 && slot !== exclude && predicate(slot)) {
+    return {
+      fd: slot,
+      inode: statFd(slot).inode
+    };
+  }
   const found = listOpenFds().filter((fd2) => fd2 > 2 && fd2 !== exclude && predicate(fd2));
   if (found.length !== 1) {
     throw new ListenFdsError(`Cannot ${action}: found ${found.length} fds matching the placeholder, expected 1`, {
@@ -34,15 +41,16 @@ function findPlaceholder(predicate, exclude, action) {
     inode: statFd(fd).inode
   };
 }
-var EVENTPOLL_LINK = "anon_inode:[eventpoll]";
+var eventpollLink;
 var classified = /* @__PURE__ */ new Map();
 function epollFds(fresh = false) {
   if (fresh) classified = /* @__PURE__ */ new Map();
   const next = /* @__PURE__ */ new Map();
   const found = [];
+  const link = eventpollLink ??= cString("anon_inode:[eventpoll]").subarray(0, -1);
   for (const fd of listOpenFds()) {
     const known = classified.get(fd);
-    const isEpoll = known === false ? false : readFdLink(fd) === EVENTPOLL_LINK;
+    const isEpoll = known === false ? false : fdLinkIs(fd, link);
     next.set(fd, isEpoll);
     if (isEpoll) found.push(fd);
   }
@@ -160,79 +168,6 @@ function detachListener(fd, inode) {
   } finally {
     c.close(dummy);
   }
-}
-
-// _adopt/_connections.ts
-function listenerAddress(fd) {
-  return localAddress(fd);
-}
-function localAddress(fd) {
-  const bytes = new Uint8Array(SOCKADDR_IN6.size);
-  const length = new Uint32Array([
-    bytes.length
-  ]);
-  if (libc().getsockname(fd, bytes, new Uint8Array(length.buffer)) === -1) {
-    return void 0;
-  }
-  const view = new DataView(bytes.buffer);
-  const family = view.getUint16(0, true);
-  if (family === LINUX.AF_INET) {
-    return {
-      family,
-      port: view.getUint16(SOCKADDR_IN.sin_port, false),
-      address: bytes.slice(SOCKADDR_IN.sin_addr, SOCKADDR_IN.sin_addr + 4)
-    };
-  }
-  if (family === LINUX.AF_INET6) {
-    return {
-      family,
-      port: view.getUint16(SOCKADDR_IN6.sin6_port, false),
-      address: bytes.slice(SOCKADDR_IN6.sin6_addr, SOCKADDR_IN6.sin6_addr + 16)
-    };
-  }
-  return void 0;
-}
-function matches(listener, local) {
-  if (local.family !== listener.family || local.port !== listener.port) {
-    return false;
-  }
-  if (listener.address.every((byte) => byte === 0)) return true;
-  return listener.address.every((byte, i) => local.address[i] === byte);
-}
-function countConnections(listener, options = {}) {
-  const c = libc();
-  const counts = {
-    silent: 0,
-    busy: 0,
-    idle: 0
-  };
-  const info = new Uint8Array(TCP_INFO.size);
-  const view = new DataView(info.buffer);
-  const length = new Uint32Array(1);
-  const lengthBytes = new Uint8Array(length.buffer);
-  const unread = new Int32Array(1);
-  const unreadBytes = new Uint8Array(unread.buffer);
-  for (const fd of listOpenFds()) {
-    if (fd < 3 || !readFdLink(fd)?.startsWith("socket:")) continue;
-    const local = localAddress(fd);
-    if (!local || !matches(listener, local)) continue;
-    info.fill(0);
-    length[0] = info.length;
-    if (c.getsockopt(fd, LINUX.IPPROTO_TCP, LINUX.TCP_INFO, info, lengthBytes) === -1 || length[0] < TCP_INFO.tcpi_data_segs_out + 4) continue;
-    if (view.getUint8(TCP_INFO.tcpi_state) !== LINUX.TCP_ESTABLISHED) continue;
-    const segsIn = view.getUint32(TCP_INFO.tcpi_data_segs_in, true);
-    const segsOut = view.getUint32(TCP_INFO.tcpi_data_segs_out, true);
-    const sinceSent = view.getUint32(TCP_INFO.tcpi_last_data_sent, true);
-    const sinceReceived = view.getUint32(TCP_INFO.tcpi_last_data_recv, true);
-    unread[0] = 0;
-    c.ioctl(fd, BigInt(LINUX.FIONREAD), unreadBytes);
-    if (segsIn === 0) {
-      counts.silent++;
-      if (options.shutDownSilent) c.shutdown(fd, LINUX.SHUT_RDWR);
-    } else if (segsOut === 0 || sinceReceived < sinceSent || unread[0] > 0) counts.busy++;
-    else counts.idle++;
-  }
-  return counts;
 }
 
 // _adopt/node.ts
@@ -366,14 +301,23 @@ function privateSocketPath(action) {
     }
   };
 }
-function withPlaceholder(unix, action, bind, use) {
+function lowestFreeFd(fd) {
+  const c = libc();
+  const copy = c.fcntl(fd, LINUX.F_DUPFD_CLOEXEC, 0);
+  if (copy === -1) return void 0;
+  c.close(copy);
+  return copy;
+}
+function withPlaceholder(socket, bind, use) {
+  const { fd, unix, action } = socket;
   if (!unix) {
     const place2 = {
       hostname: PLACEHOLDER_HOSTNAME,
       port: 0
     };
     const hint = `--allow-net=${PLACEHOLDER_HOSTNAME}`;
-    return use(withPermission(action, hint, () => bind(place2)), place2);
+    const slot = lowestFreeFd(fd);
+    return use(withPermission(action, hint, () => bind(place2)), place2, slot);
   }
   const socketPath = privateSocketPath(action);
   const place = {
@@ -382,7 +326,8 @@ function withPlaceholder(unix, action, bind, use) {
   let result;
   try {
     const hint = UNIX_PLACEHOLDER_PERMISSIONS;
-    result = use(withPermission(action, hint, () => bind(place)), place);
+    const slot = lowestFreeFd(fd);
+    result = use(withPermission(action, hint, () => bind(place)), place, slot);
   } catch (error) {
     socketPath.remove();
     throw error;
@@ -423,10 +368,11 @@ function setAddress(object, property, value) {
     writable: false
   });
 }
-function adoptIntoPlaceholder(fd, placeholder, address, action, release) {
+function adoptIntoPlaceholder(placeholder, adoption) {
+  const { fd, address, action, release } = adoption;
   let slot;
   try {
-    const found = findPlaceholder(placeholderMatcher(placeholder.addr), fd, action);
+    const found = findPlaceholder(placeholderMatcher(placeholder.addr), fd, action, adoption.slot);
     const { inode } = statFd(fd);
     takeOver(fd, found, {
       registered: true,
@@ -529,13 +475,14 @@ function delay(ms) {
 }
 async function drain(listener, state, timeout) {
   state.draining = true;
+  const connections = listener.tcp ? await import("./_connections-KISM6326.js") : null;
+  const address = connections?.listenerAddress(listener.fd);
   if (!detachListener(listener.fd, listener.inode)) return;
   const start = performance.now();
-  const address = listener.address;
-  if (address) {
+  if (connections && address) {
     while (true) {
       const expired = performance.now() - start >= timeout;
-      const { silent, busy } = countConnections(address, {
+      const { silent, busy } = connections.countConnections(address, {
         shutDownSilent: expired
       });
       if (silent + busy === 0 || expired) return;
@@ -575,20 +522,29 @@ function drainOnShutdown(server, listener, options) {
 }
 function serveNatively(fd, address, options, action) {
   const { serveOptions, handler, drain: drain2 } = placeholderOptions(fd, address, options, action);
-  return withPlaceholder("path" in address, action, (place) => Deno.serve({
+  return withPlaceholder({
+    fd,
+    unix: "path" in address,
+    action
+  }, (place) => Deno.serve({
     ...serveOptions,
     ...place,
     onListen() {
     },
     handler
-  }), (server) => {
-    const listener = adoptIntoPlaceholder(fd, server, address, action, () => void server.shutdown());
+  }), (server, _place, slot) => {
+    const listener = adoptIntoPlaceholder(server, {
+      fd,
+      address,
+      action,
+      release: () => void server.shutdown(),
+      slot
+    });
     if (drain2) {
       const { signal, ...rest } = drain2;
-      const tcpAddress = "path" in address ? void 0 : listenerAddress(listener.fd);
       drainOnShutdown(server, {
         ...listener,
-        address: tcpAddress
+        tcp: !("path" in address)
       }, signal === void 0 ? rest : {
         ...rest,
         signal
@@ -618,13 +574,9 @@ function withPeer(handler, address) {
 }
 function placeholderOptions(fd, address, options, action) {
   const { via: _via, onListen: _onListen, handler: userHandler, cert, key, drainTimeout = 1e3, signal, ...rest } = options;
-  if (!(Number.isFinite(drainTimeout) && drainTimeout >= 0)) {
-    throw new ListenFdsError(`Cannot ${action}: drainTimeout ${drainTimeout} ms is not a finite non-negative number`, {
-      code: "INVALID_ARGUMENT",
-      fd,
-      value: String(drainTimeout)
-    });
-  }
+  checkMilliseconds(drainTimeout, `Cannot ${action}: drainTimeout`, {
+    fd
+  });
   for (const field of ADDRESS_FIELDS) delete rest[field];
   const state = drainTimeout > 0 ? {
     requests: 0,

@@ -1,25 +1,25 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   ListenFds
-} from "./chunk-TYBGBO3P.js";
+} from "./chunk-ZCCFTZYZ.js";
 import {
   storeFds
-} from "./chunk-27OJ2Z7U.js";
+} from "./chunk-XQWO2A33.js";
 import {
   bindSockets,
   closeSockets
-} from "./chunk-KSGTC3EN.js";
+} from "./chunk-VE5J6TNR.js";
 import {
   requireSocket
-} from "./chunk-XNGF5WY7.js";
+} from "./chunk-KZOVERPN.js";
 import {
   LINUX,
   libc,
   syscallError
-} from "./chunk-BVV2NGQX.js";
+} from "./chunk-JA5XPPH4.js";
 import {
   ListenFdsError
-} from "./chunk-ZZF6E63G.js";
+} from "./chunk-K37FGBCC.js";
 
 // _parallel.ts
 var BOUND_NAME = "serve";

@@ -1,7 +1,7 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   notify
-} from "./chunk-WL2VJLAU.js";
+} from "./chunk-H4NUR4RC.js";
 import {
   recordRemovedFds,
   recordStoredFds
@@ -14,10 +14,10 @@ import {
   libc,
   readToEnd,
   syscallError
-} from "./chunk-BVV2NGQX.js";
+} from "./chunk-JA5XPPH4.js";
 import {
   ListenFdsError
-} from "./chunk-ZZF6E63G.js";
+} from "./chunk-K37FGBCC.js";
 
 // _notify/fd_store.ts
 var FDNAME_MAX = 255;

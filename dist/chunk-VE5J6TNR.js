@@ -1,18 +1,20 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
-  LINUX,
-  SOCKADDR_UN,
   encodeInetSockaddr,
   encodeUnixSockaddr,
-  libc,
   parseIpv4,
   parseIpv6,
-  socketAddress,
+  socketAddress
+} from "./chunk-ATU2CMSV.js";
+import {
+  LINUX,
+  SOCKADDR_UN,
+  libc,
   syscallError
-} from "./chunk-BVV2NGQX.js";
+} from "./chunk-JA5XPPH4.js";
 import {
   ListenFdsError
-} from "./chunk-ZZF6E63G.js";
+} from "./chunk-K37FGBCC.js";
 
 // _launcher/spec.ts
 var SCHEMES = [

@@ -33,6 +33,15 @@ var ListenFdsError = class extends Error {
     this.errno = options.errno;
   }
 };
+function checkMilliseconds(value, what, options = {}) {
+  if (!(Number.isFinite(value) && value >= 0)) {
+    throw new ListenFdsError(`${what} ${value} ms is not a finite non-negative number`, {
+      code: "INVALID_ARGUMENT",
+      value: String(value),
+      fd: options.fd
+    });
+  }
+}
 
 // _environment.ts
 var CANONICAL_DECIMAL = /^(?:0|[1-9][0-9]*)$/;
@@ -83,6 +92,7 @@ function unsetEnv(names) {
 
 export {
   ListenFdsError,
+  checkMilliseconds,
   CANONICAL_DECIMAL,
   readEnv,
   readOptionalEnv,
