@@ -15,31 +15,28 @@ import { readToEnd } from "../_io.ts";
 const decoder = new TextDecoder();
 
 /**
- * Decodes UTF-8, copying ASCII (all of `/proc` an activation reads) without
- * `TextDecoder`, whose first use costs a fresh process ~0.2 ms.
- */
-function decodeText(bytes: Uint8Array): string {
-  let text = "";
-  for (let at = 0; at < bytes.length; at += 4096) {
-    const chunk = bytes.subarray(at, at + 4096);
-    if (chunk.some((byte) => byte > 0x7f)) return decoder.decode(bytes);
-    text += String.fromCharCode.apply(null, chunk as unknown as number[]);
-  }
-  return text;
-}
-
-/**
  * Reads a whole file of `/proc` through libc.
  *
  * @param path The absolute path.
  * @returns The text, or `undefined` when the file cannot be opened or read.
  */
 export function readProcFile(path: string): string | undefined {
+  const bytes = readProcBytes(cString(path));
+  return bytes && decoder.decode(bytes);
+}
+
+/**
+ * Reads a whole file of `/proc` through libc.
+ *
+ * @param path The absolute path, as a C string.
+ * @returns The bytes, or `undefined` when the file cannot be opened or read.
+ */
+function readProcBytes(path: Uint8Array): Uint8Array | undefined {
   const c = libc();
-  const fd = c.open(cString(path), LINUX.O_RDONLY | LINUX.O_CLOEXEC, 0);
+  const fd = c.open(path, LINUX.O_RDONLY | LINUX.O_CLOEXEC, 0);
   if (fd === -1) return undefined;
   try {
-    return decodeText(readToEnd(fd));
+    return readToEnd(fd);
   } catch {
     return undefined;
   } finally {
@@ -81,13 +78,22 @@ let linkBuffer: Uint8Array | undefined;
 let linkPath: Uint8Array | undefined;
 const FD_DIR = "/proc/self/fd/";
 
+/** Writes `value` (a non-negative integer) at `at` in ASCII, then a NUL. */
+function writeDecimal(buffer: Uint8Array, at: number, value: number): void {
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  buffer[at + digits] = 0;
+  for (let i = digits - 1, rest = value; i >= 0; i--) {
+    buffer[at + i] = 48 + rest % 10;
+    rest = Math.floor(rest / 10);
+  }
+}
+
 /** Reads `/proc/self/fd/<fd>` into `linkBuffer`: the length, or -1. */
 function readLinkInto(fd: number): number {
   const path = linkPath ??= sharedBuffer(FD_DIR.length + 12);
   if (path[0] === 0) path.set(cString(FD_DIR).subarray(0, FD_DIR.length));
-  let at = FD_DIR.length;
-  for (const digit of String(fd)) path[at++] = digit.charCodeAt(0);
-  path[at] = 0;
+  writeDecimal(path, FD_DIR.length, fd);
   const buffer = linkBuffer ??= sharedBuffer(512);
   return Number(libc().readlink(path, buffer, BigInt(buffer.length)));
 }
@@ -218,5 +224,13 @@ const TFD_LINE =
  * @returns Its registrations; empty when the fdinfo cannot be read.
  */
 export function readEpollTargets(epfd: number): EpollTarget[] {
-  return parseEpollTargets(readProcFile(`/proc/self/fdinfo/${epfd}`) ?? "");
+  const bytes = readProcBytes(cString(`/proc/self/fdinfo/${epfd}`));
+  if (bytes === undefined) return [];
+  // fdinfo is ASCII: one character per byte, without a decoder.
+  let text = "";
+  for (let at = 0; at < bytes.length; at += 4096) {
+    const chunk = bytes.subarray(at, at + 4096) as unknown as number[];
+    text += String.fromCharCode.apply(null, chunk);
+  }
+  return parseEpollTargets(text);
 }

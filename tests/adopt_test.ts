@@ -136,12 +136,15 @@ Deno.test("fdLinkIs() compares an fd's /proc link with the bytes given", () => {
   const fd = c.open(cString("/dev/null"), LINUX.O_RDONLY | LINUX.O_CLOEXEC, 0);
   assertGreaterOrEqual(fd, 0);
   const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+  const high = c.fcntl(fd, LINUX.F_DUPFD_CLOEXEC, 6000);
   try {
     assert(fdLinkIs(fd, bytes("/dev/null")));
+    assert(fdLinkIs(high, bytes("/dev/null")), `fd ${high}`);
     assertFalse(fdLinkIs(fd, bytes("/dev/nul")));
     assertFalse(fdLinkIs(fd, bytes("/dev/null2")));
   } finally {
     c.close(fd);
+    c.close(high);
   }
   assertFalse(fdLinkIs(fd, bytes("/dev/null")), "a closed fd has no link");
 });
