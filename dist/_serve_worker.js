@@ -2,10 +2,10 @@
 import {
   loadServeModule,
   serveSockets
-} from "./chunk-S4OTGXD2.js";
-import "./chunk-KZOVERPN.js";
-import "./chunk-ATU2CMSV.js";
-import "./chunk-JA5XPPH4.js";
+} from "./chunk-TPAC2IYA.js";
+import "./chunk-OBCSXAKW.js";
+import "./chunk-K44P4FQW.js";
+import "./chunk-MONFF6AQ.js";
 import "./chunk-K37FGBCC.js";
 
 // _serve_worker.ts

@@ -7,14 +7,14 @@ import {
   findSetpriv,
   sendSignal,
   spawnChild
-} from "./chunk-3IMFFLA2.js";
+} from "./chunk-DLM7XSEF.js";
 import {
   bindSockets,
   closeSockets,
   fdNameProblem,
   moveFdAbove,
   parseSocketSpec
-} from "./chunk-VE5J6TNR.js";
+} from "./chunk-RC2RQ6NP.js";
 import {
   LAUNCHER_PID
 } from "./chunk-QSSB6R3H.js";
@@ -23,14 +23,14 @@ import {
 } from "./chunk-34DTO6HU.js";
 import {
   decodeSockaddr
-} from "./chunk-ATU2CMSV.js";
+} from "./chunk-K44P4FQW.js";
 import {
   LINUX,
   SIGNALS,
   SOCKADDR_STORAGE,
   libc,
   readProcFile
-} from "./chunk-JA5XPPH4.js";
+} from "./chunk-MONFF6AQ.js";
 import {
   ListenFdsError
 } from "./chunk-K37FGBCC.js";

@@ -3,11 +3,11 @@
 import {
   ListenFds,
   adoptInetdConn
-} from "./chunk-ZCCFTZYZ.js";
+} from "./chunk-4P2ZTLKV.js";
 import "./chunk-34DTO6HU.js";
-import "./chunk-KZOVERPN.js";
-import "./chunk-ATU2CMSV.js";
-import "./chunk-JA5XPPH4.js";
+import "./chunk-OBCSXAKW.js";
+import "./chunk-K44P4FQW.js";
+import "./chunk-MONFF6AQ.js";
 import {
   ListenFdsError
 } from "./chunk-K37FGBCC.js";

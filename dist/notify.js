@@ -2,21 +2,21 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   startWatchdog
-} from "./chunk-WKGC7YL6.js";
+} from "./chunk-KURQHUBG.js";
 import {
   Upgrader,
   handleReload,
   handleShutdown,
   handleUpgrades
-} from "./chunk-PFOGAWUU.js";
-import "./chunk-3IMFFLA2.js";
+} from "./chunk-FBGSOUFU.js";
+import "./chunk-DLM7XSEF.js";
 import {
   closeFd,
   createMemfd,
   readMemfd,
   removeStoredFds,
   storeFds
-} from "./chunk-XQWO2A33.js";
+} from "./chunk-EYQOGWW5.js";
 import {
   notify,
   notifyErrno,
@@ -26,13 +26,13 @@ import {
   notifyReloading,
   notifyStatus,
   notifyStopping
-} from "./chunk-H4NUR4RC.js";
+} from "./chunk-F6CZZ5OY.js";
 import {
   UPGRADE_SOCKET
 } from "./chunk-QSSB6R3H.js";
 import "./chunk-34DTO6HU.js";
-import "./chunk-ATU2CMSV.js";
-import "./chunk-JA5XPPH4.js";
+import "./chunk-K44P4FQW.js";
+import "./chunk-MONFF6AQ.js";
 import "./chunk-K37FGBCC.js";
 export {
   UPGRADE_SOCKET,

@@ -1,39 +1,39 @@
 // @ts-self-types="../serve.ts"
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
-import "./chunk-WKGC7YL6.js";
+import "./chunk-KURQHUBG.js";
 import {
   handleShutdown
-} from "./chunk-PFOGAWUU.js";
-import "./chunk-3IMFFLA2.js";
+} from "./chunk-FBGSOUFU.js";
+import "./chunk-DLM7XSEF.js";
 import {
   bindFallback,
   selectActivated,
   serveParallel,
   socketsPerAddress
-} from "./chunk-CWNXRVPX.js";
+} from "./chunk-METHBOCK.js";
 import {
   ListenFds
-} from "./chunk-ZCCFTZYZ.js";
-import "./chunk-XQWO2A33.js";
+} from "./chunk-4P2ZTLKV.js";
+import "./chunk-EYQOGWW5.js";
 import {
   notifyReady,
   notifyStatus
-} from "./chunk-H4NUR4RC.js";
-import "./chunk-VE5J6TNR.js";
+} from "./chunk-F6CZZ5OY.js";
+import "./chunk-RC2RQ6NP.js";
 import "./chunk-QSSB6R3H.js";
 import "./chunk-34DTO6HU.js";
 import {
   loadServeModule,
   serveSockets
-} from "./chunk-S4OTGXD2.js";
+} from "./chunk-TPAC2IYA.js";
 import {
   defaultOnListen
-} from "./chunk-KZOVERPN.js";
-import "./chunk-ATU2CMSV.js";
+} from "./chunk-OBCSXAKW.js";
+import "./chunk-K44P4FQW.js";
 import {
   SIGNALS,
   libc
-} from "./chunk-JA5XPPH4.js";
+} from "./chunk-MONFF6AQ.js";
 import {
   ListenFdsError
 } from "./chunk-K37FGBCC.js";
@@ -204,7 +204,7 @@ function reusePortSet(command) {
   return socketsPerAddress(addresses) > 1;
 }
 async function handleUpgradesOf(servers, upgrader, command) {
-  const { handleUpgrades } = await import("./upgrade-DPZKVJOM.js");
+  const { handleUpgrades } = await import("./upgrade-ISKXJGFE.js");
   handleUpgrades(servers, {
     upgrader,
     timeout: command.upgradeTimeout,
@@ -242,7 +242,7 @@ async function main(argv) {
   }
   const early = command.upgrade ? holdSighup() : void 0;
   try {
-    const upgrader = command.upgrade ? (await import("./upgrade-DPZKVJOM.js")).Upgrader.fromListenFds(ListenFds.fromEnv()) : void 0;
+    const upgrader = command.upgrade ? (await import("./upgrade-ISKXJGFE.js")).Upgrader.fromListenFds(ListenFds.fromEnv()) : void 0;
     if (command.workers === void 0 && command.fdStore === void 0 && !reusePortSet(command)) {
       const servers = await serveInMainThread(command, upgrader);
       handleShutdown(servers, {

@@ -1127,21 +1127,16 @@ function readToEnd(fd) {
 
 // _adopt/proc.ts
 var decoder = new TextDecoder();
-function decodeText(bytes) {
-  let text = "";
-  for (let at = 0; at < bytes.length; at += 4096) {
-    const chunk2 = bytes.subarray(at, at + 4096);
-    if (chunk2.some((byte) => byte > 127)) return decoder.decode(bytes);
-    text += String.fromCharCode.apply(null, chunk2);
-  }
-  return text;
-}
 function readProcFile(path) {
+  const bytes = readProcBytes(cString(path));
+  return bytes && decoder.decode(bytes);
+}
+function readProcBytes(path) {
   const c = libc();
-  const fd = c.open(cString(path), LINUX.O_RDONLY | LINUX.O_CLOEXEC, 0);
+  const fd = c.open(path, LINUX.O_RDONLY | LINUX.O_CLOEXEC, 0);
   if (fd === -1) return void 0;
   try {
-    return decodeText(readToEnd(fd));
+    return readToEnd(fd);
   } catch {
     return void 0;
   } finally {
@@ -1162,12 +1157,19 @@ function fdLinkIs(fd, target) {
 var linkBuffer;
 var linkPath;
 var FD_DIR = "/proc/self/fd/";
+function writeDecimal(buffer, at, value) {
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  buffer[at + digits] = 0;
+  for (let i = digits - 1, rest = value; i >= 0; i--) {
+    buffer[at + i] = 48 + rest % 10;
+    rest = Math.floor(rest / 10);
+  }
+}
 function readLinkInto(fd) {
   const path = linkPath ??= sharedBuffer(FD_DIR.length + 12);
   if (path[0] === 0) path.set(cString(FD_DIR).subarray(0, FD_DIR.length));
-  let at = FD_DIR.length;
-  for (const digit of String(fd)) path[at++] = digit.charCodeAt(0);
-  path[at] = 0;
+  writeDecimal(path, FD_DIR.length, fd);
   const buffer = linkBuffer ??= sharedBuffer(512);
   return Number(libc().readlink(path, buffer, BigInt(buffer.length)));
 }
@@ -1233,7 +1235,14 @@ function parseEpollTargets(text) {
 }
 var TFD_LINE = /^tfd:[ \t]+(\d+)[ \t]+events:[ \t]+([0-9a-f]+)[ \t]+data:[ \t]+([0-9a-f]+)[ \t]+pos:\d+[ \t]+ino:([0-9a-f]+)(?=[ \t\n]|$)/gm;
 function readEpollTargets(epfd) {
-  return parseEpollTargets(readProcFile(`/proc/self/fdinfo/${epfd}`) ?? "");
+  const bytes = readProcBytes(cString(`/proc/self/fdinfo/${epfd}`));
+  if (bytes === void 0) return [];
+  let text = "";
+  for (let at = 0; at < bytes.length; at += 4096) {
+    const chunk2 = bytes.subarray(at, at + 4096);
+    text += String.fromCharCode.apply(null, chunk2);
+  }
+  return parseEpollTargets(text);
 }
 
 export {

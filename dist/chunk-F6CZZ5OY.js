@@ -7,7 +7,7 @@ import {
 } from "./chunk-34DTO6HU.js";
 import {
   encodeUnixSockaddr
-} from "./chunk-ATU2CMSV.js";
+} from "./chunk-K44P4FQW.js";
 import {
   LINUX,
   SOCKADDR_UN,
@@ -18,7 +18,7 @@ import {
   readTimespecMicroseconds,
   scmRights,
   syscallError
-} from "./chunk-JA5XPPH4.js";
+} from "./chunk-MONFF6AQ.js";
 import {
   ListenFdsError,
   checkMilliseconds,

@@ -1,10 +1,10 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   adoptServe
-} from "./chunk-KZOVERPN.js";
+} from "./chunk-OBCSXAKW.js";
 import {
   libc
-} from "./chunk-JA5XPPH4.js";
+} from "./chunk-MONFF6AQ.js";
 import {
   ListenFdsError
 } from "./chunk-K37FGBCC.js";

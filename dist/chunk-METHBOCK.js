@@ -1,22 +1,22 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   ListenFds
-} from "./chunk-ZCCFTZYZ.js";
+} from "./chunk-4P2ZTLKV.js";
 import {
   storeFds
-} from "./chunk-XQWO2A33.js";
+} from "./chunk-EYQOGWW5.js";
 import {
   bindSockets,
   closeSockets
-} from "./chunk-VE5J6TNR.js";
+} from "./chunk-RC2RQ6NP.js";
 import {
   requireSocket
-} from "./chunk-KZOVERPN.js";
+} from "./chunk-OBCSXAKW.js";
 import {
   LINUX,
   libc,
   syscallError
-} from "./chunk-JA5XPPH4.js";
+} from "./chunk-MONFF6AQ.js";
 import {
   ListenFdsError
 } from "./chunk-K37FGBCC.js";

@@ -6,12 +6,12 @@ import {
   sendPidfdId,
   sendSignal,
   spawnChild
-} from "./chunk-3IMFFLA2.js";
+} from "./chunk-DLM7XSEF.js";
 import {
   monotonicMicroseconds,
   notify,
   notifyStopping
-} from "./chunk-H4NUR4RC.js";
+} from "./chunk-F6CZZ5OY.js";
 import {
   LAUNCHER_PID,
   UPGRADE_SOCKET,
@@ -23,7 +23,7 @@ import {
 } from "./chunk-34DTO6HU.js";
 import {
   statFd
-} from "./chunk-ATU2CMSV.js";
+} from "./chunk-K44P4FQW.js";
 import {
   LINUX,
   SIGNALS,
@@ -31,7 +31,7 @@ import {
   libc,
   readProcFile,
   syscallError
-} from "./chunk-JA5XPPH4.js";
+} from "./chunk-MONFF6AQ.js";
 import {
   ListenFdsError,
   checkMilliseconds

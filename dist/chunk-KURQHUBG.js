@@ -3,7 +3,7 @@ import {
   NOTIFY_SOCKET,
   notify,
   readTextEnv
-} from "./chunk-H4NUR4RC.js";
+} from "./chunk-F6CZZ5OY.js";
 import {
   CANONICAL_DECIMAL,
   ListenFdsError,

@@ -3,15 +3,15 @@ import {
   Upgrader,
   handleUpgrades,
   ownCommand
-} from "./chunk-PFOGAWUU.js";
-import "./chunk-3IMFFLA2.js";
-import "./chunk-H4NUR4RC.js";
+} from "./chunk-FBGSOUFU.js";
+import "./chunk-DLM7XSEF.js";
+import "./chunk-F6CZZ5OY.js";
 import {
   UPGRADE_SOCKET
 } from "./chunk-QSSB6R3H.js";
 import "./chunk-34DTO6HU.js";
-import "./chunk-ATU2CMSV.js";
-import "./chunk-JA5XPPH4.js";
+import "./chunk-K44P4FQW.js";
+import "./chunk-MONFF6AQ.js";
 import "./chunk-K37FGBCC.js";
 export {
   UPGRADE_SOCKET,

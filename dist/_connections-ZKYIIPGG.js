@@ -7,7 +7,7 @@ import {
   libc,
   listOpenFds,
   readFdLink
-} from "./chunk-JA5XPPH4.js";
+} from "./chunk-MONFF6AQ.js";
 import "./chunk-K37FGBCC.js";
 
 // _adopt/_connections.ts

@@ -21,13 +21,13 @@ import {
   takeOver,
   withPermission,
   withPlaceholder
-} from "./chunk-KZOVERPN.js";
+} from "./chunk-OBCSXAKW.js";
 import {
   inspectFd,
   ownPidfdId,
   socketAddress,
   statFd
-} from "./chunk-ATU2CMSV.js";
+} from "./chunk-K44P4FQW.js";
 import {
   LINUX,
   cString,
@@ -38,7 +38,7 @@ import {
   readFdLink,
   readProcFile,
   syscallError
-} from "./chunk-JA5XPPH4.js";
+} from "./chunk-MONFF6AQ.js";
 import {
   ListenFdsError,
   readEnv,

@@ -5,13 +5,13 @@ import {
   parseIpv4,
   parseIpv6,
   socketAddress
-} from "./chunk-ATU2CMSV.js";
+} from "./chunk-K44P4FQW.js";
 import {
   LINUX,
   SOCKADDR_UN,
   libc,
   syscallError
-} from "./chunk-JA5XPPH4.js";
+} from "./chunk-MONFF6AQ.js";
 import {
   ListenFdsError
 } from "./chunk-K37FGBCC.js";

@@ -1,7 +1,7 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   notify
-} from "./chunk-H4NUR4RC.js";
+} from "./chunk-F6CZZ5OY.js";
 import {
   recordRemovedFds,
   recordStoredFds
@@ -14,7 +14,7 @@ import {
   libc,
   readToEnd,
   syscallError
-} from "./chunk-JA5XPPH4.js";
+} from "./chunk-MONFF6AQ.js";
 import {
   ListenFdsError
 } from "./chunk-K37FGBCC.js";

@@ -2,7 +2,7 @@
 import {
   encodeUnixSockaddr,
   ownPidfdId
-} from "./chunk-ATU2CMSV.js";
+} from "./chunk-K44P4FQW.js";
 import {
   CMSGHDR,
   LINUX,
@@ -17,7 +17,7 @@ import {
   libc,
   readMsghdr,
   syscallError
-} from "./chunk-JA5XPPH4.js";
+} from "./chunk-MONFF6AQ.js";
 import {
   ListenFdsError
 } from "./chunk-K37FGBCC.js";

@@ -3,7 +3,7 @@ import {
   inspectFd,
   socketAddress,
   statFd
-} from "./chunk-ATU2CMSV.js";
+} from "./chunk-K44P4FQW.js";
 import {
   LINUX,
   SOCKADDR_UN,
@@ -14,7 +14,7 @@ import {
   listOpenFds,
   readEpollTargets,
   syscallError
-} from "./chunk-JA5XPPH4.js";
+} from "./chunk-MONFF6AQ.js";
 import {
   ListenFdsError,
   checkMilliseconds
@@ -475,7 +475,7 @@ function delay(ms) {
 }
 async function drain(listener, state, timeout) {
   state.draining = true;
-  const connections = listener.tcp ? await import("./_connections-KISM6326.js") : null;
+  const connections = listener.tcp ? await import("./_connections-ZKYIIPGG.js") : null;
   const address = connections?.listenerAddress(listener.fd);
   if (!detachListener(listener.fd, listener.inode)) return;
   const start = performance.now();
