@@ -66,7 +66,11 @@ export function readEnv(
  */
 export function readOptionalEnv(name: string): string | undefined {
   try {
+    // Deno prompts only when stdin is a terminal; elsewhere (a service) a
+    // read it does not allow throws NotCapable, and the query, whose first
+    // use costs a fresh process ~0.4 ms, is not needed.
     if (
+      Deno.stdin.isTerminal() &&
       Deno.permissions.querySync({ name: "env", variable: name }).state !==
         "granted"
     ) {

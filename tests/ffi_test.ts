@@ -99,6 +99,20 @@ Deno.test("libcCandidates() tries the override variable first", () => {
   }
 });
 
+Deno.test("libcCandidates() outside a terminal reads the override variable when allowed, and skips it when not", async () => {
+  const code = `const { libcCandidates } = await ${FFI};
+     console.log(libcCandidates().join(","));`;
+  const env = { [LIBC_PATH_VARIABLE]: "/opt/libc.so.6", NO_COLOR: "1" };
+  const allowed = await run(code, ["--allow-read", "--allow-env"], env);
+  assertEquals(allowed.trim(), "/opt/libc.so.6,libc.so.6");
+  const scoped = await run(
+    code,
+    ["--allow-read", "--allow-env=LISTEN_FDS"],
+    env,
+  );
+  assertEquals(scoped.trim(), "libc.so.6");
+});
+
 Deno.test("libcCandidates() never prompts for the override variable in a terminal", async () => {
   // util-linux script(1) gives the child a terminal, where Deno prompts for a
   // permission that was neither granted nor denied (and the prompt would
