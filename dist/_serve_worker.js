@@ -2,11 +2,11 @@
 import {
   loadServeModule,
   serveSockets
-} from "./chunk-TPAC2IYA.js";
-import "./chunk-OBCSXAKW.js";
-import "./chunk-K44P4FQW.js";
-import "./chunk-MONFF6AQ.js";
-import "./chunk-K37FGBCC.js";
+} from "./chunk-QLM22P3Z.js";
+import "./chunk-F5KE7DI7.js";
+import "./chunk-PAPTTHZC.js";
+import "./chunk-U4BYJLBS.js";
+import "./chunk-CDRIS56Y.js";
 
 // _serve_worker.ts
 var scope = globalThis;

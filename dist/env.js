@@ -2,10 +2,10 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   parseListenEnv
-} from "./chunk-34DTO6HU.js";
+} from "./chunk-FK4EHELS.js";
 import {
   ListenFdsError
-} from "./chunk-K37FGBCC.js";
+} from "./chunk-CDRIS56Y.js";
 export {
   ListenFdsError,
   parseListenEnv

@@ -7,33 +7,33 @@ import {
   findSetpriv,
   sendSignal,
   spawnChild
-} from "./chunk-DLM7XSEF.js";
+} from "./chunk-ZMYEM3UJ.js";
 import {
   bindSockets,
   closeSockets,
   fdNameProblem,
   moveFdAbove,
   parseSocketSpec
-} from "./chunk-RC2RQ6NP.js";
+} from "./chunk-TQZLEGYX.js";
 import {
   LAUNCHER_PID
 } from "./chunk-QSSB6R3H.js";
 import {
   LISTEN_VARIABLES
-} from "./chunk-34DTO6HU.js";
+} from "./chunk-FK4EHELS.js";
 import {
   decodeSockaddr
-} from "./chunk-K44P4FQW.js";
+} from "./chunk-PAPTTHZC.js";
 import {
   LINUX,
   SIGNALS,
   SOCKADDR_STORAGE,
   libc,
   readProcFile
-} from "./chunk-MONFF6AQ.js";
+} from "./chunk-U4BYJLBS.js";
 import {
   ListenFdsError
-} from "./chunk-K37FGBCC.js";
+} from "./chunk-CDRIS56Y.js";
 
 // _launcher/args.ts
 import { parseArgs } from "@std/cli/parse-args";

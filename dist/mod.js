@@ -3,14 +3,14 @@
 import {
   ListenFds,
   adoptInetdConn
-} from "./chunk-4P2ZTLKV.js";
-import "./chunk-34DTO6HU.js";
-import "./chunk-OBCSXAKW.js";
-import "./chunk-K44P4FQW.js";
-import "./chunk-MONFF6AQ.js";
+} from "./chunk-UKPU5SPL.js";
+import "./chunk-FK4EHELS.js";
+import "./chunk-F5KE7DI7.js";
+import "./chunk-PAPTTHZC.js";
+import "./chunk-U4BYJLBS.js";
 import {
   ListenFdsError
-} from "./chunk-K37FGBCC.js";
+} from "./chunk-CDRIS56Y.js";
 export {
   ListenFds,
   ListenFdsError,

@@ -2,21 +2,21 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   startWatchdog
-} from "./chunk-KURQHUBG.js";
+} from "./chunk-JDG4N5YD.js";
 import {
   Upgrader,
   handleReload,
   handleShutdown,
   handleUpgrades
-} from "./chunk-FBGSOUFU.js";
-import "./chunk-DLM7XSEF.js";
+} from "./chunk-CIRICE5H.js";
+import "./chunk-ZMYEM3UJ.js";
 import {
   closeFd,
   createMemfd,
   readMemfd,
   removeStoredFds,
   storeFds
-} from "./chunk-EYQOGWW5.js";
+} from "./chunk-4DSOLANS.js";
 import {
   notify,
   notifyErrno,
@@ -26,14 +26,14 @@ import {
   notifyReloading,
   notifyStatus,
   notifyStopping
-} from "./chunk-F6CZZ5OY.js";
+} from "./chunk-SBZDNJS6.js";
 import {
   UPGRADE_SOCKET
 } from "./chunk-QSSB6R3H.js";
-import "./chunk-34DTO6HU.js";
-import "./chunk-K44P4FQW.js";
-import "./chunk-MONFF6AQ.js";
-import "./chunk-K37FGBCC.js";
+import "./chunk-FK4EHELS.js";
+import "./chunk-PAPTTHZC.js";
+import "./chunk-U4BYJLBS.js";
+import "./chunk-CDRIS56Y.js";
 export {
   UPGRADE_SOCKET,
   Upgrader,

@@ -2,17 +2,17 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   serveParallel
-} from "./chunk-METHBOCK.js";
-import "./chunk-4P2ZTLKV.js";
-import "./chunk-EYQOGWW5.js";
-import "./chunk-F6CZZ5OY.js";
-import "./chunk-RC2RQ6NP.js";
+} from "./chunk-J3G6NTAO.js";
+import "./chunk-UKPU5SPL.js";
+import "./chunk-4DSOLANS.js";
+import "./chunk-SBZDNJS6.js";
+import "./chunk-TQZLEGYX.js";
 import "./chunk-QSSB6R3H.js";
-import "./chunk-34DTO6HU.js";
-import "./chunk-OBCSXAKW.js";
-import "./chunk-K44P4FQW.js";
-import "./chunk-MONFF6AQ.js";
-import "./chunk-K37FGBCC.js";
+import "./chunk-FK4EHELS.js";
+import "./chunk-F5KE7DI7.js";
+import "./chunk-PAPTTHZC.js";
+import "./chunk-U4BYJLBS.js";
+import "./chunk-CDRIS56Y.js";
 export {
   serveParallel
 };

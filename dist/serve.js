@@ -1,42 +1,42 @@
 // @ts-self-types="../serve.ts"
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
-import "./chunk-KURQHUBG.js";
+import "./chunk-JDG4N5YD.js";
 import {
   handleShutdown
-} from "./chunk-FBGSOUFU.js";
-import "./chunk-DLM7XSEF.js";
+} from "./chunk-CIRICE5H.js";
+import "./chunk-ZMYEM3UJ.js";
 import {
   bindFallback,
   selectActivated,
   serveParallel,
   socketsPerAddress
-} from "./chunk-METHBOCK.js";
+} from "./chunk-J3G6NTAO.js";
 import {
   ListenFds
-} from "./chunk-4P2ZTLKV.js";
-import "./chunk-EYQOGWW5.js";
+} from "./chunk-UKPU5SPL.js";
+import "./chunk-4DSOLANS.js";
 import {
   notifyReady,
   notifyStatus
-} from "./chunk-F6CZZ5OY.js";
-import "./chunk-RC2RQ6NP.js";
+} from "./chunk-SBZDNJS6.js";
+import "./chunk-TQZLEGYX.js";
 import "./chunk-QSSB6R3H.js";
-import "./chunk-34DTO6HU.js";
+import "./chunk-FK4EHELS.js";
 import {
   loadServeModule,
   serveSockets
-} from "./chunk-TPAC2IYA.js";
+} from "./chunk-QLM22P3Z.js";
 import {
   defaultOnListen
-} from "./chunk-OBCSXAKW.js";
-import "./chunk-K44P4FQW.js";
+} from "./chunk-F5KE7DI7.js";
+import "./chunk-PAPTTHZC.js";
 import {
   SIGNALS,
   libc
-} from "./chunk-MONFF6AQ.js";
+} from "./chunk-U4BYJLBS.js";
 import {
   ListenFdsError
-} from "./chunk-K37FGBCC.js";
+} from "./chunk-CDRIS56Y.js";
 
 // serve.ts
 import { parseArgs } from "@std/cli/parse-args";
@@ -204,7 +204,7 @@ function reusePortSet(command) {
   return socketsPerAddress(addresses) > 1;
 }
 async function handleUpgradesOf(servers, upgrader, command) {
-  const { handleUpgrades } = await import("./upgrade-ISKXJGFE.js");
+  const { handleUpgrades } = await import("./upgrade-7NNJA2I3.js");
   handleUpgrades(servers, {
     upgrader,
     timeout: command.upgradeTimeout,
@@ -242,7 +242,7 @@ async function main(argv) {
   }
   const early = command.upgrade ? holdSighup() : void 0;
   try {
-    const upgrader = command.upgrade ? (await import("./upgrade-ISKXJGFE.js")).Upgrader.fromListenFds(ListenFds.fromEnv()) : void 0;
+    const upgrader = command.upgrade ? (await import("./upgrade-7NNJA2I3.js")).Upgrader.fromListenFds(ListenFds.fromEnv()) : void 0;
     if (command.workers === void 0 && command.fdStore === void 0 && !reusePortSet(command)) {
       const servers = await serveInMainThread(command, upgrader);
       handleShutdown(servers, {

@@ -4,10 +4,10 @@ import {
 } from "./chunk-QSSB6R3H.js";
 import {
   showBytes
-} from "./chunk-34DTO6HU.js";
+} from "./chunk-FK4EHELS.js";
 import {
   encodeUnixSockaddr
-} from "./chunk-K44P4FQW.js";
+} from "./chunk-PAPTTHZC.js";
 import {
   LINUX,
   SOCKADDR_UN,
@@ -18,13 +18,13 @@ import {
   readTimespecMicroseconds,
   scmRights,
   syscallError
-} from "./chunk-MONFF6AQ.js";
+} from "./chunk-U4BYJLBS.js";
 import {
   ListenFdsError,
   checkMilliseconds,
   readEnv,
   unsetEnv
-} from "./chunk-K37FGBCC.js";
+} from "./chunk-CDRIS56Y.js";
 
 // _notify/notify.ts
 var NOTIFY_SOCKET = "NOTIFY_SOCKET";

@@ -2,7 +2,7 @@
 import {
   encodeUnixSockaddr,
   ownPidfdId
-} from "./chunk-K44P4FQW.js";
+} from "./chunk-PAPTTHZC.js";
 import {
   CMSGHDR,
   LINUX,
@@ -17,10 +17,10 @@ import {
   libc,
   readMsghdr,
   syscallError
-} from "./chunk-MONFF6AQ.js";
+} from "./chunk-U4BYJLBS.js";
 import {
   ListenFdsError
-} from "./chunk-K37FGBCC.js";
+} from "./chunk-CDRIS56Y.js";
 
 // _notify/readiness.ts
 var ReadinessChannel = class _ReadinessChannel {

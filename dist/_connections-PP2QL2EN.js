@@ -7,8 +7,8 @@ import {
   libc,
   listOpenFds,
   readFdLink
-} from "./chunk-MONFF6AQ.js";
-import "./chunk-K37FGBCC.js";
+} from "./chunk-U4BYJLBS.js";
+import "./chunk-CDRIS56Y.js";
 
 // _adopt/_connections.ts
 function listenerAddress(fd) {

@@ -6,12 +6,12 @@ import {
   sendPidfdId,
   sendSignal,
   spawnChild
-} from "./chunk-DLM7XSEF.js";
+} from "./chunk-ZMYEM3UJ.js";
 import {
   monotonicMicroseconds,
   notify,
   notifyStopping
-} from "./chunk-F6CZZ5OY.js";
+} from "./chunk-SBZDNJS6.js";
 import {
   LAUNCHER_PID,
   UPGRADE_SOCKET,
@@ -20,10 +20,10 @@ import {
 } from "./chunk-QSSB6R3H.js";
 import {
   LISTEN_VARIABLES
-} from "./chunk-34DTO6HU.js";
+} from "./chunk-FK4EHELS.js";
 import {
   statFd
-} from "./chunk-K44P4FQW.js";
+} from "./chunk-PAPTTHZC.js";
 import {
   LINUX,
   SIGNALS,
@@ -31,11 +31,11 @@ import {
   libc,
   readProcFile,
   syscallError
-} from "./chunk-MONFF6AQ.js";
+} from "./chunk-U4BYJLBS.js";
 import {
   ListenFdsError,
   checkMilliseconds
-} from "./chunk-K37FGBCC.js";
+} from "./chunk-CDRIS56Y.js";
 
 // _notify/reload.ts
 function errnoOf(error) {

@@ -61,7 +61,7 @@ function readEnv(name, options = {}) {
 }
 function readOptionalEnv(name) {
   try {
-    if (Deno.permissions.querySync({
+    if (Deno.stdin.isTerminal() && Deno.permissions.querySync({
       name: "env",
       variable: name
     }).state !== "granted") {

@@ -1,7 +1,7 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   notify
-} from "./chunk-F6CZZ5OY.js";
+} from "./chunk-SBZDNJS6.js";
 import {
   recordRemovedFds,
   recordStoredFds
@@ -14,10 +14,10 @@ import {
   libc,
   readToEnd,
   syscallError
-} from "./chunk-MONFF6AQ.js";
+} from "./chunk-U4BYJLBS.js";
 import {
   ListenFdsError
-} from "./chunk-K37FGBCC.js";
+} from "./chunk-CDRIS56Y.js";
 
 // _notify/fd_store.ts
 var FDNAME_MAX = 255;

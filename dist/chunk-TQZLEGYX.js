@@ -5,16 +5,16 @@ import {
   parseIpv4,
   parseIpv6,
   socketAddress
-} from "./chunk-K44P4FQW.js";
+} from "./chunk-PAPTTHZC.js";
 import {
   LINUX,
   SOCKADDR_UN,
   libc,
   syscallError
-} from "./chunk-MONFF6AQ.js";
+} from "./chunk-U4BYJLBS.js";
 import {
   ListenFdsError
-} from "./chunk-K37FGBCC.js";
+} from "./chunk-CDRIS56Y.js";
 
 // _launcher/spec.ts
 var SCHEMES = [

@@ -2,7 +2,7 @@
 import {
   ListenFdsError,
   readOptionalEnv
-} from "./chunk-K37FGBCC.js";
+} from "./chunk-CDRIS56Y.js";
 
 // _linux.ts
 var LINUX = {

@@ -3,16 +3,16 @@ import {
   Upgrader,
   handleUpgrades,
   ownCommand
-} from "./chunk-FBGSOUFU.js";
-import "./chunk-DLM7XSEF.js";
-import "./chunk-F6CZZ5OY.js";
+} from "./chunk-CIRICE5H.js";
+import "./chunk-ZMYEM3UJ.js";
+import "./chunk-SBZDNJS6.js";
 import {
   UPGRADE_SOCKET
 } from "./chunk-QSSB6R3H.js";
-import "./chunk-34DTO6HU.js";
-import "./chunk-K44P4FQW.js";
-import "./chunk-MONFF6AQ.js";
-import "./chunk-K37FGBCC.js";
+import "./chunk-FK4EHELS.js";
+import "./chunk-PAPTTHZC.js";
+import "./chunk-U4BYJLBS.js";
+import "./chunk-CDRIS56Y.js";
 export {
   UPGRADE_SOCKET,
   Upgrader,

@@ -1,13 +1,13 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   adoptServe
-} from "./chunk-OBCSXAKW.js";
+} from "./chunk-F5KE7DI7.js";
 import {
   libc
-} from "./chunk-MONFF6AQ.js";
+} from "./chunk-U4BYJLBS.js";
 import {
   ListenFdsError
-} from "./chunk-K37FGBCC.js";
+} from "./chunk-CDRIS56Y.js";
 
 // _serve_module.ts
 async function loadServeModule(specifier, args) {

@@ -21,10 +21,10 @@ import {
   readStatx,
   sharedBuffer,
   syscallError
-} from "./chunk-MONFF6AQ.js";
+} from "./chunk-U4BYJLBS.js";
 import {
   ListenFdsError
-} from "./chunk-K37FGBCC.js";
+} from "./chunk-CDRIS56Y.js";
 
 // _sockaddr.ts
 var decoder = new TextDecoder();

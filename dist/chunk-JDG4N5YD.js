@@ -3,12 +3,12 @@ import {
   NOTIFY_SOCKET,
   notify,
   readTextEnv
-} from "./chunk-F6CZZ5OY.js";
+} from "./chunk-SBZDNJS6.js";
 import {
   CANONICAL_DECIMAL,
   ListenFdsError,
   unsetEnv
-} from "./chunk-K37FGBCC.js";
+} from "./chunk-CDRIS56Y.js";
 
 // _notify/watchdog.ts
 var WATCHDOG_USEC = "WATCHDOG_USEC";

@@ -4,7 +4,7 @@ import {
   UNKNOWN_NAME,
   parseListenEnv,
   parseListenFdRange
-} from "./chunk-34DTO6HU.js";
+} from "./chunk-FK4EHELS.js";
 import {
   adoptIntoPlaceholder,
   adoptServe,
@@ -21,13 +21,13 @@ import {
   takeOver,
   withPermission,
   withPlaceholder
-} from "./chunk-OBCSXAKW.js";
+} from "./chunk-F5KE7DI7.js";
 import {
   inspectFd,
   ownPidfdId,
   socketAddress,
   statFd
-} from "./chunk-K44P4FQW.js";
+} from "./chunk-PAPTTHZC.js";
 import {
   LINUX,
   cString,
@@ -38,12 +38,12 @@ import {
   readFdLink,
   readProcFile,
   syscallError
-} from "./chunk-MONFF6AQ.js";
+} from "./chunk-U4BYJLBS.js";
 import {
   ListenFdsError,
   readEnv,
   unsetEnv
-} from "./chunk-K37FGBCC.js";
+} from "./chunk-CDRIS56Y.js";
 
 // _adopt/conn.ts
 async function adoptConn(fd) {

@@ -2,7 +2,7 @@
 import {
   CANONICAL_DECIMAL,
   ListenFdsError
-} from "./chunk-K37FGBCC.js";
+} from "./chunk-CDRIS56Y.js";
 
 // _env.ts
 var LISTEN_FDS_START = 3;

@@ -3,7 +3,7 @@ import {
   inspectFd,
   socketAddress,
   statFd
-} from "./chunk-K44P4FQW.js";
+} from "./chunk-PAPTTHZC.js";
 import {
   LINUX,
   SOCKADDR_UN,
@@ -14,11 +14,11 @@ import {
   listOpenFds,
   readEpollTargets,
   syscallError
-} from "./chunk-MONFF6AQ.js";
+} from "./chunk-U4BYJLBS.js";
 import {
   ListenFdsError,
   checkMilliseconds
-} from "./chunk-K37FGBCC.js";
+} from "./chunk-CDRIS56Y.js";
 
 // _adopt/epoll.ts
 function findPlaceholder(predicate, exclude, action, slot) {
@@ -475,7 +475,7 @@ function delay(ms) {
 }
 async function drain(listener, state, timeout) {
   state.draining = true;
-  const connections = listener.tcp ? await import("./_connections-ZKYIIPGG.js") : null;
+  const connections = listener.tcp ? await import("./_connections-PP2QL2EN.js") : null;
   const address = connections?.listenerAddress(listener.fd);
   if (!detachListener(listener.fd, listener.inode)) return;
   const start = performance.now();

@@ -1,25 +1,25 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   ListenFds
-} from "./chunk-4P2ZTLKV.js";
+} from "./chunk-UKPU5SPL.js";
 import {
   storeFds
-} from "./chunk-EYQOGWW5.js";
+} from "./chunk-4DSOLANS.js";
 import {
   bindSockets,
   closeSockets
-} from "./chunk-RC2RQ6NP.js";
+} from "./chunk-TQZLEGYX.js";
 import {
   requireSocket
-} from "./chunk-OBCSXAKW.js";
+} from "./chunk-F5KE7DI7.js";
 import {
   LINUX,
   libc,
   syscallError
-} from "./chunk-MONFF6AQ.js";
+} from "./chunk-U4BYJLBS.js";
 import {
   ListenFdsError
-} from "./chunk-K37FGBCC.js";
+} from "./chunk-CDRIS56Y.js";
 
 // _parallel.ts
 var BOUND_NAME = "serve";
