@@ -2,10 +2,10 @@
 import {
   loadServeModule,
   serveSockets
-} from "./chunk-QLM22P3Z.js";
-import "./chunk-F5KE7DI7.js";
-import "./chunk-PAPTTHZC.js";
-import "./chunk-U4BYJLBS.js";
+} from "./chunk-CASZSYLE.js";
+import "./chunk-VH7BSSAY.js";
+import "./chunk-J6QSTLGZ.js";
+import "./chunk-RG433I5V.js";
 import "./chunk-CDRIS56Y.js";
 
 // _serve_worker.ts

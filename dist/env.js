@@ -2,7 +2,7 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   parseListenEnv
-} from "./chunk-FK4EHELS.js";
+} from "./chunk-RR7I4F42.js";
 import {
   ListenFdsError
 } from "./chunk-CDRIS56Y.js";

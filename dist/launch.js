@@ -7,30 +7,30 @@ import {
   findSetpriv,
   sendSignal,
   spawnChild
-} from "./chunk-ZMYEM3UJ.js";
+} from "./chunk-KJW2FMYV.js";
 import {
   bindSockets,
   closeSockets,
   fdNameProblem,
   moveFdAbove,
   parseSocketSpec
-} from "./chunk-TQZLEGYX.js";
+} from "./chunk-MXRLQYJS.js";
 import {
   LAUNCHER_PID
 } from "./chunk-QSSB6R3H.js";
 import {
   LISTEN_VARIABLES
-} from "./chunk-FK4EHELS.js";
+} from "./chunk-RR7I4F42.js";
 import {
   decodeSockaddr
-} from "./chunk-PAPTTHZC.js";
+} from "./chunk-J6QSTLGZ.js";
 import {
   LINUX,
   SIGNALS,
   SOCKADDR_STORAGE,
   libc,
   readProcFile
-} from "./chunk-U4BYJLBS.js";
+} from "./chunk-RG433I5V.js";
 import {
   ListenFdsError
 } from "./chunk-CDRIS56Y.js";

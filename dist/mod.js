@@ -3,11 +3,11 @@
 import {
   ListenFds,
   adoptInetdConn
-} from "./chunk-UKPU5SPL.js";
-import "./chunk-FK4EHELS.js";
-import "./chunk-F5KE7DI7.js";
-import "./chunk-PAPTTHZC.js";
-import "./chunk-U4BYJLBS.js";
+} from "./chunk-A5VRPDGP.js";
+import "./chunk-RR7I4F42.js";
+import "./chunk-VH7BSSAY.js";
+import "./chunk-J6QSTLGZ.js";
+import "./chunk-RG433I5V.js";
 import {
   ListenFdsError
 } from "./chunk-CDRIS56Y.js";

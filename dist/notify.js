@@ -2,21 +2,21 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   startWatchdog
-} from "./chunk-JDG4N5YD.js";
+} from "./chunk-UCYDVRW7.js";
 import {
   Upgrader,
   handleReload,
   handleShutdown,
   handleUpgrades
-} from "./chunk-CIRICE5H.js";
-import "./chunk-ZMYEM3UJ.js";
+} from "./chunk-TDTAYJOP.js";
+import "./chunk-KJW2FMYV.js";
 import {
   closeFd,
   createMemfd,
   readMemfd,
   removeStoredFds,
   storeFds
-} from "./chunk-4DSOLANS.js";
+} from "./chunk-AOGSLNQN.js";
 import {
   notify,
   notifyErrno,
@@ -26,13 +26,13 @@ import {
   notifyReloading,
   notifyStatus,
   notifyStopping
-} from "./chunk-SBZDNJS6.js";
+} from "./chunk-LCIEVHLO.js";
 import {
   UPGRADE_SOCKET
 } from "./chunk-QSSB6R3H.js";
-import "./chunk-FK4EHELS.js";
-import "./chunk-PAPTTHZC.js";
-import "./chunk-U4BYJLBS.js";
+import "./chunk-RR7I4F42.js";
+import "./chunk-J6QSTLGZ.js";
+import "./chunk-RG433I5V.js";
 import "./chunk-CDRIS56Y.js";
 export {
   UPGRADE_SOCKET,

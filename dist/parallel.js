@@ -2,16 +2,16 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   serveParallel
-} from "./chunk-J3G6NTAO.js";
-import "./chunk-UKPU5SPL.js";
-import "./chunk-4DSOLANS.js";
-import "./chunk-SBZDNJS6.js";
-import "./chunk-TQZLEGYX.js";
+} from "./chunk-4KQFYPHW.js";
+import "./chunk-A5VRPDGP.js";
+import "./chunk-AOGSLNQN.js";
+import "./chunk-LCIEVHLO.js";
+import "./chunk-MXRLQYJS.js";
 import "./chunk-QSSB6R3H.js";
-import "./chunk-FK4EHELS.js";
-import "./chunk-F5KE7DI7.js";
-import "./chunk-PAPTTHZC.js";
-import "./chunk-U4BYJLBS.js";
+import "./chunk-RR7I4F42.js";
+import "./chunk-VH7BSSAY.js";
+import "./chunk-J6QSTLGZ.js";
+import "./chunk-RG433I5V.js";
 import "./chunk-CDRIS56Y.js";
 export {
   serveParallel

@@ -1,39 +1,39 @@
 // @ts-self-types="../serve.ts"
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
-import "./chunk-JDG4N5YD.js";
+import "./chunk-UCYDVRW7.js";
 import {
   handleShutdown
-} from "./chunk-CIRICE5H.js";
-import "./chunk-ZMYEM3UJ.js";
+} from "./chunk-TDTAYJOP.js";
+import "./chunk-KJW2FMYV.js";
 import {
   bindFallback,
   selectActivated,
   serveParallel,
   socketsPerAddress
-} from "./chunk-J3G6NTAO.js";
+} from "./chunk-4KQFYPHW.js";
 import {
   ListenFds
-} from "./chunk-UKPU5SPL.js";
-import "./chunk-4DSOLANS.js";
+} from "./chunk-A5VRPDGP.js";
+import "./chunk-AOGSLNQN.js";
 import {
   notifyReady,
   notifyStatus
-} from "./chunk-SBZDNJS6.js";
-import "./chunk-TQZLEGYX.js";
+} from "./chunk-LCIEVHLO.js";
+import "./chunk-MXRLQYJS.js";
 import "./chunk-QSSB6R3H.js";
-import "./chunk-FK4EHELS.js";
+import "./chunk-RR7I4F42.js";
 import {
   loadServeModule,
   serveSockets
-} from "./chunk-QLM22P3Z.js";
+} from "./chunk-CASZSYLE.js";
 import {
   defaultOnListen
-} from "./chunk-F5KE7DI7.js";
-import "./chunk-PAPTTHZC.js";
+} from "./chunk-VH7BSSAY.js";
+import "./chunk-J6QSTLGZ.js";
 import {
   SIGNALS,
   libc
-} from "./chunk-U4BYJLBS.js";
+} from "./chunk-RG433I5V.js";
 import {
   ListenFdsError
 } from "./chunk-CDRIS56Y.js";
@@ -204,7 +204,7 @@ function reusePortSet(command) {
   return socketsPerAddress(addresses) > 1;
 }
 async function handleUpgradesOf(servers, upgrader, command) {
-  const { handleUpgrades } = await import("./upgrade-7NNJA2I3.js");
+  const { handleUpgrades } = await import("./upgrade-JECU4YV6.js");
   handleUpgrades(servers, {
     upgrader,
     timeout: command.upgradeTimeout,
@@ -242,7 +242,7 @@ async function main(argv) {
   }
   const early = command.upgrade ? holdSighup() : void 0;
   try {
-    const upgrader = command.upgrade ? (await import("./upgrade-7NNJA2I3.js")).Upgrader.fromListenFds(ListenFds.fromEnv()) : void 0;
+    const upgrader = command.upgrade ? (await import("./upgrade-JECU4YV6.js")).Upgrader.fromListenFds(ListenFds.fromEnv()) : void 0;
     if (command.workers === void 0 && command.fdStore === void 0 && !reusePortSet(command)) {
       const servers = await serveInMainThread(command, upgrader);
       handleShutdown(servers, {

@@ -7,7 +7,7 @@ import {
   libc,
   listOpenFds,
   readFdLink
-} from "./chunk-U4BYJLBS.js";
+} from "./chunk-RG433I5V.js";
 import "./chunk-CDRIS56Y.js";
 
 // _adopt/_connections.ts

@@ -1126,10 +1126,10 @@ function readToEnd(fd) {
 }
 
 // _adopt/proc.ts
-var decoder = new TextDecoder();
+var decoder;
 function readProcFile(path) {
   const bytes = readProcBytes(cString(path));
-  return bytes && decoder.decode(bytes);
+  return bytes && (decoder ??= new TextDecoder()).decode(bytes);
 }
 function readProcBytes(path) {
   const c = libc();
@@ -1145,7 +1145,7 @@ function readProcBytes(path) {
 }
 function readFdLink(fd) {
   const n = readLinkInto(fd);
-  return n < 0 ? void 0 : decoder.decode(linkBuffer.subarray(0, n));
+  return n < 0 ? void 0 : (decoder ??= new TextDecoder()).decode(linkBuffer.subarray(0, n));
 }
 function fdLinkIs(fd, target) {
   const n = readLinkInto(fd);

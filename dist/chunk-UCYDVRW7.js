@@ -3,7 +3,7 @@ import {
   NOTIFY_SOCKET,
   notify,
   readTextEnv
-} from "./chunk-SBZDNJS6.js";
+} from "./chunk-LCIEVHLO.js";
 import {
   CANONICAL_DECIMAL,
   ListenFdsError,

@@ -1,22 +1,22 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   ListenFds
-} from "./chunk-UKPU5SPL.js";
+} from "./chunk-A5VRPDGP.js";
 import {
   storeFds
-} from "./chunk-4DSOLANS.js";
+} from "./chunk-AOGSLNQN.js";
 import {
   bindSockets,
   closeSockets
-} from "./chunk-TQZLEGYX.js";
+} from "./chunk-MXRLQYJS.js";
 import {
   requireSocket
-} from "./chunk-F5KE7DI7.js";
+} from "./chunk-VH7BSSAY.js";
 import {
   LINUX,
   libc,
   syscallError
-} from "./chunk-U4BYJLBS.js";
+} from "./chunk-RG433I5V.js";
 import {
   ListenFdsError
 } from "./chunk-CDRIS56Y.js";

@@ -1,7 +1,7 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   notify
-} from "./chunk-SBZDNJS6.js";
+} from "./chunk-LCIEVHLO.js";
 import {
   recordRemovedFds,
   recordStoredFds
@@ -14,7 +14,7 @@ import {
   libc,
   readToEnd,
   syscallError
-} from "./chunk-U4BYJLBS.js";
+} from "./chunk-RG433I5V.js";
 import {
   ListenFdsError
 } from "./chunk-CDRIS56Y.js";

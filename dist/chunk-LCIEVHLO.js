@@ -4,10 +4,10 @@ import {
 } from "./chunk-QSSB6R3H.js";
 import {
   showBytes
-} from "./chunk-FK4EHELS.js";
+} from "./chunk-RR7I4F42.js";
 import {
   encodeUnixSockaddr
-} from "./chunk-PAPTTHZC.js";
+} from "./chunk-J6QSTLGZ.js";
 import {
   LINUX,
   SOCKADDR_UN,
@@ -18,7 +18,7 @@ import {
   readTimespecMicroseconds,
   scmRights,
   syscallError
-} from "./chunk-U4BYJLBS.js";
+} from "./chunk-RG433I5V.js";
 import {
   ListenFdsError,
   checkMilliseconds,

@@ -6,12 +6,12 @@ import {
   sendPidfdId,
   sendSignal,
   spawnChild
-} from "./chunk-ZMYEM3UJ.js";
+} from "./chunk-KJW2FMYV.js";
 import {
   monotonicMicroseconds,
   notify,
   notifyStopping
-} from "./chunk-SBZDNJS6.js";
+} from "./chunk-LCIEVHLO.js";
 import {
   LAUNCHER_PID,
   UPGRADE_SOCKET,
@@ -20,10 +20,10 @@ import {
 } from "./chunk-QSSB6R3H.js";
 import {
   LISTEN_VARIABLES
-} from "./chunk-FK4EHELS.js";
+} from "./chunk-RR7I4F42.js";
 import {
   statFd
-} from "./chunk-PAPTTHZC.js";
+} from "./chunk-J6QSTLGZ.js";
 import {
   LINUX,
   SIGNALS,
@@ -31,7 +31,7 @@ import {
   libc,
   readProcFile,
   syscallError
-} from "./chunk-U4BYJLBS.js";
+} from "./chunk-RG433I5V.js";
 import {
   ListenFdsError,
   checkMilliseconds

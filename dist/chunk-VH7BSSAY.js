@@ -3,7 +3,7 @@ import {
   inspectFd,
   socketAddress,
   statFd
-} from "./chunk-PAPTTHZC.js";
+} from "./chunk-J6QSTLGZ.js";
 import {
   LINUX,
   SOCKADDR_UN,
@@ -14,7 +14,7 @@ import {
   listOpenFds,
   readEpollTargets,
   syscallError
-} from "./chunk-U4BYJLBS.js";
+} from "./chunk-RG433I5V.js";
 import {
   ListenFdsError,
   checkMilliseconds
@@ -475,7 +475,7 @@ function delay(ms) {
 }
 async function drain(listener, state, timeout) {
   state.draining = true;
-  const connections = listener.tcp ? await import("./_connections-PP2QL2EN.js") : null;
+  const connections = listener.tcp ? await import("./_connections-4T6G4J5H.js") : null;
   const address = connections?.listenerAddress(listener.fd);
   if (!detachListener(listener.fd, listener.inode)) return;
   const start = performance.now();

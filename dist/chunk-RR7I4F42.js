@@ -152,21 +152,21 @@ function parseListenFdNames(value) {
   names.push(current);
   return names;
 }
-var utf8 = new TextDecoder("utf-8", {
-  fatal: true
-});
-var lossyUtf8 = new TextDecoder();
+var utf8;
+var lossyUtf8;
 function numberText(variable, value, code) {
   if (value === void 0 || typeof value === "string") return value;
   try {
-    return utf8.decode(value);
+    return (utf8 ??= new TextDecoder("utf-8", {
+      fatal: true
+    })).decode(value);
   } catch {
     throw notCanonical(variable, showBytes(value), code);
   }
 }
 function nameText(value) {
   if (value === void 0 || typeof value === "string") return value;
-  return lossyUtf8.decode(value);
+  return (lossyUtf8 ??= new TextDecoder()).decode(value);
 }
 function showBytes(bytes) {
   let text = "";
@@ -177,7 +177,9 @@ function showBytes(bytes) {
       text += `\\x${bytes[i].toString(16).padStart(2, "0")}`;
       i++;
     } else {
-      text += utf8.decode(bytes.subarray(i, i + length));
+      text += (utf8 ??= new TextDecoder("utf-8", {
+        fatal: true
+      })).decode(bytes.subarray(i, i + length));
       i += length;
     }
   }

@@ -4,7 +4,7 @@ import {
   UNKNOWN_NAME,
   parseListenEnv,
   parseListenFdRange
-} from "./chunk-FK4EHELS.js";
+} from "./chunk-RR7I4F42.js";
 import {
   adoptIntoPlaceholder,
   adoptServe,
@@ -21,13 +21,13 @@ import {
   takeOver,
   withPermission,
   withPlaceholder
-} from "./chunk-F5KE7DI7.js";
+} from "./chunk-VH7BSSAY.js";
 import {
   inspectFd,
   ownPidfdId,
   socketAddress,
   statFd
-} from "./chunk-PAPTTHZC.js";
+} from "./chunk-J6QSTLGZ.js";
 import {
   LINUX,
   cString,
@@ -38,7 +38,7 @@ import {
   readFdLink,
   readProcFile,
   syscallError
-} from "./chunk-U4BYJLBS.js";
+} from "./chunk-RG433I5V.js";
 import {
   ListenFdsError,
   readEnv,

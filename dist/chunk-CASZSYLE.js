@@ -1,10 +1,10 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   adoptServe
-} from "./chunk-F5KE7DI7.js";
+} from "./chunk-VH7BSSAY.js";
 import {
   libc
-} from "./chunk-U4BYJLBS.js";
+} from "./chunk-RG433I5V.js";
 import {
   ListenFdsError
 } from "./chunk-CDRIS56Y.js";

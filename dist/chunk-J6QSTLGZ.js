@@ -21,13 +21,13 @@ import {
   readStatx,
   sharedBuffer,
   syscallError
-} from "./chunk-U4BYJLBS.js";
+} from "./chunk-RG433I5V.js";
 import {
   ListenFdsError
 } from "./chunk-CDRIS56Y.js";
 
 // _sockaddr.ts
-var decoder = new TextDecoder();
+var decoder;
 function decodeSockaddr(bytes, length, transport) {
   if (length < 2) return void 0;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -63,13 +63,13 @@ function decodeSockaddr(bytes, length, transport) {
     if (raw[0] === 0) {
       return {
         transport: unixTransport,
-        path: `@${decoder.decode(raw.subarray(1))}`
+        path: `@${(decoder ??= new TextDecoder()).decode(raw.subarray(1))}`
       };
     }
     const end = raw.indexOf(0);
     return {
       transport: unixTransport,
-      path: decoder.decode(end === -1 ? raw : raw.subarray(0, end))
+      path: (decoder ??= new TextDecoder()).decode(end === -1 ? raw : raw.subarray(0, end))
     };
   }
   if (family === LINUX.AF_VSOCK) {

@@ -2,7 +2,7 @@
 import {
   encodeUnixSockaddr,
   ownPidfdId
-} from "./chunk-PAPTTHZC.js";
+} from "./chunk-J6QSTLGZ.js";
 import {
   CMSGHDR,
   LINUX,
@@ -17,7 +17,7 @@ import {
   libc,
   readMsghdr,
   syscallError
-} from "./chunk-U4BYJLBS.js";
+} from "./chunk-RG433I5V.js";
 import {
   ListenFdsError
 } from "./chunk-CDRIS56Y.js";

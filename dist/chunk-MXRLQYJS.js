@@ -5,13 +5,13 @@ import {
   parseIpv4,
   parseIpv6,
   socketAddress
-} from "./chunk-PAPTTHZC.js";
+} from "./chunk-J6QSTLGZ.js";
 import {
   LINUX,
   SOCKADDR_UN,
   libc,
   syscallError
-} from "./chunk-U4BYJLBS.js";
+} from "./chunk-RG433I5V.js";
 import {
   ListenFdsError
 } from "./chunk-CDRIS56Y.js";

@@ -3,15 +3,15 @@ import {
   Upgrader,
   handleUpgrades,
   ownCommand
-} from "./chunk-CIRICE5H.js";
-import "./chunk-ZMYEM3UJ.js";
-import "./chunk-SBZDNJS6.js";
+} from "./chunk-TDTAYJOP.js";
+import "./chunk-KJW2FMYV.js";
+import "./chunk-LCIEVHLO.js";
 import {
   UPGRADE_SOCKET
 } from "./chunk-QSSB6R3H.js";
-import "./chunk-FK4EHELS.js";
-import "./chunk-PAPTTHZC.js";
-import "./chunk-U4BYJLBS.js";
+import "./chunk-RR7I4F42.js";
+import "./chunk-J6QSTLGZ.js";
+import "./chunk-RG433I5V.js";
 import "./chunk-CDRIS56Y.js";
 export {
   UPGRADE_SOCKET,
