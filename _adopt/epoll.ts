@@ -6,7 +6,8 @@
  * Steps, all synchronous libc calls:
  * 1. find the placeholder's fd (the caller matches it by address) and its
  *    inode, and the line `tfd: <fd> ... ino: <inode>` of its registration in the
- *    runtime's epoll instance(s), read from `/proc/self/fdinfo/<epfd>`;
+ *    runtime's epoll instance, read from `/proc/self/fdinfo/<epfd>` (the
+ *    first epoll instance holding it: see `registrationsOf`);
  * 2. make the activated fd non-blocking (Deno's reactor expects it; a blocking
  *    listener hangs the runtime in `accept4`);
  * 3. `dup3(activated, placeholder, O_CLOEXEC)`: the placeholder's file is
@@ -95,50 +96,46 @@ export function findPlaceholder(
 let eventpollLink: Uint8Array | undefined;
 
 /**
- * What each open fd was when last listed: `true` for an epoll instance. Only
- * fds that are new since the last listing are `readlink`ed, plus the epoll
- * fds again (one may have been closed and its number reused), so a hand-off
- * costs the same with 1 or 200 fds open. Module state is per isolate, and the
- * epoll instance of the isolate's own runtime, where its placeholders are
- * registered, exists before the isolate runs any code: it is classified the
- * first time and keeps its number. A full classification runs again when the
- * placeholder is found in no epoll instance.
+ * The epoll fd in which the last placeholder was found, looked at first: a
+ * runtime registers a socket in the epoll instance of its own reactor, which
+ * exists before the isolate runs any code and keeps its number, so every
+ * hand-off of an isolate finds it there, at the same cost with 1 or 200 fds
+ * open. Module state is per isolate, as the reactor is.
  */
-let classified = new Map<number, boolean>();
+let lastEpoll: number | undefined;
 
 /**
- * Every fd that refers to an epoll instance.
+ * The registrations of the placeholder `fd` (with its `inode`) in the first
+ * epoll instance that holds any: the one of the last hand-off, else the
+ * epoll fds below `fd` in ascending order (the reactor's instance was made
+ * before the placeholder, which took the lowest free fd number), else any
+ * other open epoll fd. A socket is registered in one reactor; two fds of one
+ * epoll instance show the same entries, so the first holding it is the one.
  *
- * @param fresh Classify every open fd again instead of the new ones only.
+ * @returns Its registrations there; empty when no epoll instance holds it.
  */
-function epollFds(fresh = false): number[] {
-  if (fresh) classified = new Map();
-  const next = new Map<number, boolean>();
-  const found: number[] = [];
+function registrationsOf(fd: number, inode: bigint): Registration[] {
   const link = eventpollLink ??= cString("anon_inode:[eventpoll]")
     .subarray(0, -1);
-  for (const fd of listOpenFds()) {
-    const known = classified.get(fd);
-    const isEpoll = known === false ? false : fdLinkIs(fd, link);
-    next.set(fd, isEpoll);
-    if (isEpoll) found.push(fd);
-  }
-  classified = next;
-  return found;
-}
-
-function registrationsOf(
-  fd: number,
-  inode: bigint,
-  fresh = false,
-): Registration[] {
-  const found: Registration[] = [];
-  for (const epfd of epollFds(fresh)) {
+  const held = (epfd: number): Registration[] => {
+    const found: Registration[] = [];
+    if (!fdLinkIs(epfd, link)) return found;
     for (const target of readEpollTargets(epfd)) {
       if (target.fd === fd && target.inode === inode) {
         found.push({ ...target, epfd });
       }
     }
+    if (found.length > 0) lastEpoll = epfd;
+    return found;
+  };
+  const last = lastEpoll;
+  let found = last === undefined ? [] : held(last);
+  for (let n = 0; n < fd && found.length === 0; n++) {
+    if (n !== last) found = held(n);
+  }
+  if (found.length > 0) return found;
+  for (const n of listOpenFds()) {
+    if (n > fd && n !== last && (found = held(n)).length > 0) break;
   }
   return found;
 }
@@ -179,12 +176,9 @@ export function takeOver(
 ): void {
   const c = libc();
   const { action } = options;
-  let before = options.registered
+  const before = options.registered
     ? registrationsOf(target.fd, target.inode)
     : [];
-  if (options.registered && before.length === 0) {
-    before = registrationsOf(target.fd, target.inode, true);
-  }
   if (options.registered && before.length === 0) {
     throw new ListenFdsError(
       `Cannot ${action}: the placeholder fd ${target.fd} is not registered in any epoll instance`,

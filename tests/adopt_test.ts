@@ -19,7 +19,7 @@ import {
 import { ListenFdsError } from "../_errors.ts";
 import { bindLibc, cString, libc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
-import { inspectFd, isFdOpen } from "../_fd_info.ts";
+import { inspectFd, isFdOpen, statFd } from "../_fd_info.ts";
 import { encodeInetSockaddr, encodeUnixSockaddr } from "../_sockaddr.ts";
 import { adoptListener } from "../_adopt/listener.ts";
 import { adoptServe } from "../_adopt/serve.ts";
@@ -185,6 +185,60 @@ Deno.test("withPlaceholder() predicts the fd slot of the placeholder, and findPl
     );
   } finally {
     other.close();
+  }
+});
+
+Deno.test("adoptListener() in a worker finds the worker's epoll instance above the placeholder's fd slot", async () => {
+  const c = libc();
+  const eventpolls = (): number[] =>
+    listOpenFds().filter((n) =>
+      fdLinkIs(n, new TextEncoder().encode("anon_inode:[eventpoll]"))
+    );
+  const fd = libcSocket("inet", "stream");
+  // A free fd number below the worker's runtime: held while it starts, then
+  // freed, so the worker's placeholder takes it.
+  const hole = c.fcntl(0, LINUX.F_DUPFD_CLOEXEC, 0);
+  const before = eventpolls();
+  const worker = new Worker(
+    new URL("./fixtures/adopt_in_worker.ts", import.meta.url),
+    { type: "module" },
+  );
+  const messages: unknown[] = [];
+  let wake = (): void => {};
+  worker.onmessage = (event) => {
+    messages.push(event.data);
+    wake();
+  };
+  const next = async (): Promise<unknown> => {
+    while (messages.length === 0) await new Promise<void>((r) => wake = r);
+    return messages.shift();
+  };
+  try {
+    assertEquals(await next(), "ready");
+    const workers = eventpolls().filter((n) => !before.includes(n));
+    assert(workers.length > 0, "the worker has no epoll fd of its own");
+    assert(workers.every((n) => n > hole), `${workers} vs ${hole}`);
+    const { inode } = statFd(fd);
+    c.close(hole);
+    const address = inspectFd(fd).socket!.address as Deno.NetAddr;
+    // Nothing here opens an fd until the worker has adopted the socket.
+    worker.postMessage({ fd });
+    assertEquals(await next(), "adopted");
+    assertEquals(statFd(hole).inode, inode, "the placeholder took the hole");
+    const conn = await Deno.connect({
+      hostname: address.hostname,
+      port: address.port,
+    });
+    const buffer = new Uint8Array(8);
+    const n = await conn.read(buffer);
+    conn.close();
+    assertEquals(decoder.decode(buffer.subarray(0, n ?? 0)), "pong");
+    assertEquals(await next(), { ok: true });
+    worker.postMessage("close");
+    assertEquals(await next(), "closed");
+  } finally {
+    worker.terminate();
+    closeIfOpen(fd);
   }
 });
 
