@@ -2,8 +2,8 @@
 import {
   loadServeModule,
   serveSockets
-} from "./chunk-CASZSYLE.js";
-import "./chunk-VH7BSSAY.js";
+} from "./chunk-5XCCOYVA.js";
+import "./chunk-6YBZHHGD.js";
 import "./chunk-J6QSTLGZ.js";
 import "./chunk-RG433I5V.js";
 import "./chunk-CDRIS56Y.js";

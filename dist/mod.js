@@ -3,9 +3,9 @@
 import {
   ListenFds,
   adoptInetdConn
-} from "./chunk-A5VRPDGP.js";
+} from "./chunk-2Q5RA42L.js";
 import "./chunk-RR7I4F42.js";
-import "./chunk-VH7BSSAY.js";
+import "./chunk-6YBZHHGD.js";
 import "./chunk-J6QSTLGZ.js";
 import "./chunk-RG433I5V.js";
 import {

@@ -10,10 +10,10 @@ import {
   selectActivated,
   serveParallel,
   socketsPerAddress
-} from "./chunk-4KQFYPHW.js";
+} from "./chunk-R7WDLRHZ.js";
 import {
   ListenFds
-} from "./chunk-A5VRPDGP.js";
+} from "./chunk-2Q5RA42L.js";
 import "./chunk-AOGSLNQN.js";
 import {
   notifyReady,
@@ -25,10 +25,10 @@ import "./chunk-RR7I4F42.js";
 import {
   loadServeModule,
   serveSockets
-} from "./chunk-CASZSYLE.js";
+} from "./chunk-5XCCOYVA.js";
 import {
   defaultOnListen
-} from "./chunk-VH7BSSAY.js";
+} from "./chunk-6YBZHHGD.js";
 import "./chunk-J6QSTLGZ.js";
 import {
   SIGNALS,

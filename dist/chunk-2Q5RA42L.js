@@ -21,7 +21,7 @@ import {
   takeOver,
   withPermission,
   withPlaceholder
-} from "./chunk-VH7BSSAY.js";
+} from "./chunk-6YBZHHGD.js";
 import {
   inspectFd,
   ownPidfdId,

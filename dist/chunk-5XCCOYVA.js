@@ -1,7 +1,7 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   adoptServe
-} from "./chunk-VH7BSSAY.js";
+} from "./chunk-6YBZHHGD.js";
 import {
   libc
 } from "./chunk-RG433I5V.js";

@@ -42,32 +42,31 @@ function findPlaceholder(predicate, exclude, action, slot) {
   };
 }
 var eventpollLink;
-var classified = /* @__PURE__ */ new Map();
-function epollFds(fresh = false) {
-  if (fresh) classified = /* @__PURE__ */ new Map();
-  const next = /* @__PURE__ */ new Map();
-  const found = [];
+var lastEpoll;
+function registrationsOf(fd, inode) {
   const link = eventpollLink ??= cString("anon_inode:[eventpoll]").subarray(0, -1);
-  for (const fd of listOpenFds()) {
-    const known = classified.get(fd);
-    const isEpoll = known === false ? false : fdLinkIs(fd, link);
-    next.set(fd, isEpoll);
-    if (isEpoll) found.push(fd);
-  }
-  classified = next;
-  return found;
-}
-function registrationsOf(fd, inode, fresh = false) {
-  const found = [];
-  for (const epfd of epollFds(fresh)) {
+  const held = (epfd) => {
+    const found2 = [];
+    if (!fdLinkIs(epfd, link)) return found2;
     for (const target of readEpollTargets(epfd)) {
       if (target.fd === fd && target.inode === inode) {
-        found.push({
+        found2.push({
           ...target,
           epfd
         });
       }
     }
+    if (found2.length > 0) lastEpoll = epfd;
+    return found2;
+  };
+  const last = lastEpoll;
+  let found = last === void 0 ? [] : held(last);
+  for (let n = 0; n < fd && found.length === 0; n++) {
+    if (n !== last) found = held(n);
+  }
+  if (found.length > 0) return found;
+  for (const n of listOpenFds()) {
+    if (n > fd && n !== last && (found = held(n)).length > 0) break;
   }
   return found;
 }
@@ -86,10 +85,7 @@ function adoptionError(action, syscall, fd) {
 function takeOver(source, target, options) {
   const c = libc();
   const { action } = options;
-  let before = options.registered ? registrationsOf(target.fd, target.inode) : [];
-  if (options.registered && before.length === 0) {
-    before = registrationsOf(target.fd, target.inode, true);
-  }
+  const before = options.registered ? registrationsOf(target.fd, target.inode) : [];
   if (options.registered && before.length === 0) {
     throw new ListenFdsError(`Cannot ${action}: the placeholder fd ${target.fd} is not registered in any epoll instance`, {
       code: "ADOPTION_FAILED",

@@ -1,7 +1,7 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   ListenFds
-} from "./chunk-A5VRPDGP.js";
+} from "./chunk-2Q5RA42L.js";
 import {
   storeFds
 } from "./chunk-AOGSLNQN.js";
@@ -11,7 +11,7 @@ import {
 } from "./chunk-MXRLQYJS.js";
 import {
   requireSocket
-} from "./chunk-VH7BSSAY.js";
+} from "./chunk-6YBZHHGD.js";
 import {
   LINUX,
   libc,
