@@ -2,11 +2,7 @@
 import {
   loadServeModule,
   serveSockets
-} from "./chunk-5XCCOYVA.js";
-import "./chunk-6YBZHHGD.js";
-import "./chunk-J6QSTLGZ.js";
-import "./chunk-RG433I5V.js";
-import "./chunk-CDRIS56Y.js";
+} from "./chunk-7KI7QCP6.js";
 
 // _serve_worker.ts
 var scope = globalThis;
@@ -16,24 +12,14 @@ function send(message) {
 function describe(error) {
   if (error instanceof Error) {
     const code = error.code;
-    return typeof code === "string" ? {
-      message: error.message,
-      code
-    } : {
-      message: `${error.name}: ${error.message}`
-    };
+    return typeof code === "string" ? { message: error.message, code } : { message: `${error.name}: ${error.message}` };
   }
-  return {
-    message: String(error)
-  };
+  return { message: String(error) };
 }
 var exit = Deno.exit.bind(Deno);
 Object.defineProperty(Deno, "exit", {
   value: (code) => {
-    send({
-      type: "exit",
-      code: code ?? 0
-    });
+    send({ type: "exit", code: code ?? 0 });
     return exit(code);
   },
   configurable: true,
@@ -41,10 +27,7 @@ Object.defineProperty(Deno, "exit", {
 });
 var close = scope.close.bind(scope);
 scope.close = () => {
-  send({
-    type: "exit",
-    code: 0
-  });
+  send({ type: "exit", code: 0 });
   close();
 };
 var exported;
@@ -55,15 +38,9 @@ scope.onmessage = async (event) => {
     case "load":
       try {
         exported = await loadServeModule(message.module, message.args);
-        send({
-          type: "loaded",
-          onListen: exported.onListen !== void 0
-        });
+        send({ type: "loaded", onListen: exported.onListen !== void 0 });
       } catch (error) {
-        send({
-          type: "failed",
-          ...describe(error)
-        });
+        send({ type: "failed", ...describe(error) });
       }
       return;
     case "serve": {
@@ -79,18 +56,13 @@ scope.onmessage = async (event) => {
           addr: servers[0].addr
         });
       } catch (error) {
-        send({
-          type: "failed",
-          ...describe(error)
-        });
+        send({ type: "failed", ...describe(error) });
       }
       return;
     }
     case "shutdown":
       await Promise.allSettled(servers.map((server) => server.shutdown()));
-      send({
-        type: "stopped"
-      });
+      send({ type: "stopped" });
       return;
   }
 };

@@ -1,11 +1,8 @@
 // @ts-self-types="../env.ts"
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
-import {
-  parseListenEnv
-} from "./chunk-RR7I4F42.js";
-import {
-  ListenFdsError
-} from "./chunk-CDRIS56Y.js";
+// env.ts
+import { parseListenEnv } from "./_core.js";
+import { ListenFdsError } from "./_core.js";
 export {
   ListenFdsError,
   parseListenEnv

@@ -1,42 +1,31 @@
 // @ts-self-types="../launch.ts"
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
-  ReadinessChannel,
-  SenderReport,
-  exitCode,
-  findSetpriv,
-  sendSignal,
-  spawnChild
-} from "./chunk-KJW2FMYV.js";
-import {
   bindSockets,
   closeSockets,
   fdNameProblem,
   moveFdAbove,
   parseSocketSpec
-} from "./chunk-MXRLQYJS.js";
+} from "./chunk-UHFLBLON.js";
+import {
+  ReadinessChannel,
+  SIGNALS,
+  SenderReport,
+  exitCode,
+  findSetpriv,
+  sendSignal,
+  spawnChild
+} from "./chunk-GRYDIXI6.js";
 import {
   LAUNCHER_PID
 } from "./chunk-QSSB6R3H.js";
-import {
-  LISTEN_VARIABLES
-} from "./chunk-RR7I4F42.js";
-import {
-  decodeSockaddr
-} from "./chunk-J6QSTLGZ.js";
-import {
-  LINUX,
-  SIGNALS,
-  SOCKADDR_STORAGE,
-  libc,
-  readProcFile
-} from "./chunk-RG433I5V.js";
-import {
-  ListenFdsError
-} from "./chunk-CDRIS56Y.js";
+
+// launch.ts
+import { ListenFdsError as ListenFdsError3 } from "./_core.js";
 
 // _launcher/args.ts
 import { parseArgs } from "@std/cli/parse-args";
+import { ListenFdsError } from "./_core.js";
 var UPGRADE_SIGNALS = [
   "SIGHUP",
   "SIGUSR1",
@@ -106,23 +95,9 @@ var OPTIONS = {
     "setenv",
     "backlog"
   ],
-  boolean: [
-    "accept",
-    "pid",
-    "reuse",
-    "quiet",
-    "help"
-  ],
-  collect: [
-    "socket",
-    "fdname",
-    "watch",
-    "setenv"
-  ],
-  negatable: [
-    "pid",
-    "reuse"
-  ],
+  boolean: ["accept", "pid", "reuse", "quiet", "help"],
+  collect: ["socket", "fdname", "watch", "setenv"],
+  negatable: ["pid", "reuse"],
   alias: {
     s: "socket",
     w: "watch",
@@ -152,9 +127,7 @@ var ALIASES = OPTIONS.alias;
 function usageError(message, value) {
   return new ListenFdsError(message, {
     code: "INVALID_ARGUMENT",
-    ...value === void 0 ? {} : {
-      value
-    }
+    ...value === void 0 ? {} : { value }
   });
 }
 function parseLaunchArgs(args) {
@@ -175,7 +148,11 @@ function parseLaunchArgs(args) {
     debounce: integer("--debounce", parsed.debounce, 0),
     stopTimeout: integer("--stop-timeout", parsed["stop-timeout"], 0),
     upgradeOn: parsed["upgrade-on"] === void 0 ? void 0 : upgradeSignal(parsed["upgrade-on"]),
-    upgradeTimeout: integer("--upgrade-timeout", parsed["upgrade-timeout"] ?? "30000", 1),
+    upgradeTimeout: integer(
+      "--upgrade-timeout",
+      parsed["upgrade-timeout"] ?? "30000",
+      1
+    ),
     backlog: integer("--backlog", parsed.backlog, 1),
     reuse: parsed.reuse,
     quiet: parsed.quiet,
@@ -200,10 +177,7 @@ function splitOptions(args) {
   let i = 0;
   for (; i < args.length; i++) {
     const arg = args[i];
-    if (arg === "--") return {
-      options,
-      command: args.slice(i + 1)
-    };
+    if (arg === "--") return { options, command: args.slice(i + 1) };
     if (!arg.startsWith("-") || arg === "-") break;
     const long = arg.startsWith("--");
     const eq = long ? arg.indexOf("=") : -1;
@@ -212,7 +186,10 @@ function splitOptions(args) {
     const name = long ? written.slice(2) : ALIASES[written.slice(1)] ?? "";
     if (FLAGS.includes(name)) {
       if (value !== void 0) {
-        throw usageError(`Cannot parse option "${arg}": --${name} takes no value`, arg);
+        throw usageError(
+          `Cannot parse option "${arg}": --${name} takes no value`,
+          arg
+        );
       }
       options.push(`--${name}`);
       continue;
@@ -222,47 +199,61 @@ function splitOptions(args) {
     }
     value ??= args[++i];
     if (value === void 0) {
-      throw usageError(`Cannot parse option "${arg}": a value is required`, arg);
+      throw usageError(
+        `Cannot parse option "${arg}": a value is required`,
+        arg
+      );
     }
     options.push(`--${name}=${value}`);
   }
-  return {
-    options,
-    command: args.slice(i)
-  };
+  return { options, command: args.slice(i) };
 }
 function parseSetEnv(value) {
   const at = value.indexOf("=");
   const name = at === -1 ? value : value.slice(0, at);
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw usageError(`Cannot parse --setenv "${value}": "${name}" is not a variable name`, value);
+    throw usageError(
+      `Cannot parse --setenv "${value}": "${name}" is not a variable name`,
+      value
+    );
   }
-  return {
-    name,
-    value: at === -1 ? void 0 : value.slice(at + 1)
-  };
+  return { name, value: at === -1 ? void 0 : value.slice(at + 1) };
 }
 function nameSockets(sockets, fdnameValues) {
-  const fdnames = fdnameValues.flatMap((value) => value.split(":").map((name) => {
-    const problem = fdNameProblem(name);
-    if (problem === void 0) return name;
-    throw usageError(`Cannot parse --fdname "${value}": fd name "${name}" is invalid: ${problem}`, value);
-  }));
+  const fdnames = fdnameValues.flatMap(
+    (value) => value.split(":").map((name) => {
+      const problem = fdNameProblem(name);
+      if (problem === void 0) return name;
+      throw usageError(
+        `Cannot parse --fdname "${value}": fd name "${name}" is invalid: ${problem}`,
+        value
+      );
+    })
+  );
   const prefixed = sockets.some((s) => s.name !== void 0);
   if (fdnameValues.length > 0 && prefixed) {
-    throw usageError("Cannot name the sockets: use either --fdname or NAME= prefixes, not both");
+    throw usageError(
+      "Cannot name the sockets: use either --fdname or NAME= prefixes, not both"
+    );
   }
   if (fdnames.length > sockets.length) {
-    throw usageError(`Cannot name the sockets: ${fdnames.length} names for ${sockets.length} sockets`);
+    throw usageError(
+      `Cannot name the sockets: ${fdnames.length} names for ${sockets.length} sockets`
+    );
   }
   if (fdnameValues.length === 0 && !prefixed) return void 0;
   const only = fdnames.length === 1 ? fdnames[0] : void 0;
-  return sockets.map((s, index) => s.name ?? fdnames[index] ?? only ?? "unknown");
+  return sockets.map(
+    (s, index) => s.name ?? fdnames[index] ?? only ?? "unknown"
+  );
 }
 function checkAccept(config) {
   const datagram = config.sockets.find((s) => s.transport === "udp");
   if (datagram) {
-    throw usageError(`Cannot accept connections on "${datagram.spec}": --accept needs stream sockets`, datagram.spec);
+    throw usageError(
+      `Cannot accept connections on "${datagram.spec}": --accept needs stream sockets`,
+      datagram.spec
+    );
   }
   if (config.watch.length > 0) {
     throw usageError("Cannot combine --accept with --watch");
@@ -275,16 +266,29 @@ function upgradeSignal(text) {
   const upper = text.toUpperCase();
   const name = upper.startsWith("SIG") ? upper : `SIG${upper}`;
   if (UPGRADE_SIGNALS.includes(name)) return name;
-  throw usageError(`Cannot parse --upgrade-on "${text}": expected SIGHUP, SIGUSR1 or SIGUSR2`, text);
+  throw usageError(
+    `Cannot parse --upgrade-on "${text}": expected SIGHUP, SIGUSR1 or SIGUSR2`,
+    text
+  );
 }
 function integer(option, text, min) {
   if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > 2 ** 31 - 1) {
-    throw usageError(`Cannot parse ${option} "${text}": expected an integer from ${min} to ${2 ** 31 - 1}`, text);
+    throw usageError(
+      `Cannot parse ${option} "${text}": expected an integer from ${min} to ${2 ** 31 - 1}`,
+      text
+    );
   }
   return Number(text);
 }
 
+// _launcher/run.ts
+import { libc as libc2 } from "./_core.js";
+import { LISTEN_VARIABLES } from "./_core.js";
+
 // _launcher/accept.ts
+import { libc } from "./_core.js";
+import { LINUX, SOCKADDR_STORAGE } from "./_core.js";
+import { decodeSockaddr } from "./_core.js";
 function acceptConnections(socket, onConnection) {
   const c = libc();
   let stopped = false;
@@ -294,10 +298,13 @@ function acceptConnections(socket, onConnection) {
     if (!accept4) throw new Error("accept4() is not available");
     while (!stopped) {
       const address = new Uint8Array(SOCKADDR_STORAGE.size);
-      const length = new Uint32Array([
-        SOCKADDR_STORAGE.size
-      ]);
-      const fd = await accept4(socket.fd, address, new Uint8Array(length.buffer), LINUX.SOCK_CLOEXEC);
+      const length = new Uint32Array([SOCKADDR_STORAGE.size]);
+      const fd = await accept4(
+        socket.fd,
+        address,
+        new Uint8Array(length.buffer),
+        LINUX.SOCK_CLOEXEC
+      );
       if (fd === -1) {
         if (!stopped) await new Promise((r) => setTimeout(r, 10));
         continue;
@@ -321,60 +328,48 @@ function acceptConnections(socket, onConnection) {
 function remoteEnv(peer) {
   if (peer === void 0) return {};
   if ("port" in peer && "hostname" in peer) {
-    return {
-      REMOTE_ADDR: peer.hostname,
-      REMOTE_PORT: String(peer.port)
-    };
+    return { REMOTE_ADDR: peer.hostname, REMOTE_PORT: String(peer.port) };
   }
   if ("path" in peer && peer.path.length > 0) {
-    return {
-      REMOTE_ADDR: peer.path
-    };
+    return { REMOTE_ADDR: peer.path };
   }
   return {};
 }
 
 // _launcher/watch.ts
+import { ListenFdsError as ListenFdsError2 } from "./_core.js";
 var RETRY_DELAY = 1e3;
 function watchPaths(paths, debounce, onChange, options = {}) {
-  const open = options.watch ?? ((list) => Deno.watchFs(list, {
-    recursive: true
-  }));
+  const open = options.watch ?? ((list) => Deno.watchFs(list, { recursive: true }));
   let source;
   try {
-    source = open([
-      ...paths
-    ]);
+    source = open([...paths]);
   } catch (error) {
-    throw new ListenFdsError(`Cannot watch ${paths.map((p) => `"${p}"`).join(", ")}: ${error instanceof Error ? error.message : String(error)}`, {
-      code: "INVALID_ARGUMENT",
-      cause: error
-    });
+    throw new ListenFdsError2(
+      `Cannot watch ${paths.map((p) => `"${p}"`).join(", ")}: ${error instanceof Error ? error.message : String(error)}`,
+      { code: "INVALID_ARGUMENT", cause: error }
+    );
   }
-  const watch = new Watch(() => open([
-    ...paths
-  ]), debounce, onChange, options);
+  const watch = new Watch(() => open([...paths]), debounce, onChange, options);
   void watch.consume(source);
   return watch;
 }
 var Watch = class {
-  open;
-  debounce;
-  onChange;
-  options;
-  #closed;
-  #source;
-  #timer;
-  #retry;
-  #changed;
   constructor(open, debounce, onChange, options) {
     this.open = open;
     this.debounce = debounce;
     this.onChange = onChange;
     this.options = options;
-    this.#closed = false;
-    this.#changed = /* @__PURE__ */ new Set();
   }
+  open;
+  debounce;
+  onChange;
+  options;
+  #closed = false;
+  #source;
+  #timer;
+  #retry;
+  #changed = /* @__PURE__ */ new Set();
   async consume(source) {
     this.#source = source;
     try {
@@ -403,9 +398,7 @@ var Watch = class {
     this.#timer = setTimeout(() => {
       this.#timer = void 0;
       if (this.#closed) return;
-      const list = rankChangedPaths([
-        ...this.#changed
-      ]);
+      const list = rankChangedPaths([...this.#changed]);
       this.#changed.clear();
       this.onChange(list);
     }, this.debounce);
@@ -447,14 +440,11 @@ function rankChangedPaths(paths) {
     }
     return (EDITOR_TEMPORARY.test(name) ? 2 : 0) + (exists ? 0 : 1);
   };
-  return paths.map((path, index) => ({
-    path,
-    index,
-    rank: rank(path)
-  })).sort((a, b) => a.rank - b.rank || a.index - b.index).map(({ path }) => path);
+  return paths.map((path, index) => ({ path, index, rank: rank(path) })).sort((a, b) => a.rank - b.rank || a.index - b.index).map(({ path }) => path);
 }
 
 // _launcher/ready.ts
+import { readProcFile } from "./_core.js";
 var FAST_MS = 5;
 var SLOW_MS = 100;
 var ChildNotifications = class _ChildNotifications {
@@ -475,7 +465,10 @@ var ChildNotifications = class _ChildNotifications {
    * @throws {ListenFdsError} `SYSCALL_FAILED` when it cannot be made.
    */
   static open(onMessage) {
-    const channel = ReadinessChannel.open("@listen-fds-launch", "launcher's notify");
+    const channel = ReadinessChannel.open(
+      "@listen-fds-launch",
+      "launcher's notify"
+    );
     return new _ChildNotifications(channel, onMessage);
   }
   /** The `NOTIFY_SOCKET` value for children. */
@@ -509,10 +502,7 @@ var ChildNotifications = class _ChildNotifications {
       const message = this.#channel.receive(() => true);
       if (!message) return count;
       count++;
-      this.#onMessage({
-        ...message,
-        group: processGroupOf(message.pid)
-      });
+      this.#onMessage({ ...message, group: processGroupOf(message.pid) });
     }
   }
   /**
@@ -540,15 +530,9 @@ function processGroupOf(pid) {
 }
 
 // _launcher/run.ts
-var FORWARDED = [
-  "SIGINT",
-  "SIGTERM",
-  "SIGHUP"
-];
+var FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"];
 function childEnv(config, base) {
-  const env = {
-    ...base
-  };
+  const env = { ...base };
   for (const name of LISTEN_VARIABLES) delete env[name];
   for (const { name, value } of config.setEnv) {
     const resolved = value ?? base[name];
@@ -579,9 +563,7 @@ function onSignals(options, handler, extra = []) {
   if (options.signal) {
     const listener = () => handler("SIGTERM");
     if (options.signal.aborted) queueMicrotask(listener);
-    else options.signal.addEventListener("abort", listener, {
-      once: true
-    });
+    else options.signal.addEventListener("abort", listener, { once: true });
     removers.push(() => options.signal?.removeEventListener("abort", listener));
   }
   return () => removers.forEach((remove) => remove());
@@ -613,22 +595,14 @@ function sentBy(message, child) {
 async function runServe(run) {
   const { config, log } = run;
   const events = new Events();
-  const notifications = config.upgradeOn ? ChildNotifications.open((message) => events.push({
-    kind: "notified",
-    message
-  })) : void 0;
-  const env = notifications ? {
-    ...run.env,
-    NOTIFY_SOCKET: notifications.address
-  } : run.env;
-  const start = () => startChild({
-    ...run,
-    env
-  }, (child2, status) => events.push({
-    kind: "exited",
-    child: child2,
-    status
-  }));
+  const notifications = config.upgradeOn ? ChildNotifications.open(
+    (message) => events.push({ kind: "notified", message })
+  ) : void 0;
+  const env = notifications ? { ...run.env, NOTIFY_SOCKET: notifications.address } : run.env;
+  const start = () => startChild(
+    { ...run, env },
+    (child2, status) => events.push({ kind: "exited", child: child2, status })
+  );
   let child;
   let childReady = false;
   let upgrade;
@@ -637,25 +611,19 @@ async function runServe(run) {
   let stopping = false;
   const removeSignals = onSignals(run.stop, (signal) => {
     if (signal === config.upgradeOn) {
-      events.push({
-        kind: "upgrade"
-      });
+      events.push({ kind: "upgrade" });
       return;
     }
     if (child?.running) forward(child, signal);
     if (signal === "SIGHUP") return;
     if (upgrade?.child.running) forward(upgrade.child, signal);
     stopping = true;
-    events.push({
-      kind: "stop"
-    });
-  }, config.upgradeOn ? [
-    config.upgradeOn
-  ] : []);
-  const watcher = watchChanges(run, (paths) => events.push({
-    kind: "changed",
-    paths
-  }));
+    events.push({ kind: "stop" });
+  }, config.upgradeOn ? [config.upgradeOn] : []);
+  const watcher = watchChanges(
+    run,
+    (paths) => events.push({ kind: "changed", paths })
+  );
   const retire = (old) => {
     retired.add(old);
     void stopChild(old, config.stopTimeout);
@@ -664,10 +632,7 @@ async function runServe(run) {
     if (upgrade) clearTimeout(upgrade.timer);
     upgrade = void 0;
     if (notifications) notifications.fast = false;
-    if (pendingChange) events.push({
-      kind: "changed",
-      paths: pendingChange
-    });
+    if (pendingChange) events.push({ kind: "changed", paths: pendingChange });
     pendingChange = void 0;
   };
   const serving = () => child ? `pid ${child.pid} keeps serving` : "no child is serving";
@@ -679,26 +644,28 @@ async function runServe(run) {
       if (event.kind === "upgrade") {
         if (stopping) continue;
         if (upgrade) {
-          log(`launch: upgrade: pid ${upgrade.child.pid} is still starting; ${config.upgradeOn} ignored`);
+          log(
+            `launch: upgrade: pid ${upgrade.child.pid} is still starting; ${config.upgradeOn} ignored`
+          );
           continue;
         }
-        log(`launch: upgrade: starting a new child${child ? `; pid ${child.pid} serves until it sends READY=1` : ""}`);
+        log(
+          `launch: upgrade: starting a new child${child ? `; pid ${child.pid} serves until it sends READY=1` : ""}`
+        );
         let next;
         try {
           next = start();
         } catch (error) {
-          log(`launch: upgrade failed: ${error instanceof Error ? error.message : String(error)}; ${serving()}`);
+          log(
+            `launch: upgrade failed: ${error instanceof Error ? error.message : String(error)}; ${serving()}`
+          );
           continue;
         }
-        const timer = setTimeout(() => events.push({
-          kind: "upgrade-timeout",
-          child: next
-        }), config.upgradeTimeout);
-        upgrade = {
-          child: next,
-          timer,
-          said: new SenderReport()
-        };
+        const timer = setTimeout(
+          () => events.push({ kind: "upgrade-timeout", child: next }),
+          config.upgradeTimeout
+        );
+        upgrade = { child: next, timer, said: new SenderReport() };
         if (notifications) notifications.fast = true;
       } else if (event.kind === "notified") {
         const { message } = event;
@@ -710,7 +677,9 @@ async function runServe(run) {
           childReady = true;
           endUpgrade();
           if (previous?.running) {
-            log(`launch: upgrade: pid ${child.pid} is ready; stopping pid ${previous.pid}`);
+            log(
+              `launch: upgrade: pid ${child.pid} is ready; stopping pid ${previous.pid}`
+            );
             retire(previous);
           } else log(`launch: upgrade: pid ${child.pid} is ready`);
         } else if (child && !childReady && message.ready && sentBy(message, child)) {
@@ -719,7 +688,9 @@ async function runServe(run) {
         }
       } else if (event.kind === "upgrade-timeout") {
         if (upgrade?.child !== event.child) continue;
-        log(`launch: upgrade failed: pid ${event.child.pid} sent no READY=1 within ${config.upgradeTimeout} ms${upgrade.said.details()}; stopping it; ${serving()}`);
+        log(
+          `launch: upgrade failed: pid ${event.child.pid} sent no READY=1 within ${config.upgradeTimeout} ms${upgrade.said.details()}; stopping it; ${serving()}`
+        );
         endUpgrade();
         retire(event.child);
       } else if (event.kind === "exited") {
@@ -730,7 +701,9 @@ async function runServe(run) {
             continue;
           }
           if (!stopping) {
-            log(`launch: upgrade failed: pid ${ended.pid} ${describeStatus(status)} before it sent READY=1${upgrade.said.details()}; ${serving()}`);
+            log(
+              `launch: upgrade failed: pid ${ended.pid} ${describeStatus(status)} before it sent READY=1${upgrade.said.details()}; ${serving()}`
+            );
           }
           endUpgrade();
           if (child) continue;
@@ -751,12 +724,16 @@ async function runServe(run) {
         last = status;
         if (upgrade) {
           if (!stopping) {
-            log(`launch: pid ${ended.pid} ${describeStatus(last)} during the upgrade; waiting for pid ${upgrade.child.pid}`);
+            log(
+              `launch: pid ${ended.pid} ${describeStatus(last)} during the upgrade; waiting for pid ${upgrade.child.pid}`
+            );
           }
           continue;
         }
         if (stopping || !watcher) return exitCode(last);
-        log(`launch: pid ${ended.pid} ${describeStatus(last)}; restarting on the next change`);
+        log(
+          `launch: pid ${ended.pid} ${describeStatus(last)}; restarting on the next change`
+        );
       } else if (event.kind === "stop") {
         if (!child && !upgrade) return last ? exitCode(last) : 0;
       } else if (!stopping) {
@@ -778,26 +755,18 @@ async function runServe(run) {
     watcher?.close();
     removeSignals();
     if (upgrade) clearTimeout(upgrade.timer);
-    const remaining = [
-      child,
-      upgrade?.child
-    ].filter((c) => c?.running === true);
+    const remaining = [child, upgrade?.child].filter(
+      (c) => c?.running === true
+    );
     for (const c of remaining) sendSignal(c.pid, SIGNALS.SIGTERM);
-    await Promise.all([
-      ...remaining,
-      ...retired
-    ].map((c) => c.exited));
+    await Promise.all([...remaining, ...retired].map((c) => c.exited));
     notifications?.close();
   }
 }
 function startChild(run, onExit) {
   const { command } = run.config;
   const fds = run.sockets.map((s) => s.fd);
-  const child = spawnChild(command, {
-    fds,
-    env: run.env,
-    ...run.spawn
-  });
+  const child = spawnChild(command, { fds, env: run.env, ...run.spawn });
   run.log(`launch: started pid ${child.pid}: ${command.join(" ")}`);
   child.exited.then((status) => onExit(child, status));
   return child;
@@ -806,7 +775,9 @@ function watchChanges(run, onChange) {
   const { watch, debounce } = run.config;
   if (watch.length === 0) return void 0;
   return watchPaths(watch, debounce, onChange, {
-    onError: (error) => run.log(`launch: watching ${watch.join(", ")} failed: ${error instanceof Error ? error.message : String(error)}; watching again`)
+    onError: (error) => run.log(
+      `launch: watching ${watch.join(", ")} failed: ${error instanceof Error ? error.message : String(error)}; watching again`
+    )
   });
 }
 async function stopChild(child, timeout) {
@@ -818,10 +789,7 @@ async function stopChild(child, timeout) {
       resolve();
     }, timeout);
   });
-  await Promise.race([
-    child.exited,
-    killed
-  ]);
+  await Promise.race([child.exited, killed]);
   clearTimeout(timer);
   await child.exited;
 }
@@ -834,29 +802,31 @@ async function runAccept(run) {
     for (const child of children) forward(child, signal);
     if (signal !== "SIGHUP") wake();
   });
-  const loops = run.sockets.map((socket) => acceptConnections(socket, (fd, peer) => {
-    try {
-      const child = spawnForConnection(run, fd, peer);
-      children.add(child);
-      child.exited.then((status) => {
-        children.delete(child);
-        if (status.code !== 0) {
-          run.log(`launch: pid ${child.pid} ${describeStatus(status)}`);
-        }
-      });
-    } catch (error) {
-      run.log(`launch: cannot start a child for a connection: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }));
+  const loops = run.sockets.map(
+    (socket) => acceptConnections(socket, (fd, peer) => {
+      try {
+        const child = spawnForConnection(run, fd, peer);
+        children.add(child);
+        child.exited.then((status) => {
+          children.delete(child);
+          if (status.code !== 0) {
+            run.log(`launch: pid ${child.pid} ${describeStatus(status)}`);
+          }
+        });
+      } catch (error) {
+        run.log(
+          `launch: cannot start a child for a connection: ${error instanceof Error ? error.message : String(error)}`
+        );
+      }
+    })
+  );
   try {
     await stopped;
   } finally {
     removeSignals();
     for (const loop of loops) loop.stop();
     await Promise.all(loops.map((loop) => loop.done));
-    await Promise.all([
-      ...children
-    ].map((child) => child.exited));
+    await Promise.all([...children].map((child) => child.exited));
   }
   return 0;
 }
@@ -864,9 +834,7 @@ function spawnForConnection(run, fd, peer) {
   const connection = moveFdAbove(fd, 4);
   try {
     return spawnChild(run.config.command, {
-      fds: [
-        connection
-      ],
+      fds: [connection],
       env: {
         ...run.env,
         LISTEN_FDS: "1",
@@ -876,7 +844,7 @@ function spawnForConnection(run, fd, peer) {
       ...run.spawn
     });
   } finally {
-    libc().close(connection);
+    libc2().close(connection);
   }
 }
 
@@ -894,22 +862,20 @@ async function launch(args, options = {}) {
     try {
       await Deno.stat(path);
     } catch (error) {
-      throw new ListenFdsError(`Cannot watch "${path}": ${error instanceof Deno.errors.NotFound ? "no such file or directory" : String(error)}`, {
-        code: "INVALID_ARGUMENT",
-        value: path,
-        cause: error
-      });
+      throw new ListenFdsError3(
+        `Cannot watch "${path}": ${error instanceof Deno.errors.NotFound ? "no such file or directory" : String(error)}`,
+        { code: "INVALID_ARGUMENT", value: path, cause: error }
+      );
     }
   }
   const env = childEnv(config, options.env ?? Deno.env.toObject());
   const setpriv = findSetpriv(env.PATH);
   if (setpriv === void 0) {
-    log("launch: setpriv (util-linux) is not installed: a child can outlive a launcher killed with SIGKILL");
+    log(
+      "launch: setpriv (util-linux) is not installed: a child can outlive a launcher killed with SIGKILL"
+    );
   }
-  const spawn = {
-    setPid: !config.noPid,
-    setpriv
-  };
+  const spawn = { setPid: !config.noPid, setpriv };
   const sockets = bindSockets(config.sockets, {
     backlog: config.backlog,
     reuse: config.reuse,
@@ -928,14 +894,7 @@ async function launch(args, options = {}) {
       log(`launch: ${socket.description} -> fd ${socket.fd}${name}`);
     }
     options.onListen?.(launched);
-    const run = {
-      config,
-      sockets,
-      env,
-      spawn,
-      log,
-      stop: options
-    };
+    const run = { config, sockets, env, spawn, log, stop: options };
     return config.accept ? await runAccept(run) : await runServe(run);
   } finally {
     closeSockets(sockets);
@@ -945,7 +904,7 @@ if (import.meta.main) {
   try {
     Deno.exit(await launch(Deno.args));
   } catch (error) {
-    if (error instanceof ListenFdsError) {
+    if (error instanceof ListenFdsError3) {
       console.error(`launch: ${error.message}`);
       const usage = error.code === "INVALID_ARGUMENT" || error.code === "INVALID_SOCKET_SPEC";
       if (usage) console.error("Run with --help for the usage.");

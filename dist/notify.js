@@ -2,21 +2,21 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   startWatchdog
-} from "./chunk-UCYDVRW7.js";
-import {
-  Upgrader,
-  handleReload,
-  handleShutdown,
-  handleUpgrades
-} from "./chunk-TDTAYJOP.js";
-import "./chunk-KJW2FMYV.js";
+} from "./chunk-2ZGV5SUN.js";
 import {
   closeFd,
   createMemfd,
   readMemfd,
   removeStoredFds,
   storeFds
-} from "./chunk-AOGSLNQN.js";
+} from "./chunk-TY2RU3GK.js";
+import {
+  Upgrader,
+  handleReload,
+  handleShutdown,
+  handleUpgrades
+} from "./chunk-Q3MBBKSR.js";
+import "./chunk-GRYDIXI6.js";
 import {
   notify,
   notifyErrno,
@@ -26,14 +26,10 @@ import {
   notifyReloading,
   notifyStatus,
   notifyStopping
-} from "./chunk-LCIEVHLO.js";
+} from "./chunk-IW6ZKCGU.js";
 import {
   UPGRADE_SOCKET
 } from "./chunk-QSSB6R3H.js";
-import "./chunk-RR7I4F42.js";
-import "./chunk-J6QSTLGZ.js";
-import "./chunk-RG433I5V.js";
-import "./chunk-CDRIS56Y.js";
 export {
   UPGRADE_SOCKET,
   Upgrader,

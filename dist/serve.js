@@ -1,45 +1,35 @@
 // @ts-self-types="../serve.ts"
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
-import "./chunk-UCYDVRW7.js";
-import {
-  handleShutdown
-} from "./chunk-TDTAYJOP.js";
-import "./chunk-KJW2FMYV.js";
+import "./chunk-2ZGV5SUN.js";
 import {
   bindFallback,
   selectActivated,
   serveParallel,
   socketsPerAddress
-} from "./chunk-R7WDLRHZ.js";
-import {
-  ListenFds
-} from "./chunk-2Q5RA42L.js";
-import "./chunk-AOGSLNQN.js";
-import {
-  notifyReady,
-  notifyStatus
-} from "./chunk-LCIEVHLO.js";
-import "./chunk-MXRLQYJS.js";
-import "./chunk-QSSB6R3H.js";
-import "./chunk-RR7I4F42.js";
+} from "./chunk-EUFOMDH3.js";
+import "./chunk-TY2RU3GK.js";
+import "./chunk-UHFLBLON.js";
 import {
   loadServeModule,
   serveSockets
-} from "./chunk-5XCCOYVA.js";
+} from "./chunk-7KI7QCP6.js";
 import {
-  defaultOnListen
-} from "./chunk-6YBZHHGD.js";
-import "./chunk-J6QSTLGZ.js";
+  handleShutdown
+} from "./chunk-Q3MBBKSR.js";
+import "./chunk-GRYDIXI6.js";
 import {
-  SIGNALS,
-  libc
-} from "./chunk-RG433I5V.js";
-import {
-  ListenFdsError
-} from "./chunk-CDRIS56Y.js";
+  notifyReady,
+  notifyStatus
+} from "./chunk-IW6ZKCGU.js";
+import "./chunk-QSSB6R3H.js";
 
 // serve.ts
 import { parseArgs } from "@std/cli/parse-args";
+import { ListenFds } from "./_core.js";
+import { ListenFdsError } from "./_core.js";
+import { defaultOnListen } from "./_core.js";
+import { libc } from "./_core.js";
+import { SIGNALS } from "./_core.js";
 var USAGE = `Usage: deno run --allow-env --allow-ffi --allow-net --allow-read \\
          jsr:@listen-fds/listen-fds/serve [OPTIONS] MODULE [ARGS...]
 
@@ -73,22 +63,16 @@ Options:
 function integer(flag, value, min) {
   const number = Number(value);
   if (value === void 0 || !/^[0-9]+$/.test(value) || number < min) {
-    throw new ListenFdsError(`Cannot parse --${flag}: value is "${value}", expected an integer of at least ${min}`, {
-      code: "INVALID_ARGUMENT",
-      value
-    });
+    throw new ListenFdsError(
+      `Cannot parse --${flag}: value is "${value}", expected an integer of at least ${min}`,
+      { code: "INVALID_ARGUMENT", value }
+    );
   }
   return number;
 }
 function parseServeArgs(argv, env, cwd) {
-  const flags = parseArgs([
-    ...argv
-  ], {
-    boolean: [
-      "parallel",
-      "help",
-      "upgrade"
-    ],
+  const flags = parseArgs([...argv], {
+    boolean: ["parallel", "help", "upgrade"],
     string: [
       "workers",
       "host",
@@ -100,16 +84,14 @@ function parseServeArgs(argv, env, cwd) {
       "fd-store",
       "upgrade-timeout"
     ],
-    alias: {
-      h: "help"
-    },
+    alias: { h: "help" },
     stopEarly: true,
     unknown: (arg) => {
       if (arg.startsWith("-")) {
-        throw new ListenFdsError(`Cannot parse the serve command: unknown option "${arg}"`, {
-          code: "INVALID_ARGUMENT",
-          value: arg
-        });
+        throw new ListenFdsError(
+          `Cannot parse the serve command: unknown option "${arg}"`,
+          { code: "INVALID_ARGUMENT", value: arg }
+        );
       }
       return true;
     }
@@ -117,9 +99,10 @@ function parseServeArgs(argv, env, cwd) {
   if (flags.help) return "help";
   const [module, ...args] = flags._.map(String);
   if (module === void 0) {
-    throw new ListenFdsError("Cannot parse the serve command: no module given", {
-      code: "INVALID_ARGUMENT"
-    });
+    throw new ListenFdsError(
+      "Cannot parse the serve command: no module given",
+      { code: "INVALID_ARGUMENT" }
+    );
   }
   let workers;
   if (flags.workers !== void 0) {
@@ -129,7 +112,10 @@ function parseServeArgs(argv, env, cwd) {
     workers = jobs !== void 0 && jobs !== "" ? integer("parallel (DENO_JOBS)", jobs, 1) : navigator.hardwareConcurrency ?? 1;
   }
   return {
-    module: /^[a-z][a-z0-9+.-]+:/i.test(module) ? module : new URL(module, `file://${cwd().replace(/\/?$/, "/")}`).href,
+    module: /^[a-z][a-z0-9+.-]+:/i.test(module) ? module : new URL(
+      module,
+      `file://${cwd().replace(/\/?$/, "/")}`
+    ).href,
     args,
     workers,
     host: flags.host ?? "0.0.0.0",
@@ -146,23 +132,19 @@ function parseServeArgs(argv, env, cwd) {
 async function serveInMainThread(command, upgrader) {
   const exported = await loadServeModule(command.module, command.args);
   const fds = ListenFds.fromEnv();
-  const chosen = selectActivated(fds, command.name === void 0 ? {} : {
-    name: command.name
-  });
+  const chosen = selectActivated(
+    fds,
+    command.name === void 0 ? {} : { name: command.name }
+  );
   if (chosen.length === 0 && upgrader) {
-    const bound = bindFallback({
-      hostname: command.host,
-      port: command.port
-    });
+    const bound = bindFallback({ hostname: command.host, port: command.port });
     try {
       upgrader.add(bound.fd, command.name ?? "serve");
     } catch (error) {
       libc().close(bound.fd);
       throw error;
     }
-    const servers2 = serveSockets(exported, [
-      bound.fd
-    ], {
+    const servers2 = serveSockets(exported, [bound.fd], {
       callOnListen: true,
       drainTimeout: command.drainTimeout
     });
@@ -172,19 +154,18 @@ async function serveInMainThread(command, upgrader) {
     return servers2;
   }
   if (chosen.length === 0) {
-    return [
-      Deno.serve({
-        hostname: command.host,
-        port: command.port,
-        handler: (request, info) => exported.fetch(request, info),
-        onListen: exported.onListen ?? ((addr) => defaultOnListen(addr, false))
-      })
-    ];
+    return [Deno.serve({
+      hostname: command.host,
+      port: command.port,
+      handler: (request, info) => exported.fetch(request, info),
+      onListen: exported.onListen ?? ((addr) => defaultOnListen(addr, false))
+    })];
   }
-  const servers = serveSockets(exported, chosen.map((index) => fds.borrow(index).fd), {
-    callOnListen: true,
-    drainTimeout: command.drainTimeout
-  });
+  const servers = serveSockets(
+    exported,
+    chosen.map((index) => fds.borrow(index).fd),
+    { callOnListen: true, drainTimeout: command.drainTimeout }
+  );
   for (const index of chosen) fds.take(index);
   if (exported.onListen === void 0) {
     defaultOnListen(servers[0].addr, false);
@@ -193,24 +174,25 @@ async function serveInMainThread(command, upgrader) {
 }
 function reusePortSet(command) {
   const fds = ListenFds.fromEnv();
-  const addresses = selectActivated(fds, command.name === void 0 ? {} : {
-    name: command.name
-  }).flatMap((index) => {
+  const addresses = selectActivated(
+    fds,
+    command.name === void 0 ? {} : { name: command.name }
+  ).flatMap((index) => {
     const address = fds.inspect(index)?.socket?.address;
-    return address && ("port" in address || "path" in address) ? [
-      address
-    ] : [];
+    return address && ("port" in address || "path" in address) ? [address] : [];
   });
   return socketsPerAddress(addresses) > 1;
 }
 async function handleUpgradesOf(servers, upgrader, command) {
-  const { handleUpgrades } = await import("./upgrade-JECU4YV6.js");
+  const { handleUpgrades } = await import("./upgrade-CPYQPIJX.js");
   handleUpgrades(servers, {
     upgrader,
     timeout: command.upgradeTimeout,
     drainTimeout: command.shutdownTimeout,
     onUpgrade(outcome) {
-      console.error(outcome.ok ? `listen-fds: handed over to pid ${outcome.pid}; draining` : `listen-fds: ${outcome.error.message}; serving on`);
+      console.error(
+        outcome.ok ? `listen-fds: handed over to pid ${outcome.pid}; draining` : `listen-fds: ${outcome.error.message}; serving on`
+      );
     }
   });
 }
@@ -230,7 +212,11 @@ function holdSighup() {
 async function main(argv) {
   let command;
   try {
-    command = parseServeArgs(argv, (name) => Deno.env.get(name), () => Deno.cwd());
+    command = parseServeArgs(
+      argv,
+      (name) => Deno.env.get(name),
+      () => Deno.cwd()
+    );
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     console.error(USAGE);
@@ -242,12 +228,12 @@ async function main(argv) {
   }
   const early = command.upgrade ? holdSighup() : void 0;
   try {
-    const upgrader = command.upgrade ? (await import("./upgrade-JECU4YV6.js")).Upgrader.fromListenFds(ListenFds.fromEnv()) : void 0;
+    const upgrader = command.upgrade ? (await import("./upgrade-CPYQPIJX.js")).Upgrader.fromListenFds(
+      ListenFds.fromEnv()
+    ) : void 0;
     if (command.workers === void 0 && command.fdStore === void 0 && !reusePortSet(command)) {
       const servers = await serveInMainThread(command, upgrader);
-      handleShutdown(servers, {
-        timeout: command.shutdownTimeout
-      });
+      handleShutdown(servers, { timeout: command.shutdownTimeout });
       if (upgrader) await handleUpgradesOf(servers, upgrader, command);
       early?.release();
       notifyReady();
@@ -258,34 +244,28 @@ async function main(argv) {
     const server = await serveParallel({
       module: command.module,
       args: command.args,
-      ...command.workers === void 0 ? {} : {
-        workers: command.workers
-      },
+      ...command.workers === void 0 ? {} : { workers: command.workers },
       hostname: command.host,
       port: command.port,
       drainTimeout: command.drainTimeout,
       restartLimit: command.restartLimit,
-      ...command.name === void 0 ? {} : {
-        name: command.name
-      },
-      ...command.fdStore === void 0 ? {} : {
-        store: command.fdStore
-      },
-      ...upgrader ? {
-        upgrader
-      } : {},
+      ...command.name === void 0 ? {} : { name: command.name },
+      ...command.fdStore === void 0 ? {} : { store: command.fdStore },
+      ...upgrader ? { upgrader } : {},
       onWorkerExit(event) {
-        console.error(`listen-fds: serve worker ${event.worker} died (${event.reason}); ${event.restart ? "restarting it" : "stopping: too many deaths"}`);
+        console.error(
+          `listen-fds: serve worker ${event.worker} died (${event.reason}); ${event.restart ? "restarting it" : "stopping: too many deaths"}`
+        );
         if (event.restart) {
           restarted++;
-          notifyStatus(`serving on ${workers} workers; ${restarted} restarted, last: worker ${event.worker} (${event.reason})`);
+          notifyStatus(
+            `serving on ${workers} workers; ${restarted} restarted, last: worker ${event.worker} (${event.reason})`
+          );
         }
       }
     });
     workers = server.workers;
-    handleShutdown(server, {
-      timeout: command.shutdownTimeout
-    });
+    handleShutdown(server, { timeout: command.shutdownTimeout });
     if (upgrader) await handleUpgradesOf(server, upgrader, command);
     early?.release();
     server.finished.catch((error) => {

@@ -1,9 +1,17 @@
 /**
  * Builds `dist/`, the JavaScript the package's exports point at, from the
- * TypeScript sources with the pinned Deno's `deno bundle` (esbuild), one
- * output per entry and the modules entries share split into chunks, so a
- * process has one instance of each module whichever entries it imports (one
- * `ListenFdsError` class, one libc binding, one `fromEnv()` state).
+ * TypeScript sources with esbuild (pinned in `deno.json`), in two steps:
+ *
+ * 1. the core, `mod.ts`'s static module graph (what every activated start
+ *    loads), into one file, `dist/_core.js` (its lazily loaded parts, the
+ *    `node:` adapters and the drain's connection counting, into chunks);
+ * 2. every entry, with each import of a core module made an import of
+ *    `./_core.js`, and the other modules entries share split into chunks.
+ *
+ * So a process has one instance of each module whichever entries it imports
+ * (one `ListenFdsError` class, one libc binding, one `fromEnv()` state), and
+ * an activated start loads two files: each module costs a start ~0.2 ms on
+ * top of its size.
  *
  * Why: Deno loads a JavaScript module faster than a TypeScript one (a TS
  * module is emitted with an inline source map of its whole source), and
@@ -14,7 +22,7 @@
  * `<name>.ts`) and `_serve_worker.ts` (the worker `serveParallel()` starts).
  * Each public entry starts with `// @ts-self-types="../<name>.ts"`: its types
  * (and its documentation) are those of the TypeScript source. `@std` and
- * `npm:` packages stay imports. The output is not minified, and the same
+ * `node:` modules stay imports. The output is not minified, and the same
  * sources give the same bytes (`tests/dist_test.ts` checks that `dist/` is a
  * fresh build).
  *
@@ -28,9 +36,13 @@
 
 import { parseArgs } from "@std/cli/parse-args";
 import { basename, dirname, fromFileUrl, join, resolve } from "@std/path";
+import * as esbuild from "esbuild";
 
-/** The Deno whose `deno bundle` builds `dist/` (what `tools/deno` runs). */
+/** The Deno that builds `dist/` (what `tools/deno` runs). */
 export const BUILD_DENO_VERSION = "2.9.6";
+
+/** The file the core is built into (see the module documentation). */
+const CORE = "_core.js";
 
 /** The checkout's root directory. */
 export const ROOT: string = fromFileUrl(new URL("..", import.meta.url));
@@ -83,7 +95,7 @@ export async function build(options: BuildOptions = {}): Promise<string[]> {
   const outdir = resolve(options.outdir ?? join(ROOT, "dist"));
   if (Deno.version.deno !== BUILD_DENO_VERSION) {
     throw new Error(
-      `tools/build.ts needs Deno ${BUILD_DENO_VERSION} (another deno bundle emits other bytes); this is Deno ${Deno.version.deno}: run tools/deno task build`,
+      `tools/build.ts needs Deno ${BUILD_DENO_VERSION} (another Deno may resolve other bytes); this is Deno ${Deno.version.deno}: run tools/deno task build`,
     );
   }
   const entries = await publicEntries();
@@ -93,33 +105,7 @@ export async function build(options: BuildOptions = {}): Promise<string[]> {
     prefix: `.${basename(outdir)}-`,
   });
   try {
-    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "bundle",
-        "--quiet",
-        "--code-splitting",
-        "--platform",
-        "deno",
-        "--packages",
-        "external",
-        "--external",
-        "@std/*",
-        "--outdir",
-        temp,
-        ...[...entries, ...INTERNAL_ENTRIES].map((name) => `${name}.ts`),
-      ],
-      cwd: ROOT, // the "// <source>.ts" comments are relative to it
-      env: { NO_COLOR: "1" },
-      stdin: "null",
-    }).output();
-    if (code !== 0) {
-      const decoder = new TextDecoder();
-      throw new Error(
-        `deno bundle exited with ${code}:\n${decoder.decode(stdout)}${
-          decoder.decode(stderr)
-        }`,
-      );
-    }
+    await bundle(temp, [...entries, ...INTERNAL_ENTRIES]);
     const files = await postProcess(temp, entries);
     await Deno.remove(outdir, { recursive: true }).catch((error) => {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
@@ -129,6 +115,140 @@ export async function build(options: BuildOptions = {}): Promise<string[]> {
   } catch (error) {
     await Deno.remove(temp, { recursive: true }).catch(() => {});
     throw error;
+  }
+}
+
+/** What both steps share: ESM for Deno, readable, packages left as imports. */
+const COMMON: esbuild.BuildOptions = {
+  absWorkingDir: ROOT, // the "// <source>.ts" comments are relative to it
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "neutral",
+  target: "esnext",
+  external: ["node:*", "@std/*"],
+  logLevel: "silent",
+  write: true,
+  metafile: true,
+};
+
+/**
+ * Builds the core, then the entries with their imports of core modules made
+ * imports of {@linkcode CORE}, into `outdir`.
+ *
+ * @param outdir An empty directory.
+ * @param names The entries, without `.ts`.
+ */
+async function bundle(outdir: string, names: string[]): Promise<void> {
+  try {
+    const core = await coreModules();
+    const imported = new Set<string>();
+    const entries = await esbuild.build({
+      ...COMMON,
+      entryPoints: names.map((name) => `${name}.ts`),
+      outdir,
+      plugins: [{
+        name: "core-as-one-file",
+        setup(build): void {
+          build.onResolve({ filter: /\.ts$/ }, (args) => {
+            const path = resolve(args.resolveDir, args.path);
+            if (args.kind === "entry-point" || !core.has(path)) return null;
+            imported.add(path);
+            return { path: `./${CORE}`, external: true };
+          });
+        },
+      }],
+    });
+    check(entries);
+    const coreBuild = await esbuild.build({
+      ...COMMON,
+      stdin: {
+        contents: [...core].sort().map((path) =>
+          `export * from ${JSON.stringify(`./${relative(path)}`)};`
+        ).join("\n"),
+        resolveDir: ROOT,
+        sourcefile: CORE.replace(/\.js$/, ".ts"),
+        loader: "ts",
+      },
+      outdir,
+      entryNames: CORE.replace(/\.js$/, ""),
+      chunkNames: "core-[name]-[hash]",
+    });
+    check(coreBuild);
+    const exported = new Set(
+      Object.entries(coreBuild.metafile!.outputs)
+        .find(([file]) => file.endsWith(`/${CORE}`))?.[1].exports,
+    );
+    for (const name of await namesImportedFrom(entries, CORE)) {
+      if (!exported.has(name)) {
+        throw new Error(
+          `${CORE} does not export "${name}": two core modules export that name, or none does`,
+        );
+      }
+    }
+  } finally {
+    await esbuild.stop();
+  }
+}
+
+/** `mod.ts`'s static module graph: absolute paths. */
+async function coreModules(): Promise<Set<string>> {
+  const { metafile } = await esbuild.build({
+    ...COMMON,
+    entryPoints: ["mod.ts"],
+    write: false,
+    outdir: "unused",
+  });
+  const inputs = metafile!.inputs;
+  const core = new Set<string>();
+  const pending = ["mod.ts"];
+  while (pending.length > 0) {
+    const input = pending.pop()!;
+    const path = resolve(ROOT, input);
+    if (core.has(path)) continue;
+    core.add(path);
+    for (const edge of inputs[input]?.imports ?? []) {
+      if (edge.kind === "import-statement" && !edge.external) {
+        pending.push(edge.path);
+      }
+    }
+  }
+  return core;
+}
+
+/** The names the files of a build import from `./<file>`. */
+async function namesImportedFrom(
+  result: esbuild.BuildResult,
+  file: string,
+): Promise<Set<string>> {
+  const names = new Set<string>();
+  const statement = new RegExp(
+    `(?:import|export)\\s*\\{([^}]*)\\}\\s*from\\s*"\\./${
+      file.replaceAll(".", "\\.")
+    }"`,
+    "g",
+  );
+  for (const output of Object.keys(result.metafile!.outputs)) {
+    const text = await Deno.readTextFile(resolve(ROOT, output));
+    for (const [, list] of text.matchAll(statement)) {
+      for (const item of list!.split(",")) {
+        const name = item.trim().split(/\s+as\s+/)[0];
+        if (name) names.add(name);
+      }
+    }
+  }
+  return names;
+}
+
+function relative(path: string): string {
+  return path.slice(ROOT.length).replace(/^\//, "");
+}
+
+function check(result: esbuild.BuildResult): void {
+  if (result.errors.length > 0) {
+    throw new Error(
+      `esbuild: ${result.errors.map((e) => e.text).join("; ")}`,
+    );
   }
 }
 
@@ -142,13 +262,13 @@ async function postProcess(dir: string, entries: string[]): Promise<string[]> {
   const texts = new Map<string, string>();
   for await (const entry of Deno.readDir(dir)) {
     if (!entry.isFile || !entry.name.endsWith(".js")) {
-      throw new Error(`deno bundle wrote ${entry.name}, not a .js file`);
+      throw new Error(`esbuild wrote ${entry.name}, not a .js file`);
     }
     texts.set(entry.name, await Deno.readTextFile(join(dir, entry.name)));
   }
   for (const name of entries) {
     if (!texts.has(`${name}.js`)) {
-      throw new Error(`deno bundle wrote no ${name}.js for ${name}.ts`);
+      throw new Error(`esbuild wrote no ${name}.js for ${name}.ts`);
     }
   }
   for (let removed = true; removed;) {

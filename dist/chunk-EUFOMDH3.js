@@ -1,72 +1,61 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
-  ListenFds
-} from "./chunk-2Q5RA42L.js";
-import {
   storeFds
-} from "./chunk-AOGSLNQN.js";
+} from "./chunk-TY2RU3GK.js";
 import {
   bindSockets,
   closeSockets
-} from "./chunk-MXRLQYJS.js";
-import {
-  requireSocket
-} from "./chunk-6YBZHHGD.js";
-import {
-  LINUX,
-  libc,
-  syscallError
-} from "./chunk-RG433I5V.js";
-import {
-  ListenFdsError
-} from "./chunk-CDRIS56Y.js";
+} from "./chunk-UHFLBLON.js";
 
 // _parallel.ts
+import { ListenFdsError } from "./_core.js";
+import { libc, syscallError } from "./_core.js";
+import { LINUX } from "./_core.js";
+import { ListenFds } from "./_core.js";
+import { requireSocket } from "./_core.js";
 var BOUND_NAME = "serve";
 var RESTART_DELAY_MS = 100;
-var WORKER_URL = new URL(`./_serve_worker.${import.meta.url.endsWith(".js") ? "js" : "ts"}`, import.meta.url);
+var WORKER_URL = new URL(
+  `./_serve_worker.${import.meta.url.endsWith(".js") ? "js" : "ts"}`,
+  import.meta.url
+);
 async function serveParallel(options) {
   const module = String(options.module);
   checkCount("workers", options.workers, 1);
   checkCount("restartLimit", options.restartLimit, 0);
   checkCount("restartInterval", options.restartInterval, 0);
   const fds = options.fds ?? ListenFds.fromEnv();
-  const chosen = selectActivated(fds, options.index === void 0 && options.name === void 0 && options.store !== void 0 ? {
-    name: options.store
-  } : options);
+  const chosen = selectActivated(
+    fds,
+    options.index === void 0 && options.name === void 0 && options.store !== void 0 ? { name: options.store } : options
+  );
   let bound;
   let sockets;
   if (chosen.length > 0) {
     sockets = chosen.map((index) => {
       const fd = fds.borrow(index).fd;
-      const { address } = requireSocket(fd, `serve HTTP on fd ${fd}`, "stream", true);
-      return {
+      const { address } = requireSocket(
         fd,
-        address
-      };
+        `serve HTTP on fd ${fd}`,
+        "stream",
+        true
+      );
+      return { fd, address };
     });
   } else {
     bound = bindFallback(options);
     if (options.store !== void 0) {
       try {
-        storeFds([
-          bound.fd
-        ], {
-          name: options.store
-        });
+        storeFds([bound.fd], { name: options.store });
       } catch (error) {
-        closeSockets([
-          bound
-        ]);
+        closeSockets([bound]);
         throw error;
       }
     }
-    sockets = [
-      {
-        fd: bound.fd,
-        address: bound.address
-      }
-    ];
+    sockets = [{
+      fd: bound.fd,
+      address: bound.address
+    }];
   }
   const perAddress = socketsPerAddress(sockets.map((socket) => socket.address));
   const count = options.workers ?? (perAddress > 1 ? perAddress : navigator.hardwareConcurrency ?? 1);
@@ -74,30 +63,22 @@ async function serveParallel(options) {
   try {
     await pool.start();
   } catch (error) {
-    if (bound) closeSockets([
-      bound
-    ]);
+    if (bound) closeSockets([bound]);
     throw error;
   }
   if (options.upgrader) {
     try {
-      const names = chosen.length > 0 ? chosen.map((index) => fds.names[index]) : [
-        options.store ?? options.name ?? BOUND_NAME
-      ];
+      const names = chosen.length > 0 ? chosen.map((index) => fds.names[index]) : [options.store ?? options.name ?? BOUND_NAME];
       sockets.forEach(({ fd }, i) => options.upgrader.add(fd, names[i]));
     } catch (error) {
       await pool.stop();
-      if (bound) closeSockets([
-        bound
-      ]);
+      if (bound) closeSockets([bound]);
       throw error;
     }
   }
   for (const index of chosen) fds.take(index);
   if (bound && options.store === void 0) {
-    pool.onClose = () => closeSockets([
-      bound
-    ]);
+    pool.onClose = () => closeSockets([bound]);
   } else if (bound) pool.onClose = () => libc().close(bound.fd);
   else pool.onClose = () => sockets.forEach(({ fd }) => libc().close(fd));
   const reporter = options.onListen ?? defaultOnListen;
@@ -108,28 +89,28 @@ async function serveParallel(options) {
 }
 function checkCount(name, value, min) {
   if (value !== void 0 && !(Number.isSafeInteger(value) && value >= min)) {
-    throw new ListenFdsError(`Cannot serve in parallel: ${name} ${value} is not an integer of at least ${min}`, {
-      code: "INVALID_ARGUMENT",
-      value: String(value)
-    });
+    throw new ListenFdsError(
+      `Cannot serve in parallel: ${name} ${value} is not an integer of at least ${min}`,
+      { code: "INVALID_ARGUMENT", value: String(value) }
+    );
   }
 }
 function defaultOnListen(addr, workers) {
   const where = "path" in addr ? addr.path : `http://${addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname}:${addr.port}/`;
-  console.error(`Listening on ${where} with ${workers} worker${workers === 1 ? "" : "s"}`);
+  console.error(
+    `Listening on ${where} with ${workers} worker${workers === 1 ? "" : "s"}`
+  );
 }
 function selectActivated(fds, options) {
   const untaken = (index) => fds.borrow(index) !== void 0;
   if (options.index !== void 0) {
-    return untaken(options.index) ? [
-      options.index
-    ] : [];
+    return untaken(options.index) ? [options.index] : [];
   }
   const name = options.name ?? fds.names.find((_, index) => untaken(index));
   if (name === void 0) return [];
-  return fds.names.flatMap((candidate, index) => candidate === name && untaken(index) ? [
-    index
-  ] : []);
+  return fds.names.flatMap(
+    (candidate, index) => candidate === name && untaken(index) ? [index] : []
+  );
 }
 function bindFallback(options) {
   let spec;
@@ -155,13 +136,12 @@ function bindFallback(options) {
       spec: `${hostname}:${options.port}`
     };
   } else {
-    throw new ListenFdsError("Cannot serve in parallel: no activated listening socket, and neither port nor path to bind", {
-      code: "FD_NOT_FOUND"
-    });
+    throw new ListenFdsError(
+      "Cannot serve in parallel: no activated listening socket, and neither port nor path to bind",
+      { code: "FD_NOT_FOUND" }
+    );
   }
-  const [bound] = bindSockets([
-    spec
-  ], {
+  const [bound] = bindSockets([spec], {
     backlog: 4096,
     reuse: true,
     minFd: 3
@@ -176,13 +156,12 @@ function duplicate(fd) {
   return copy;
 }
 function assignSockets(sockets, workers) {
-  return Array.from({
-    length: workers
-  }, (_, i) => sockets <= workers ? [
-    i % sockets
-  ] : Array.from({
-    length: sockets
-  }, (_2, j) => j).filter((j) => j % workers === i));
+  return Array.from(
+    { length: workers },
+    (_, i) => sockets <= workers ? [i % sockets] : Array.from({ length: sockets }, (_2, j) => j).filter(
+      (j) => j % workers === i
+    )
+  );
 }
 function addressKey(address) {
   return "path" in address ? `unix:${address.path}` : `${address.hostname}:${address.port}`;
@@ -199,16 +178,13 @@ function planWorkers(addresses, workers) {
   const groups = /* @__PURE__ */ new Map();
   addresses.forEach((address, index) => {
     const key = addressKey(address);
-    groups.set(key, [
-      ...groups.get(key) ?? [],
-      index
-    ]);
+    groups.set(key, [...groups.get(key) ?? [], index]);
   });
-  const plan = Array.from({
-    length: workers
-  }, () => []);
+  const plan = Array.from({ length: workers }, () => []);
   for (const group of groups.values()) {
-    assignSockets(group.length, workers).forEach((positions, worker) => plan[worker].push(...positions.map((position) => group[position])));
+    assignSockets(group.length, workers).forEach(
+      (positions, worker) => plan[worker].push(...positions.map((position) => group[position]))
+    );
   }
   return plan;
 }
@@ -230,16 +206,14 @@ var Pool = class {
     this.#module = module;
     this.#sockets = sockets;
     this.#options = options;
-    this.#slots = planWorkers(sockets.map((socket) => socket.address), workers).map((assigned, index) => ({
-      index,
-      sockets: assigned,
-      phase: "gone"
-    }));
+    this.#slots = planWorkers(sockets.map((socket) => socket.address), workers).map((assigned, index) => ({ index, sockets: assigned, phase: "gone" }));
     this.#finished.promise.catch(() => {
     });
   }
   async start() {
-    const results = await Promise.allSettled(this.#slots.map((slot) => this.#start(slot, true)));
+    const results = await Promise.allSettled(
+      this.#slots.map((slot) => this.#start(slot, true))
+    );
     const failed = results.find((result) => result.status === "rejected");
     if (failed) {
       await this.#stopAll();
@@ -274,10 +248,7 @@ var Pool = class {
     });
     slot.worker = worker;
     slot.phase = "load";
-    slot.started = {
-      resolve,
-      reject
-    };
+    slot.started = { resolve, reject };
     const post = (message) => worker.postMessage(message);
     worker.onmessage = (event) => {
       if (slot.worker !== worker) return;
@@ -330,9 +301,7 @@ var Pool = class {
     post({
       type: "load",
       module: this.#module,
-      args: [
-        ...this.#options.args ?? []
-      ]
+      args: [...this.#options.args ?? []]
     });
     return promise;
   }
@@ -363,12 +332,12 @@ var Pool = class {
     slot.started = void 0;
     this.#gone(slot);
     if (phase === "load" || phase === "adopt") {
-      started?.reject(new ListenFdsError(`Cannot start serve worker ${slot.index} for ${this.#module}: ${reason}`, {
-        code: "WORKER_FAILED",
-        ...code ? {
-          value: code
-        } : {}
-      }));
+      started?.reject(
+        new ListenFdsError(
+          `Cannot start serve worker ${slot.index} for ${this.#module}: ${reason}`,
+          { code: "WORKER_FAILED", ...code ? { value: code } : {} }
+        )
+      );
       return;
     }
     if (phase !== "serving" || this.#stopping) return;
@@ -383,19 +352,18 @@ var Pool = class {
     }
     const limit = this.#options.restartLimit ?? 5;
     const restart = this.#deaths.length <= limit;
-    const event = {
-      worker: slot.index,
-      reason,
-      restart
-    };
+    const event = { worker: slot.index, reason, restart };
     if (this.#options.onWorkerExit) this.#options.onWorkerExit(event);
     else {
-      console.error(`listen-fds: serve worker ${slot.index} died (${reason}); ${restart ? "restarting it" : `${this.#deaths.length} deaths within ${interval} ms exceed the restart limit of ${limit}: stopping`}`);
+      console.error(
+        `listen-fds: serve worker ${slot.index} died (${reason}); ${restart ? "restarting it" : `${this.#deaths.length} deaths within ${interval} ms exceed the restart limit of ${limit}: stopping`}`
+      );
     }
     if (!restart) {
-      this.#failure = new ListenFdsError(`Serve worker ${slot.index} died (${reason}); ${this.#deaths.length} workers died within ${interval} ms, more than restartLimit ${limit}`, {
-        code: "WORKER_FAILED"
-      });
+      this.#failure = new ListenFdsError(
+        `Serve worker ${slot.index} died (${reason}); ${this.#deaths.length} workers died within ${interval} ms, more than restartLimit ${limit}`,
+        { code: "WORKER_FAILED" }
+      );
       void this.#shutdown();
       return;
     }
@@ -405,7 +373,10 @@ var Pool = class {
       this.#restarts++;
       this.#start(slot, false).catch((error) => {
         if (!this.#stopping) {
-          this.#serverDied(slot, error instanceof Error ? error.message : String(error));
+          this.#serverDied(
+            slot,
+            error instanceof Error ? error.message : String(error)
+          );
         }
       });
     }, RESTART_DELAY_MS);
@@ -428,17 +399,18 @@ var Pool = class {
         const started = slot.started;
         slot.started = void 0;
         this.#gone(slot);
-        started?.reject(new ListenFdsError(`Cannot start serve worker ${slot.index}: the server is shutting down`, {
-          code: "WORKER_FAILED"
-        }));
+        started?.reject(
+          new ListenFdsError(
+            `Cannot start serve worker ${slot.index}: the server is shutting down`,
+            { code: "WORKER_FAILED" }
+          )
+        );
         return void 0;
       }
       slot.phase = "stopping";
       const { promise, resolve } = Promise.withResolvers();
       slot.stopped = resolve;
-      slot.worker.postMessage({
-        type: "shutdown"
-      });
+      slot.worker.postMessage({ type: "shutdown" });
       return promise;
     }));
   }

@@ -1,22 +1,14 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
-import {
-  encodeInetSockaddr,
-  encodeUnixSockaddr,
-  parseIpv4,
-  parseIpv6,
-  socketAddress
-} from "./chunk-J6QSTLGZ.js";
-import {
-  LINUX,
-  SOCKADDR_UN,
-  libc,
-  syscallError
-} from "./chunk-RG433I5V.js";
-import {
-  ListenFdsError
-} from "./chunk-CDRIS56Y.js";
+// _launcher/bind.ts
+import { libc, syscallError } from "./_core.js";
+import { LINUX } from "./_core.js";
+import { encodeInetSockaddr, encodeUnixSockaddr } from "./_core.js";
+import { socketAddress } from "./_core.js";
 
 // _launcher/spec.ts
+import { ListenFdsError } from "./_core.js";
+import { parseIpv4, parseIpv6 } from "./_core.js";
+import { SOCKADDR_UN } from "./_core.js";
 var SCHEMES = [
   "tcp",
   "http",
@@ -29,10 +21,10 @@ var NAME_PREFIX = /^([^=:/]+)=(.*)$/s;
 var DEFAULT_HOST = "127.0.0.1";
 var MAX_NAME_LENGTH = 255;
 function specError(spec, reason) {
-  return new ListenFdsError(`Cannot parse socket spec "${spec}": ${reason}`, {
-    code: "INVALID_SOCKET_SPEC",
-    value: spec
-  });
+  return new ListenFdsError(
+    `Cannot parse socket spec "${spec}": ${reason}`,
+    { code: "INVALID_SOCKET_SPEC", value: spec }
+  );
 }
 function fdNameProblem(name) {
   if (name.length === 0) return "name is empty";
@@ -64,7 +56,10 @@ function parseSocketSpec(spec) {
     const type = typed[1];
     const value = typed[2];
     if (!SCHEMES.includes(type)) {
-      throw specError(spec, `unknown socket type "${type}"; expected tcp, http, https, unix or udp`);
+      throw specError(
+        spec,
+        `unknown socket type "${type}"; expected tcp, http, https, unix or udp`
+      );
     }
     if (value.length === 0) {
       throw specError(spec, `nothing follows "${type}::"`);
@@ -76,7 +71,10 @@ function parseSocketSpec(spec) {
   if (/^[0-9]+$/.test(rest) || rest.includes(":") || rest.startsWith("[")) {
     return inetSpec(spec, "tcp", rest, name);
   }
-  throw specError(spec, "not a port, an address or a path; write a type such as tcp:: or unix::");
+  throw specError(
+    spec,
+    "not a port, an address or a path; write a type such as tcp:: or unix::"
+  );
 }
 function unixSpec(spec, path, name) {
   if (path.includes("\0")) throw specError(spec, "path contains a NUL byte");
@@ -85,24 +83,16 @@ function unixSpec(spec, path, name) {
     if (bytes === 1) throw specError(spec, "abstract socket name is empty");
   }
   if (bytes > SOCKADDR_UN.sun_path_size - 1) {
-    throw specError(spec, `path is ${bytes} bytes, longer than the ${SOCKADDR_UN.sun_path_size - 1} a Unix socket allows`);
+    throw specError(
+      spec,
+      `path is ${bytes} bytes, longer than the ${SOCKADDR_UN.sun_path_size - 1} a Unix socket allows`
+    );
   }
-  return {
-    transport: "unix",
-    scheme: "unix",
-    path,
-    name,
-    spec
-  };
+  return { transport: "unix", scheme: "unix", path, name, spec };
 }
 function inetSpec(spec, scheme, value, name) {
   const transport = scheme === "udp" ? "udp" : "tcp";
-  const base = {
-    transport,
-    scheme,
-    name,
-    spec
-  };
+  const base = { transport, scheme, name, spec };
   if (/^[0-9]+$/.test(value)) {
     return {
       ...base,
@@ -132,14 +122,20 @@ function inetSpec(spec, scheme, value, name) {
   }
   const colon = value.lastIndexOf(":");
   if (colon === -1) {
-    throw specError(spec, `expected PORT, IPV4:PORT or [IPV6]:PORT, got "${value}"`);
+    throw specError(
+      spec,
+      `expected PORT, IPV4:PORT or [IPV6]:PORT, got "${value}"`
+    );
   }
   const host = value.slice(0, colon);
   if (host.includes(":")) {
     throw specError(spec, `IPv6 addresses need brackets, as in [::1]:PORT`);
   }
   if (!parseIpv4(host)) {
-    throw specError(spec, /^[0-9.]*$/.test(host) ? `"${host}" is not an IPv4 address` : `"${host}" is not a literal IP address (host names are not resolved)`);
+    throw specError(
+      spec,
+      /^[0-9.]*$/.test(host) ? `"${host}" is not an IPv4 address` : `"${host}" is not a literal IP address (host names are not resolved)`
+    );
   }
   return {
     ...base,
@@ -193,7 +189,11 @@ function moveFdAbove(fd, min) {
   if (fd >= min) return fd;
   const moved = c.fcntl(fd, LINUX.F_DUPFD_CLOEXEC, min);
   if (moved === -1) {
-    const error = syscallError(`Cannot move fd ${fd} above ${min}`, "fcntl", fd);
+    const error = syscallError(
+      `Cannot move fd ${fd} above ${min}`,
+      "fcntl",
+      fd
+    );
     c.close(fd);
     throw error;
   }
@@ -210,10 +210,14 @@ function bindSocket(spec, options) {
   fd = moveFdAbove(fd, options.minFd);
   try {
     if (spec.transport !== "unix" && options.reuse) {
-      const one = new Int32Array([
-        1
-      ]);
-      const result = c.setsockopt(fd, LINUX.SOL_SOCKET, LINUX.SO_REUSEADDR, new Uint8Array(one.buffer), 4);
+      const one = new Int32Array([1]);
+      const result = c.setsockopt(
+        fd,
+        LINUX.SOL_SOCKET,
+        LINUX.SO_REUSEADDR,
+        new Uint8Array(one.buffer),
+        4
+      );
       if (result === -1) throw syscallError(what, "setsockopt", fd);
     }
     const { address, length } = sockaddrOf(spec);
@@ -223,10 +227,7 @@ function bindSocket(spec, options) {
     if (type === LINUX.SOCK_STREAM && c.listen(fd, options.backlog) === -1) {
       throw syscallError(what, "listen", fd);
     }
-    const bound = socketAddress(fd, "getsockname", spec.transport) ?? (spec.transport === "unix" ? {
-      transport: "unix",
-      path: spec.path
-    } : {
+    const bound = socketAddress(fd, "getsockname", spec.transport) ?? (spec.transport === "unix" ? { transport: "unix", path: spec.path } : {
       transport: spec.transport,
       hostname: spec.hostname,
       port: spec.port
@@ -235,7 +236,10 @@ function bindSocket(spec, options) {
       fd,
       spec,
       address: bound,
-      description: describeSocket(spec, bound)
+      description: describeSocket(
+        spec,
+        bound
+      )
     };
   } catch (error) {
     c.close(fd);
@@ -245,17 +249,11 @@ function bindSocket(spec, options) {
 function sockaddrOf(spec) {
   if (spec.transport !== "unix") {
     const address = encodeInetSockaddr(spec.hostname, spec.port);
-    return {
-      address,
-      length: address.length
-    };
+    return { address, length: address.length };
   }
   if (!spec.path.startsWith("@")) removeStaleSocket(spec.path);
   const { bytes, length } = encodeUnixSockaddr(spec.path);
-  return {
-    address: bytes,
-    length
-  };
+  return { address: bytes, length };
 }
 function removeStaleSocket(path) {
   try {

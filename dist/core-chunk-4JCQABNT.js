@@ -1,8 +1,89 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
-import {
-  ListenFdsError,
-  readOptionalEnv
-} from "./chunk-CDRIS56Y.js";
+// _errors.ts
+var ListenFdsError = class extends Error {
+  /** The error's name, `"ListenFdsError"`. */
+  name = "ListenFdsError";
+  /** The stable code of the failure. */
+  code;
+  /** The environment variable that was rejected, if any. */
+  variable;
+  /** The rejected value, verbatim, if any. */
+  value;
+  /** The file descriptor concerned, if any. */
+  fd;
+  /** The libc function that failed, if any. */
+  syscall;
+  /** The `errno` the failed libc function left behind, if any. */
+  errno;
+  /**
+   * Creates an error.
+   *
+   * @param message What failed, in std style: `Cannot parse LISTEN_FDS: value is "x"`.
+   * @param options The code and the details.
+   */
+  constructor(message, options) {
+    super(
+      message,
+      options.cause === void 0 ? void 0 : { cause: options.cause }
+    );
+    this.code = options.code;
+    this.variable = options.variable;
+    this.value = options.value;
+    this.fd = options.fd;
+    this.syscall = options.syscall;
+    this.errno = options.errno;
+  }
+};
+function checkMilliseconds(value, what, options = {}) {
+  if (!(Number.isFinite(value) && value >= 0)) {
+    throw new ListenFdsError(
+      `${what} ${value} ms is not a finite non-negative number`,
+      { code: "INVALID_ARGUMENT", value: String(value), fd: options.fd }
+    );
+  }
+}
+
+// _environment.ts
+var CANONICAL_DECIMAL = /^(?:0|[1-9][0-9]*)$/;
+function readEnv(name, options = {}) {
+  try {
+    return Deno.env.get(name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) {
+      throw new ListenFdsError(
+        `Cannot read ${name}: run again with --allow-env=${options.allow ?? name}`,
+        { code: "PERMISSION_REQUIRED", variable: name, cause: error }
+      );
+    }
+    throw error;
+  }
+}
+function readOptionalEnv(name) {
+  try {
+    if (Deno.stdin.isTerminal() && Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
+      return void 0;
+    }
+    return Deno.env.get(name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) return void 0;
+    if (error instanceof Deno.errors.InvalidData) {
+      throw new ListenFdsError(
+        `Cannot use ${name}: its value is not valid UTF-8`,
+        { code: "INVALID_ARGUMENT", variable: name, cause: error }
+      );
+    }
+    throw error;
+  }
+}
+function unsetEnv(names) {
+  for (const name of names) {
+    try {
+      Deno.env.delete(name);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotCapable)) throw error;
+    }
+  }
+}
 
 // _linux.ts
 var LINUX = {
@@ -150,17 +231,9 @@ var SIGNALS = {
 var ARCH_LAYOUTS = {
   x86_64: {
     /** `struct stat`: x86_64's own layout (`st_nlink` is 8 bytes, before `st_mode`). */
-    stat: {
-      size: 144,
-      st_ino: 8,
-      st_mode: 24
-    },
+    stat: { size: 144, st_ino: 8, st_mode: 24 },
     /** `struct epoll_event`: packed on x86_64 (`EPOLL_PACKED`). */
-    epoll_event: {
-      size: 12,
-      events: 0,
-      data: 4
-    },
+    epoll_event: { size: 12, events: 0, data: 4 },
     /** Syscall numbers (`asm/unistd_64.h`). */
     syscalls: {
       read: 0,
@@ -178,17 +251,9 @@ var ARCH_LAYOUTS = {
   },
   aarch64: {
     /** `struct stat`: the generic layout (`asm-generic/stat.h`). */
-    stat: {
-      size: 128,
-      st_ino: 8,
-      st_mode: 16
-    },
+    stat: { size: 128, st_ino: 8, st_mode: 16 },
     /** `struct epoll_event`: naturally aligned, `data` at 8. */
-    epoll_event: {
-      size: 16,
-      events: 0,
-      data: 8
-    },
+    epoll_event: { size: 16, events: 0, data: 8 },
     /** Syscall numbers (`asm-generic/unistd.h`). */
     syscalls: {
       read: 63,
@@ -212,15 +277,8 @@ var HERE = ARCH_LAYOUTS[isLinuxArch(Deno.build.arch) ? Deno.build.arch : "x86_64
 var STAT = HERE.stat;
 var EPOLL_EVENT = HERE.epoll_event;
 var SYSCALLS = HERE.syscalls;
-var STATX = {
-  size: 256,
-  stx_mode: 28,
-  stx_ino: 32
-};
-var STATFS = {
-  size: 120,
-  f_type: 0
-};
+var STATX = { size: 256, stx_mode: 28, stx_ino: 32 };
+var STATFS = { size: 120, f_type: 0 };
 var FILE_HANDLE = {
   size: 16,
   handle_bytes: 0,
@@ -228,11 +286,7 @@ var FILE_HANDLE = {
   f_handle: 8,
   capacity: 8
 };
-var TIMESPEC = {
-  size: 16,
-  tv_sec: 0,
-  tv_nsec: 8
-};
+var TIMESPEC = { size: 16, tv_sec: 0, tv_nsec: 8 };
 var MSGHDR = {
   size: 56,
   msg_name: 0,
@@ -243,11 +297,7 @@ var MSGHDR = {
   msg_controllen: 40,
   msg_flags: 48
 };
-var IOVEC = {
-  size: 16,
-  iov_base: 0,
-  iov_len: 8
-};
+var IOVEC = { size: 16, iov_base: 0, iov_len: 8 };
 var CMSGHDR = {
   size: 16,
   cmsg_len: 0,
@@ -264,15 +314,8 @@ var TCP_INFO = {
   tcpi_data_segs_in: 152,
   tcpi_data_segs_out: 156
 };
-var UCRED = {
-  size: 12,
-  pid: 0,
-  uid: 4,
-  gid: 8
-};
-var SOCKADDR_STORAGE = {
-  size: 128
-};
+var UCRED = { size: 12, pid: 0, uid: 4, gid: 8 };
+var SOCKADDR_STORAGE = { size: 128 };
 var SOCKADDR_IN = {
   size: 16,
   sin_family: 0,
@@ -335,7 +378,11 @@ function readStatfsType(bytes) {
 }
 function fileHandle() {
   const bytes = new Uint8Array(FILE_HANDLE.size);
-  viewOf(bytes).setUint32(FILE_HANDLE.handle_bytes, FILE_HANDLE.capacity, LE);
+  viewOf(bytes).setUint32(
+    FILE_HANDLE.handle_bytes,
+    FILE_HANDLE.capacity,
+    LE
+  );
   return bytes;
 }
 function readPidfsHandle(bytes) {
@@ -347,6 +394,13 @@ function epollEvent(events, data) {
   view.setUint32(EPOLL_EVENT.events, events, LE);
   view.setBigUint64(EPOLL_EVENT.data, data, LE);
   return bytes;
+}
+function readEpollEvent(bytes) {
+  const view = viewOf(bytes);
+  return {
+    events: view.getUint32(EPOLL_EVENT.events, LE),
+    data: view.getBigUint64(EPOLL_EVENT.data, LE)
+  };
 }
 function readTimespecMicroseconds(bytes) {
   const view = viewOf(bytes);
@@ -364,28 +418,30 @@ function buildMsghdr(parts) {
   const iovView = viewOf(iov);
   iovView.setBigUint64(IOVEC.iov_base, addressOf(base), LE);
   iovView.setBigUint64(IOVEC.iov_len, BigInt(parts.data.length), LE);
-  const keep = [
-    base,
-    iov
-  ];
+  const keep = [base, iov];
   const header = new Uint8Array(MSGHDR.size);
   const view = viewOf(header);
   if (parts.name) {
     view.setBigUint64(MSGHDR.msg_name, addressOf(parts.name), LE);
-    view.setUint32(MSGHDR.msg_namelen, parts.nameLength ?? parts.name.length, LE);
+    view.setUint32(
+      MSGHDR.msg_namelen,
+      parts.nameLength ?? parts.name.length,
+      LE
+    );
     keep.push(parts.name);
   }
   view.setBigUint64(MSGHDR.msg_iov, addressOf(iov), LE);
   view.setBigUint64(MSGHDR.msg_iovlen, 1n, LE);
   if (parts.control && parts.control.length > 0) {
     view.setBigUint64(MSGHDR.msg_control, addressOf(parts.control), LE);
-    view.setBigUint64(MSGHDR.msg_controllen, BigInt(parts.control.length), LE);
+    view.setBigUint64(
+      MSGHDR.msg_controllen,
+      BigInt(parts.control.length),
+      LE
+    );
     keep.push(parts.control);
   }
-  return {
-    header,
-    keep
-  };
+  return { header, keep };
 }
 function readMsghdr(header) {
   const view = viewOf(header);
@@ -404,15 +460,26 @@ function scmRights(fds) {
   fds.forEach((fd, i) => view.setInt32(CMSGHDR.data + 4 * i, fd, LE));
   return bytes;
 }
+function readScmRights(control, length) {
+  const view = viewOf(control);
+  const fds = [];
+  for (let offset = 0; offset + CMSGHDR.data <= length; ) {
+    const cmsgLength = Number(view.getBigUint64(offset + CMSGHDR.cmsg_len, LE));
+    if (cmsgLength < CMSGHDR.data) break;
+    const level = view.getInt32(offset + CMSGHDR.cmsg_level, LE);
+    const type = view.getInt32(offset + CMSGHDR.cmsg_type, LE);
+    if (level === LINUX.SOL_SOCKET && type === LINUX.SCM_RIGHTS) {
+      for (let at = CMSGHDR.data; at + 4 <= cmsgLength; at += 4) {
+        fds.push(view.getInt32(offset + at, LE));
+      }
+    }
+    offset += cmsgAlign(cmsgLength);
+  }
+  return fds;
+}
 function decodeWaitStatus(status) {
   const signal = status & 127;
-  return signal === 0 ? {
-    code: status >> 8 & 255,
-    signal: void 0
-  } : {
-    code: void 0,
-    signal
-  };
+  return signal === 0 ? { code: status >> 8 & 255, signal: void 0 } : { code: void 0, signal };
 }
 
 // _ffi.ts
@@ -422,18 +489,16 @@ var SYMBOLS = {
   fcntl: {
     parameters: [
       "i32",
+      // int fd
       "i32",
+      // int cmd
       "i32"
+      // int arg
     ],
     result: "i32"
   },
   /** int close(int fd) */
-  close: {
-    parameters: [
-      "i32"
-    ],
-    result: "i32"
-  },
+  close: { parameters: ["i32"], result: "i32" },
   /**
    * int close_range(unsigned int first, unsigned int last, int flags)
    * (Linux 5.9, CLOSE_RANGE_CLOEXEC 5.11; glibc 2.34)
@@ -441,26 +506,26 @@ var SYMBOLS = {
   close_range: {
     parameters: [
       "u32",
+      // unsigned int first
       "u32",
+      // unsigned int last
       "i32"
+      // int flags
     ],
     result: "i32",
     optional: true
   },
   /** int dup2(int oldfd, int newfd) */
-  dup2: {
-    parameters: [
-      "i32",
-      "i32"
-    ],
-    result: "i32"
-  },
+  dup2: { parameters: ["i32", "i32"], result: "i32" },
   /** int dup3(int oldfd, int newfd, int flags) (glibc 2.9) */
   dup3: {
     parameters: [
       "i32",
+      // int oldfd
       "i32",
+      // int newfd
       "i32"
+      // int flags
     ],
     result: "i32",
     optional: true
@@ -469,79 +534,42 @@ var SYMBOLS = {
   open: {
     parameters: [
       "buffer",
+      // const char *pathname
       "i32",
+      // int flags
       "u32"
+      // mode_t mode
     ],
     result: "i32"
   },
   /** ssize_t read(int fd, void *buf, size_t count) */
-  read: {
-    parameters: [
-      "i32",
-      "buffer",
-      "usize"
-    ],
-    result: "isize"
-  },
+  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   /** ssize_t write(int fd, const void *buf, size_t count) */
-  write: {
-    parameters: [
-      "i32",
-      "buffer",
-      "usize"
-    ],
-    result: "isize"
-  },
+  write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   /** off_t lseek(int fd, off_t offset, int whence) */
-  lseek: {
-    parameters: [
-      "i32",
-      "i64",
-      "i32"
-    ],
-    result: "i64"
-  },
+  lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
   /** ssize_t getdents64(int fd, void *dirp, size_t count) (glibc 2.30) */
   getdents64: {
     parameters: [
       "i32",
+      // int fd
       "buffer",
+      // void *dirp
       "usize"
+      // size_t count
     ],
     result: "isize",
     optional: true
   },
   /** ssize_t readlink(const char *pathname, char *buf, size_t bufsiz) */
-  readlink: {
-    parameters: [
-      "buffer",
-      "buffer",
-      "usize"
-    ],
-    result: "isize"
-  },
+  readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
   /** int unlink(const char *pathname) */
-  unlink: {
-    parameters: [
-      "buffer"
-    ],
-    result: "i32"
-  },
+  unlink: { parameters: ["buffer"], result: "i32" },
   /** int pipe2(int pipefd[2], int flags) (glibc 2.9) */
-  pipe2: {
-    parameters: [
-      "buffer",
-      "i32"
-    ],
-    result: "i32",
-    optional: true
-  },
+  pipe2: { parameters: ["buffer", "i32"], result: "i32", optional: true },
   /** int memfd_create(const char *name, unsigned int flags) (glibc 2.27) */
   memfd_create: {
-    parameters: [
-      "buffer",
-      "u32"
-    ],
+    parameters: ["buffer", "u32"],
     result: "i32",
     optional: true
   },
@@ -553,32 +581,23 @@ var SYMBOLS = {
   statx: {
     parameters: [
       "i32",
+      // int dirfd
       "buffer",
+      // const char *pathname
       "i32",
+      // int flags
       "u32",
+      // unsigned int mask
       "buffer"
+      // struct statx *statxbuf
     ],
     result: "i32",
     optional: true
   },
   /** int fstat(int fd, struct stat *statbuf) (glibc 2.33) */
-  fstat: {
-    parameters: [
-      "i32",
-      "buffer"
-    ],
-    result: "i32",
-    optional: true
-  },
+  fstat: { parameters: ["i32", "buffer"], result: "i32", optional: true },
   /** int fstatfs(int fd, struct statfs *buf) */
-  fstatfs: {
-    parameters: [
-      "i32",
-      "buffer"
-    ],
-    result: "i32",
-    optional: true
-  },
+  fstatfs: { parameters: ["i32", "buffer"], result: "i32", optional: true },
   /**
    * int name_to_handle_at(int dirfd, const char *pathname,
    *                       struct file_handle *handle, int *mount_id, int flags)
@@ -586,24 +605,22 @@ var SYMBOLS = {
   name_to_handle_at: {
     parameters: [
       "i32",
+      // int dirfd
       "buffer",
+      // const char *pathname
       "buffer",
+      // struct file_handle *handle
       "buffer",
+      // int *mount_id
       "i32"
+      // int flags
     ],
     result: "i32",
     optional: true
   },
   // ---- processes
   /** int pidfd_open(pid_t pid, unsigned int flags) (glibc 2.36) */
-  pidfd_open: {
-    parameters: [
-      "i32",
-      "u32"
-    ],
-    result: "i32",
-    optional: true
-  },
+  pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
   /**
    * long syscall(long number, ...) with six arguments, all passed as
    * integers (pointers as addresses): the functions an activation calls go
@@ -617,41 +634,36 @@ var SYMBOLS = {
   syscall: {
     parameters: [
       "i64",
+      // long number
       "i64",
+      // long arg1
       "i64",
+      // long arg2
       "i64",
+      // long arg3
       "i64",
+      // long arg4
       "i64",
+      // long arg5
       "i64"
+      // long arg6
     ],
-    result: {
-      struct: [
-        "i64"
-      ]
-    }
+    result: { struct: ["i64"] }
+    // long
   },
   /** int clock_gettime(clockid_t clockid, struct timespec *tp) */
-  clock_gettime: {
-    parameters: [
-      "i32",
-      "buffer"
-    ],
-    result: "i32"
-  },
+  clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
   /** int kill(pid_t pid, int sig) */
-  kill: {
-    parameters: [
-      "i32",
-      "i32"
-    ],
-    result: "i32"
-  },
+  kill: { parameters: ["i32", "i32"], result: "i32" },
   /** pid_t waitpid(pid_t pid, int *wstatus, int options), off the JS thread */
   waitpid: {
     parameters: [
       "i32",
+      // pid_t pid
       "buffer",
+      // int *wstatus
       "i32"
+      // int options
     ],
     result: "i32",
     nonblocking: true
@@ -665,28 +677,24 @@ var SYMBOLS = {
   posix_spawn: {
     parameters: [
       "buffer",
+      // pid_t *pid
       "buffer",
+      // const char *path
       "buffer",
+      // const posix_spawn_file_actions_t *file_actions
       "buffer",
+      // const posix_spawnattr_t *attrp
       "buffer",
+      // char *const argv[]
       "buffer"
+      // char *const envp[]
     ],
     result: "i32"
   },
   /** int posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa) */
-  posix_spawn_file_actions_init: {
-    parameters: [
-      "buffer"
-    ],
-    result: "i32"
-  },
+  posix_spawn_file_actions_init: { parameters: ["buffer"], result: "i32" },
   /** int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *fa) */
-  posix_spawn_file_actions_destroy: {
-    parameters: [
-      "buffer"
-    ],
-    result: "i32"
-  },
+  posix_spawn_file_actions_destroy: { parameters: ["buffer"], result: "i32" },
   /**
    * int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa,
    *                                      int fildes, int newfildes)
@@ -694,8 +702,11 @@ var SYMBOLS = {
   posix_spawn_file_actions_adddup2: {
     parameters: [
       "buffer",
+      // posix_spawn_file_actions_t *fa
       "i32",
+      // int fildes
       "i32"
+      // int newfildes
     ],
     result: "i32"
   },
@@ -704,10 +715,7 @@ var SYMBOLS = {
    *                                       int fildes)
    */
   posix_spawn_file_actions_addclose: {
-    parameters: [
-      "buffer",
-      "i32"
-    ],
+    parameters: ["buffer", "i32"],
     result: "i32"
   },
   /**
@@ -715,44 +723,22 @@ var SYMBOLS = {
    *                                              int from) (glibc 2.34)
    */
   posix_spawn_file_actions_addclosefrom_np: {
-    parameters: [
-      "buffer",
-      "i32"
-    ],
+    parameters: ["buffer", "i32"],
     result: "i32",
     optional: true
   },
   /** int posix_spawnattr_init(posix_spawnattr_t *attr) */
-  posix_spawnattr_init: {
-    parameters: [
-      "buffer"
-    ],
-    result: "i32"
-  },
+  posix_spawnattr_init: { parameters: ["buffer"], result: "i32" },
   /** int posix_spawnattr_destroy(posix_spawnattr_t *attr) */
-  posix_spawnattr_destroy: {
-    parameters: [
-      "buffer"
-    ],
-    result: "i32"
-  },
+  posix_spawnattr_destroy: { parameters: ["buffer"], result: "i32" },
   /** int posix_spawnattr_setflags(posix_spawnattr_t *attr, short flags) */
-  posix_spawnattr_setflags: {
-    parameters: [
-      "buffer",
-      "i16"
-    ],
-    result: "i32"
-  },
+  posix_spawnattr_setflags: { parameters: ["buffer", "i16"], result: "i32" },
   /**
    * int posix_spawnattr_setsigdefault(posix_spawnattr_t *attr,
    *                                   const sigset_t *sigdefault)
    */
   posix_spawnattr_setsigdefault: {
-    parameters: [
-      "buffer",
-      "buffer"
-    ],
+    parameters: ["buffer", "buffer"],
     result: "i32"
   },
   /**
@@ -760,48 +746,18 @@ var SYMBOLS = {
    *                                const sigset_t *sigmask)
    */
   posix_spawnattr_setsigmask: {
-    parameters: [
-      "buffer",
-      "buffer"
-    ],
+    parameters: ["buffer", "buffer"],
     result: "i32"
   },
   // ---- sockets
   /** int socket(int domain, int type, int protocol) */
-  socket: {
-    parameters: [
-      "i32",
-      "i32",
-      "i32"
-    ],
-    result: "i32"
-  },
+  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
   /** int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen) */
-  bind: {
-    parameters: [
-      "i32",
-      "buffer",
-      "u32"
-    ],
-    result: "i32"
-  },
+  bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
   /** int listen(int sockfd, int backlog) */
-  listen: {
-    parameters: [
-      "i32",
-      "i32"
-    ],
-    result: "i32"
-  },
+  listen: { parameters: ["i32", "i32"], result: "i32" },
   /** int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen) */
-  connect: {
-    parameters: [
-      "i32",
-      "buffer",
-      "u32"
-    ],
-    result: "i32"
-  },
+  connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
   /**
    * int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen,
    *             int flags), off the JS thread (glibc 2.10)
@@ -809,31 +765,22 @@ var SYMBOLS = {
   accept4: {
     parameters: [
       "i32",
+      // int sockfd
       "buffer",
+      // struct sockaddr *addr
       "buffer",
+      // socklen_t *addrlen
       "i32"
+      // int flags
     ],
     result: "i32",
     nonblocking: true,
     optional: true
   },
   /** int shutdown(int sockfd, int how) */
-  shutdown: {
-    parameters: [
-      "i32",
-      "i32"
-    ],
-    result: "i32"
-  },
+  shutdown: { parameters: ["i32", "i32"], result: "i32" },
   /** int ioctl(int fd, unsigned long request, int *argp) (FIONREAD) */
-  ioctl: {
-    parameters: [
-      "i32",
-      "u64",
-      "buffer"
-    ],
-    result: "i32"
-  },
+  ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
   /**
    * int getsockopt(int sockfd, int level, int optname, void *optval,
    *                socklen_t *optlen)
@@ -841,10 +788,15 @@ var SYMBOLS = {
   getsockopt: {
     parameters: [
       "i32",
+      // int sockfd
       "i32",
+      // int level
       "i32",
+      // int optname
       "buffer",
+      // void *optval
       "buffer"
+      // socklen_t *optlen
     ],
     result: "i32"
   },
@@ -855,109 +807,69 @@ var SYMBOLS = {
   setsockopt: {
     parameters: [
       "i32",
+      // int sockfd
       "i32",
+      // int level
       "i32",
+      // int optname
       "buffer",
+      // const void *optval
       "u32"
+      // socklen_t optlen
     ],
     result: "i32"
   },
   /** int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen) */
-  getsockname: {
-    parameters: [
-      "i32",
-      "buffer",
-      "buffer"
-    ],
-    result: "i32"
-  },
+  getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   /** int getpeername(int sockfd, struct sockaddr *addr, socklen_t *addrlen) */
-  getpeername: {
-    parameters: [
-      "i32",
-      "buffer",
-      "buffer"
-    ],
-    result: "i32"
-  },
+  getpeername: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   /** ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags) */
-  sendmsg: {
-    parameters: [
-      "i32",
-      "buffer",
-      "i32"
-    ],
-    result: "isize"
-  },
+  sendmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
   /** ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags) */
-  recvmsg: {
-    parameters: [
-      "i32",
-      "buffer",
-      "i32"
-    ],
-    result: "isize"
-  },
+  recvmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
   /** int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event) */
   epoll_ctl: {
     parameters: [
       "i32",
+      // int epfd
       "i32",
+      // int op
       "i32",
+      // int fd
       "buffer"
+      // struct epoll_event *event
     ],
     result: "i32"
   },
   // ---- environment and strings
   /** char *getenv(const char *name) */
-  getenv: {
-    parameters: [
-      "buffer"
-    ],
-    result: "pointer"
-  },
+  getenv: { parameters: ["buffer"], result: "pointer" },
   /** size_t strlen(const char *s) */
-  strlen: {
-    parameters: [
-      "pointer"
-    ],
-    result: "usize"
-  },
+  strlen: { parameters: ["pointer"], result: "usize" },
   // ---- errors
   /** char *strerror(int errnum) */
-  strerror: {
-    parameters: [
-      "i32"
-    ],
-    result: "pointer"
-  },
+  strerror: { parameters: ["i32"], result: "pointer" },
   /** int *__errno_location(void) */
-  __errno_location: {
-    parameters: [],
-    result: "pointer"
-  }
+  __errno_location: { parameters: [], result: "pointer" }
 };
 var LIBC_PATH_VARIABLE = "DENO_LISTEN_FDS_LIBC";
 var bound;
 var handles = [];
 function libcCandidates(build = Deno.build) {
   if (build.os !== "linux") {
-    throw new ListenFdsError(`Cannot load the C library: operating system "${build.os}" is not supported, listen-fds runs on Linux only`, {
-      code: "UNSUPPORTED_PLATFORM"
-    });
+    throw new ListenFdsError(
+      `Cannot load the C library: operating system "${build.os}" is not supported, listen-fds runs on Linux only`,
+      { code: "UNSUPPORTED_PLATFORM" }
+    );
   }
   if (!isLinuxArch(build.arch)) {
-    throw new ListenFdsError(`Cannot load the C library: architecture "${build.arch}" is not supported, only x86_64 and aarch64`, {
-      code: "UNSUPPORTED_PLATFORM"
-    });
+    throw new ListenFdsError(
+      `Cannot load the C library: architecture "${build.arch}" is not supported, only x86_64 and aarch64`,
+      { code: "UNSUPPORTED_PLATFORM" }
+    );
   }
   const override = readOptionalEnv(LIBC_PATH_VARIABLE);
-  return override ? [
-    override,
-    "libc.so.6"
-  ] : [
-    "libc.so.6"
-  ];
+  return override ? [override, "libc.so.6"] : ["libc.so.6"];
 }
 function libc() {
   if (bound) return bound;
@@ -966,22 +878,24 @@ function libc() {
     ...handle.symbols,
     ...activationFunctions(handle.symbols.syscall)
   };
-  Object.setPrototypeOf(symbols, new Proxy({}, {
-    get(_, name) {
-      if (typeof name !== "string" || !(name in SYMBOLS)) return void 0;
-      const group = GROUPS.find((names) => names.includes(name)) ?? [
-        name
-      ];
-      const table = Object.fromEntries(group.map((member) => [
-        member,
-        SYMBOLS[member]
-      ]));
-      const library = Deno.dlopen(path, table);
-      handles.push(library);
-      Object.assign(symbols, library.symbols);
-      return symbols[name];
-    }
-  }));
+  Object.setPrototypeOf(
+    symbols,
+    new Proxy({}, {
+      get(_, name) {
+        if (typeof name !== "string" || !(name in SYMBOLS)) return void 0;
+        const group = GROUPS.find(
+          (names) => names.includes(name)
+        ) ?? [name];
+        const table = Object.fromEntries(
+          group.map((member) => [member, SYMBOLS[member]])
+        );
+        const library = Deno.dlopen(path, table);
+        handles.push(library);
+        Object.assign(symbols, library.symbols);
+        return symbols[name];
+      }
+    })
+  );
   bound = symbols;
   return bound;
 }
@@ -992,7 +906,10 @@ function address(buffer) {
 var pinnedAddresses = /* @__PURE__ */ new WeakMap();
 function sharedBuffer(size) {
   const buffer = new Uint8Array(size);
-  pinnedAddresses.set(buffer, Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer)));
+  pinnedAddresses.set(
+    buffer,
+    Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer))
+  );
   return buffer;
 }
 function activationFunctions(syscall) {
@@ -1020,40 +937,38 @@ function readLong(bytes) {
   const high = bytes[4] | bytes[5] << 8 | bytes[6] << 16 | bytes[7] << 24;
   return high * 4294967296 + (low >>> 0);
 }
+function bindLibc() {
+  const symbols = libc();
+  for (const name of Object.keys(SYMBOLS)) {
+    void symbols[name];
+  }
+  return symbols;
+}
 function findLibc(candidates) {
   const failures = [];
-  const table = {
-    syscall: SYMBOLS.syscall
-  };
+  const table = { syscall: SYMBOLS.syscall };
   for (const path of candidates) {
     try {
       const handle = Deno.dlopen(path, table);
       handles.push(handle);
-      return {
-        path,
-        handle
-      };
+      return { path, handle };
     } catch (error) {
       if (error instanceof Deno.errors.NotCapable) {
-        throw new ListenFdsError(`Cannot load the C library "${path}": run again with the --allow-ffi flag`, {
-          code: "PERMISSION_REQUIRED",
-          cause: error
-        });
+        throw new ListenFdsError(
+          `Cannot load the C library "${path}": run again with the --allow-ffi flag`,
+          { code: "PERMISSION_REQUIRED", cause: error }
+        );
       }
       failures.push(error);
     }
   }
-  throw new ListenFdsError(`Cannot load the C library: tried ${candidates.map((c) => `"${c}"`).join(", ")}; set ${LIBC_PATH_VARIABLE} to its path`, {
-    code: "LIBC_UNAVAILABLE",
-    cause: new AggregateError(failures)
-  });
+  throw new ListenFdsError(
+    `Cannot load the C library: tried ${candidates.map((c) => `"${c}"`).join(", ")}; set ${LIBC_PATH_VARIABLE} to its path`,
+    { code: "LIBC_UNAVAILABLE", cause: new AggregateError(failures) }
+  );
 }
 var GROUPS = [
-  [
-    "pidfd_open",
-    "fstatfs",
-    "name_to_handle_at"
-  ]
+  ["pidfd_open", "fstatfs", "name_to_handle_at"]
 ];
 function getenvBytes(name) {
   const c = libc();
@@ -1061,7 +976,9 @@ function getenvBytes(name) {
   if (pointer === null) return void 0;
   const length = Number(c.strlen(pointer));
   if (length === 0) return new Uint8Array(0);
-  return new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(pointer, length)).slice();
+  return new Uint8Array(
+    Deno.UnsafePointerView.getArrayBuffer(pointer, length)
+  ).slice();
 }
 function errno() {
   const location = libc().__errno_location();
@@ -1076,15 +993,16 @@ function syscallError(action, syscall, fd, code = "SYSCALL_FAILED", context = {}
 }
 function errnoError(action, syscall, value, fd, code = "SYSCALL_FAILED", context = {}) {
   const text = describeErrno(value);
-  return new ListenFdsError(`${action}: ${syscall} failed with ${errnoName(value)} (${text})`, {
-    code,
-    syscall,
-    errno: value,
-    ...fd === void 0 ? {} : {
-      fd
-    },
-    ...context
-  });
+  return new ListenFdsError(
+    `${action}: ${syscall} failed with ${errnoName(value)} (${text})`,
+    {
+      code,
+      syscall,
+      errno: value,
+      ...fd === void 0 ? {} : { fd },
+      ...context
+    }
+  );
 }
 function describeErrno(value) {
   const pointer = libc().strerror(value);
@@ -1173,15 +1091,16 @@ function readLinkInto(fd) {
   const buffer = linkBuffer ??= sharedBuffer(512);
   return Number(libc().readlink(path, buffer, BigInt(buffer.length)));
 }
-var DIRENT64 = {
-  d_reclen: 16,
-  d_name: 19
-};
+var DIRENT64 = { d_reclen: 16, d_name: 19 };
 var direntBuffer;
 function listOpenFds() {
   const c = libc();
   const getdents64 = c.getdents64;
-  const dir = c.open(cString("/proc/self/fd"), LINUX.O_RDONLY | LINUX.O_CLOEXEC, 0);
+  const dir = c.open(
+    cString("/proc/self/fd"),
+    LINUX.O_RDONLY | LINUX.O_CLOEXEC,
+    0
+  );
   if (dir === -1) return scanFdTable();
   const fds = [];
   try {
@@ -1246,12 +1165,26 @@ function readEpollTargets(epfd) {
 }
 
 export {
+  ListenFdsError,
+  checkMilliseconds,
+  CANONICAL_DECIMAL,
+  readEnv,
+  readOptionalEnv,
+  unsetEnv,
   LINUX,
+  ERRNO_NAMES,
   SIGNALS,
+  ARCH_LAYOUTS,
+  isLinuxArch,
   STAT,
+  EPOLL_EVENT,
+  SYSCALLS,
   STATX,
   STATFS,
+  FILE_HANDLE,
   TIMESPEC,
+  MSGHDR,
+  IOVEC,
   CMSGHDR,
   TCP_INFO,
   UCRED,
@@ -1261,23 +1194,31 @@ export {
   SOCKADDR_UN,
   SOCKADDR_VM,
   SPAWN,
+  addressOf,
   readStatx,
   readStat,
   readStatfsType,
   fileHandle,
   readPidfsHandle,
   epollEvent,
+  readEpollEvent,
   readTimespecMicroseconds,
   cmsgSpace,
   buildMsghdr,
   readMsghdr,
   scmRights,
+  readScmRights,
   decodeWaitStatus,
+  LIBC_PATH_VARIABLE,
+  libcCandidates,
   libc,
   sharedBuffer,
   readLong,
+  bindLibc,
+  findLibc,
   getenvBytes,
   errno,
+  errnoName,
   syscallError,
   errnoError,
   cString,
@@ -1286,5 +1227,7 @@ export {
   readFdLink,
   fdLinkIs,
   listOpenFds,
+  scanFdTable,
+  parseEpollTargets,
   readEpollTargets
 };

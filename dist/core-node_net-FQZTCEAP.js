@@ -4,7 +4,7 @@ import {
   NodeListener,
   nodeBuiltin,
   nodeListener
-} from "./chunk-O5CT57J7.js";
+} from "./core-chunk-6AIDEHLG.js";
 export {
   NodeConn,
   NodeListener,

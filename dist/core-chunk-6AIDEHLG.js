@@ -29,10 +29,7 @@ var NodeConn = class {
   constructor(socket, localAddr) {
     this.#socket = socket;
     this.localAddr = localAddr;
-    this.remoteAddr = localAddr.transport === "unix" ? {
-      transport: "unix",
-      path: ""
-    } : {
+    this.remoteAddr = localAddr.transport === "unix" ? { transport: "unix", path: "" } : {
       transport: "tcp",
       hostname: socket.remoteAddress ?? "",
       port: socket.remotePort ?? 0
@@ -207,16 +204,12 @@ var NodeListener = class {
   constructor(fd, addr) {
     this.addr = addr;
     const net = nodeBuiltin("node:net");
-    this.#server = net.createServer({
-      pauseOnConnect: true
-    }, (socket) => {
+    this.#server = net.createServer({ pauseOnConnect: true }, (socket) => {
       const waiter = this.#waiting.shift();
       if (waiter) waiter.resolve(new NodeConn(socket, addr));
       else this.#queue.push(socket);
     });
-    this.#server.listen({
-      fd
-    });
+    this.#server.listen({ fd });
   }
   /**
    * Waits for the next connection.
@@ -229,10 +222,9 @@ var NodeListener = class {
     }
     const socket = this.#queue.shift();
     if (socket) return Promise.resolve(new NodeConn(socket, this.addr));
-    return new Promise((resolve, reject) => this.#waiting.push({
-      resolve,
-      reject
-    }));
+    return new Promise(
+      (resolve, reject) => this.#waiting.push({ resolve, reject })
+    );
   }
   /** Stops listening and closes the socket. */
   close() {

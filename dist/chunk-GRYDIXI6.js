@@ -1,28 +1,15 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
-import {
-  encodeUnixSockaddr,
-  ownPidfdId
-} from "./chunk-J6QSTLGZ.js";
-import {
-  CMSGHDR,
-  LINUX,
-  SPAWN,
-  UCRED,
-  buildMsghdr,
-  cString,
-  cmsgSpace,
-  decodeWaitStatus,
-  errno,
-  errnoError,
-  libc,
-  readMsghdr,
-  syscallError
-} from "./chunk-RG433I5V.js";
-import {
-  ListenFdsError
-} from "./chunk-CDRIS56Y.js";
-
 // _notify/readiness.ts
+import { errno, libc, syscallError } from "./_core.js";
+import {
+  buildMsghdr,
+  CMSGHDR,
+  cmsgSpace,
+  LINUX,
+  readMsghdr,
+  UCRED
+} from "./_core.js";
+import { encodeUnixSockaddr } from "./_core.js";
 var ReadinessChannel = class _ReadinessChannel {
   /** The socket's address, `@prefix/pid/random`: the `NOTIFY_SOCKET` to give. */
   address;
@@ -41,22 +28,41 @@ var ReadinessChannel = class _ReadinessChannel {
    */
   static open(prefix, what) {
     const c = libc();
-    const fd = c.socket(LINUX.AF_UNIX, LINUX.SOCK_DGRAM | LINUX.SOCK_CLOEXEC | LINUX.SOCK_NONBLOCK, 0);
+    const fd = c.socket(
+      LINUX.AF_UNIX,
+      LINUX.SOCK_DGRAM | LINUX.SOCK_CLOEXEC | LINUX.SOCK_NONBLOCK,
+      0
+    );
     if (fd === -1) {
       throw syscallError(`Cannot open the ${what} socket`, "socket");
     }
     try {
-      const one = new Int32Array([
-        1
-      ]);
-      if (c.setsockopt(fd, LINUX.SOL_SOCKET, LINUX.SO_PASSCRED, new Uint8Array(one.buffer), 4) === -1) {
-        throw syscallError(`Cannot enable SO_PASSCRED on the ${what} socket`, "setsockopt", fd);
+      const one = new Int32Array([1]);
+      if (c.setsockopt(
+        fd,
+        LINUX.SOL_SOCKET,
+        LINUX.SO_PASSCRED,
+        new Uint8Array(one.buffer),
+        4
+      ) === -1) {
+        throw syscallError(
+          `Cannot enable SO_PASSCRED on the ${what} socket`,
+          "setsockopt",
+          fd
+        );
       }
-      const random = Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+      const random = Array.from(
+        crypto.getRandomValues(new Uint8Array(12)),
+        (byte) => byte.toString(16).padStart(2, "0")
+      ).join("");
       const address = `${prefix}/${Deno.pid}/${random}`;
       const { bytes, length } = encodeUnixSockaddr(address);
       if (c.bind(fd, bytes, length) === -1) {
-        throw syscallError(`Cannot bind the ${what} socket "${address}"`, "bind", fd);
+        throw syscallError(
+          `Cannot bind the ${what} socket "${address}"`,
+          "bind",
+          fd
+        );
       }
       return new _ReadinessChannel(fd, address);
     } catch (error) {
@@ -76,11 +82,14 @@ var ReadinessChannel = class _ReadinessChannel {
     while (this.#fd !== -1) {
       const data = new Uint8Array(4096);
       const control = new Uint8Array(cmsgSpace(UCRED.size) + cmsgSpace(4 * 8));
-      const msghdr = buildMsghdr({
-        data,
-        control
-      });
-      const received = Number(c.recvmsg(this.#fd, msghdr.header, LINUX.MSG_DONTWAIT | LINUX.MSG_CMSG_CLOEXEC));
+      const msghdr = buildMsghdr({ data, control });
+      const received = Number(
+        c.recvmsg(
+          this.#fd,
+          msghdr.header,
+          LINUX.MSG_DONTWAIT | LINUX.MSG_CMSG_CLOEXEC
+        )
+      );
       if (received === -1) {
         if (errno() === LINUX.EINTR) continue;
         return void 0;
@@ -89,10 +98,7 @@ var ReadinessChannel = class _ReadinessChannel {
       msghdr.keep.length;
       const pid = readCredentials(control, controlLength);
       if (pid === 0 || !accept(pid)) continue;
-      const message = {
-        pid,
-        ready: false
-      };
+      const message = { pid, ready: false };
       const text = new TextDecoder().decode(data.subarray(0, received));
       for (const line of text.split("\n")) {
         if (line === "READY=1") message.ready = true;
@@ -137,7 +143,9 @@ function readCredentials(control, length) {
   const view = new DataView(control.buffer);
   let pid = 0;
   for (let offset = 0; offset + CMSGHDR.data <= length; ) {
-    const cmsgLength = Number(view.getBigUint64(offset + CMSGHDR.cmsg_len, true));
+    const cmsgLength = Number(
+      view.getBigUint64(offset + CMSGHDR.cmsg_len, true)
+    );
     if (cmsgLength < CMSGHDR.data) break;
     const level = view.getInt32(offset + CMSGHDR.cmsg_level, true);
     const type = view.getInt32(offset + CMSGHDR.cmsg_type, true);
@@ -154,6 +162,11 @@ function readCredentials(control, length) {
 }
 
 // _launcher/spawn.ts
+import { cString, errnoError, libc as libc2, syscallError as syscallError2 } from "./_core.js";
+import { decodeWaitStatus, LINUX as LINUX2, SPAWN } from "./_core.js";
+import { ownPidfdId } from "./_core.js";
+import { ListenFdsError } from "./_core.js";
+import { SIGNALS } from "./_core.js";
 var SHELL = "/bin/sh";
 var TRAMPOLINE = [
   'if [ "$1" = pid ]; then LISTEN_PID=$$; export LISTEN_PID; fi',
@@ -186,14 +199,14 @@ function pidfdIdsSupported() {
   return pidfdSupport;
 }
 function spawnChild(command, options) {
-  const c = libc();
+  const c = libc2();
   const { fds } = options;
   for (const fd of fds) {
     if (fd < 3 + fds.length) {
-      throw new ListenFdsError(`Cannot pass fd ${fd}: it is inside the child's range 3 to ${2 + fds.length}`, {
-        code: "INVALID_ARGUMENT",
-        fd
-      });
+      throw new ListenFdsError(
+        `Cannot pass fd ${fd}: it is inside the child's range 3 to ${2 + fds.length}`,
+        { code: "INVALID_ARGUMENT", fd }
+      );
     }
   }
   const pipe = options.setPid ? pidfdIdPipe() : void 0;
@@ -235,19 +248,16 @@ function spawnChild(command, options) {
   };
 }
 function pidfdIdPipe() {
-  const c = libc();
+  const c = libc2();
   if (!pidfdIdsSupported() || !c.pipe2) return void 0;
   const ends = new Int32Array(2);
-  if (c.pipe2(new Uint8Array(ends.buffer), LINUX.O_CLOEXEC) === -1) {
-    throw syscallError("Cannot create the LISTEN_PIDFDID pipe", "pipe2");
+  if (c.pipe2(new Uint8Array(ends.buffer), LINUX2.O_CLOEXEC) === -1) {
+    throw syscallError2("Cannot create the LISTEN_PIDFDID pipe", "pipe2");
   }
-  return [
-    ends[0],
-    ends[1]
-  ];
+  return [ends[0], ends[1]];
 }
 function sendPidfdId(pid, writeEnd) {
-  const c = libc();
+  const c = libc2();
   const pidfdId = ownPidfdId(pid).id;
   const line = cString(`${pidfdId ?? ""}
 `).subarray(0, -1);
@@ -256,7 +266,7 @@ function sendPidfdId(pid, writeEnd) {
   return pidfdId;
 }
 function sendSignal(pid, signal) {
-  return libc().kill(pid, signal) === 0;
+  return libc2().kill(pid, signal) === 0;
 }
 function exitCode(status) {
   return status.code ?? 128 + (status.signal ?? 0);
@@ -265,22 +275,24 @@ function cStrings(strings) {
   const keep = strings.map((s) => cString(s));
   const pointers = new BigUint64Array(strings.length + 1);
   keep.forEach((bytes, i) => {
-    pointers[i] = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(bytes)));
+    pointers[i] = BigInt(
+      Deno.UnsafePointer.value(Deno.UnsafePointer.of(bytes))
+    );
   });
-  return {
-    pointers: new Uint8Array(pointers.buffer),
-    keep
-  };
+  return { pointers: new Uint8Array(pointers.buffer), keep };
 }
 function posixSpawn(path, argv, envp, fds) {
-  const c = libc();
+  const c = libc2();
   const what = `Cannot start "${argv[7] ?? path}"`;
   const check = (result, call) => {
     if (result !== 0) throw errnoError(what, call, result);
   };
   const actions = new Uint8Array(SPAWN.file_actions_size);
   const attr = new Uint8Array(SPAWN.attr_size);
-  check(c.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+  check(
+    c.posix_spawn_file_actions_init(actions),
+    "posix_spawn_file_actions_init"
+  );
   try {
     check(c.posix_spawnattr_init(attr), "posix_spawnattr_init");
     try {
@@ -289,7 +301,14 @@ function posixSpawn(path, argv, envp, fds) {
       const pid = new Int32Array(1);
       const args = cStrings(argv);
       const env = cStrings(envp);
-      const result = c.posix_spawn(new Uint8Array(pid.buffer), cString(path), actions, attr, args.pointers, env.pointers);
+      const result = c.posix_spawn(
+        new Uint8Array(pid.buffer),
+        cString(path),
+        actions,
+        attr,
+        args.pointers,
+        env.pointers
+      );
       if (args.keep.length + env.keep.length < 0) {
         throw new Error("unreachable");
       }
@@ -303,30 +322,45 @@ function posixSpawn(path, argv, envp, fds) {
   }
 }
 function passFds(actions, fds, check) {
-  const c = libc();
+  const c = libc2();
   fds.forEach((fd, i) => {
-    check(c.posix_spawn_file_actions_adddup2(actions, fd, 3 + i), "posix_spawn_file_actions_adddup2");
+    check(
+      c.posix_spawn_file_actions_adddup2(actions, fd, 3 + i),
+      "posix_spawn_file_actions_adddup2"
+    );
   });
   if (c.posix_spawn_file_actions_addclosefrom_np) {
-    check(c.posix_spawn_file_actions_addclosefrom_np(actions, 3 + fds.length), "posix_spawn_file_actions_addclosefrom_np");
+    check(
+      c.posix_spawn_file_actions_addclosefrom_np(actions, 3 + fds.length),
+      "posix_spawn_file_actions_addclosefrom_np"
+    );
   }
 }
 function defaultSignalsInNewGroup(attr, check) {
-  const c = libc();
+  const c = libc2();
   const all = new Uint8Array(SPAWN.sigset_size);
   all.fill(255, 0, SPAWN.sigset_used);
   const none = new Uint8Array(SPAWN.sigset_size);
-  check(c.posix_spawnattr_setsigdefault(attr, all), "posix_spawnattr_setsigdefault");
+  check(
+    c.posix_spawnattr_setsigdefault(attr, all),
+    "posix_spawnattr_setsigdefault"
+  );
   check(c.posix_spawnattr_setsigmask(attr, none), "posix_spawnattr_setsigmask");
-  check(c.posix_spawnattr_setflags(attr, LINUX.POSIX_SPAWN_SETSIGDEF | LINUX.POSIX_SPAWN_SETSIGMASK | LINUX.POSIX_SPAWN_SETPGROUP), "posix_spawnattr_setflags");
+  check(
+    c.posix_spawnattr_setflags(
+      attr,
+      LINUX2.POSIX_SPAWN_SETSIGDEF | LINUX2.POSIX_SPAWN_SETSIGMASK | LINUX2.POSIX_SPAWN_SETPGROUP
+    ),
+    "posix_spawnattr_setflags"
+  );
 }
 async function waitForExit(pid) {
-  const c = libc();
+  const c = libc2();
   const status = new Int32Array(1);
   const buffer = new Uint8Array(status.buffer);
   while (true) {
     if (await c.waitpid(pid, buffer, 0) === pid) break;
-    const again = await c.waitpid(pid, buffer, LINUX.WNOHANG);
+    const again = await c.waitpid(pid, buffer, LINUX2.WNOHANG);
     if (again === pid) break;
     if (again === -1) {
       throw new ListenFdsError(`Cannot wait for child ${pid}: waitpid failed`, {
@@ -346,5 +380,6 @@ export {
   pidfdIdPipe,
   sendPidfdId,
   sendSignal,
-  exitCode
+  exitCode,
+  SIGNALS
 };

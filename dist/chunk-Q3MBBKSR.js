@@ -1,43 +1,35 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   ReadinessChannel,
+  SIGNALS,
   SenderReport,
   pidfdIdPipe,
   sendPidfdId,
   sendSignal,
   spawnChild
-} from "./chunk-KJW2FMYV.js";
+} from "./chunk-GRYDIXI6.js";
 import {
   monotonicMicroseconds,
   notify,
   notifyStopping
-} from "./chunk-LCIEVHLO.js";
+} from "./chunk-IW6ZKCGU.js";
 import {
   LAUNCHER_PID,
   UPGRADE_SOCKET,
   launcherPid,
   onStoreFds
 } from "./chunk-QSSB6R3H.js";
-import {
-  LISTEN_VARIABLES
-} from "./chunk-RR7I4F42.js";
-import {
-  statFd
-} from "./chunk-J6QSTLGZ.js";
-import {
-  LINUX,
-  SIGNALS,
-  errno,
-  libc,
-  readProcFile,
-  syscallError
-} from "./chunk-RG433I5V.js";
-import {
-  ListenFdsError,
-  checkMilliseconds
-} from "./chunk-CDRIS56Y.js";
+
+// _notify/upgrade.ts
+import { checkMilliseconds as checkMilliseconds2, ListenFdsError as ListenFdsError3 } from "./_core.js";
+import { errno, libc, syscallError } from "./_core.js";
+import { LINUX } from "./_core.js";
+import { LISTEN_VARIABLES } from "./_core.js";
+import { statFd } from "./_core.js";
+import { readProcFile } from "./_core.js";
 
 // _notify/reload.ts
+import { ListenFdsError } from "./_core.js";
 function errnoOf(error) {
   if (error instanceof ListenFdsError && error.errno !== void 0) {
     return error.errno;
@@ -45,34 +37,13 @@ function errnoOf(error) {
   const code = error?.errno;
   if (typeof code === "number" && Number.isInteger(code)) return Math.abs(code);
   const byClass = [
-    [
-      Deno.errors.NotFound,
-      2
-    ],
-    [
-      Deno.errors.PermissionDenied,
-      13
-    ],
-    [
-      Deno.errors.AlreadyExists,
-      17
-    ],
-    [
-      Deno.errors.InvalidData,
-      22
-    ],
-    [
-      Deno.errors.TimedOut,
-      110
-    ],
-    [
-      Deno.errors.AddrInUse,
-      98
-    ],
-    [
-      Deno.errors.ConnectionRefused,
-      111
-    ]
+    [Deno.errors.NotFound, 2],
+    [Deno.errors.PermissionDenied, 13],
+    [Deno.errors.AlreadyExists, 17],
+    [Deno.errors.InvalidData, 22],
+    [Deno.errors.TimedOut, 110],
+    [Deno.errors.AddrInUse, 98],
+    [Deno.errors.ConnectionRefused, 111]
   ];
   for (const [type, number] of byClass) {
     if (typeof type === "function" && error instanceof type) return number;
@@ -85,9 +56,10 @@ function statusLine(prefix, error) {
 }
 function handleReload(onReload, options = {}) {
   if (typeof onReload !== "function") {
-    throw new ListenFdsError("Cannot handle reloads: the reload callback is not a function", {
-      code: "INVALID_ARGUMENT"
-    });
+    throw new ListenFdsError(
+      "Cannot handle reloads: the reload callback is not a function",
+      { code: "INVALID_ARGUMENT" }
+    );
   }
   const signal = options.signal ?? "SIGHUP";
   const send = (state) => {
@@ -101,10 +73,7 @@ function handleReload(onReload, options = {}) {
   let pending;
   let failedBefore = false;
   const runOnce = async () => {
-    send({
-      RELOADING: 1,
-      MONOTONIC_USEC: monotonicMicroseconds()
-    });
+    send({ RELOADING: 1, MONOTONIC_USEC: monotonicMicroseconds() });
     try {
       await onReload();
     } catch (error) {
@@ -121,13 +90,8 @@ function handleReload(onReload, options = {}) {
     }
     if (failedBefore) {
       failedBefore = false;
-      send({
-        STATUS: "",
-        READY: 1
-      });
-    } else send({
-      READY: 1
-    });
+      send({ STATUS: "", READY: 1 });
+    } else send({ READY: 1 });
   };
   const reload = () => {
     if (pending) return pending;
@@ -151,56 +115,48 @@ function handleReload(onReload, options = {}) {
     } catch {
     }
   };
-  return {
-    reload,
-    remove,
-    [Symbol.dispose]: remove
-  };
+  return { reload, remove, [Symbol.dispose]: remove };
 }
 
 // _notify/shutdown.ts
+import { checkMilliseconds, ListenFdsError as ListenFdsError2 } from "./_core.js";
 function handleShutdown(servers, options = {}) {
   const list = checkServers(servers, "handle shutdown");
   const timeout = options.timeout ?? 1e4;
   checkMilliseconds(timeout, "Cannot handle shutdown: timeout");
   const repeated = options.repeatedSignal ?? "ignore";
   if (repeated !== "ignore" && repeated !== "exit") {
-    throw new ListenFdsError(`Cannot handle shutdown: repeatedSignal "${repeated}" is neither "ignore" nor "exit"`, {
-      code: "INVALID_ARGUMENT",
-      value: String(repeated)
-    });
+    throw new ListenFdsError2(
+      `Cannot handle shutdown: repeatedSignal "${repeated}" is neither "ignore" nor "exit"`,
+      { code: "INVALID_ARGUMENT", value: String(repeated) }
+    );
   }
   let running2;
   const shutdown = () => {
     running2 ??= runShutdown(list, timeout, options).finally(remove);
     return running2;
   };
-  const remove = listenForSignals(options.signals ?? [
-    "SIGTERM",
-    "SIGINT"
-  ], (signal) => {
-    if (running2 === void 0) {
-      shutdown();
-    } else if (repeated === "exit") {
-      const number = SIGNAL_NUMBERS[signal];
-      Deno.exit(number === void 0 ? 1 : 128 + number);
+  const remove = listenForSignals(
+    options.signals ?? ["SIGTERM", "SIGINT"],
+    (signal) => {
+      if (running2 === void 0) {
+        shutdown();
+      } else if (repeated === "exit") {
+        const number = SIGNAL_NUMBERS[signal];
+        Deno.exit(number === void 0 ? 1 : 128 + number);
+      }
     }
-  });
-  return {
-    shutdown,
-    remove,
-    [Symbol.dispose]: remove
-  };
+  );
+  return { shutdown, remove, [Symbol.dispose]: remove };
 }
 function checkServers(servers, action) {
-  const list = Array.isArray(servers) ? servers : [
-    servers
-  ];
+  const list = Array.isArray(servers) ? servers : [servers];
   for (const server of list) {
     if (typeof server.shutdown !== "function" && typeof server.close !== "function") {
-      throw new ListenFdsError(`Cannot ${action}: the server has neither shutdown() nor close()`, {
-        code: "INVALID_ARGUMENT"
-      });
+      throw new ListenFdsError2(
+        `Cannot ${action}: the server has neither shutdown() nor close()`,
+        { code: "INVALID_ARGUMENT" }
+      );
     }
   }
   return list;
@@ -228,9 +184,7 @@ async function runShutdown(list, timeout, options) {
 async function stopAll(list, timeout) {
   let timer;
   const expired = new Promise((resolve) => {
-    timer = setTimeout(() => resolve({
-      outcome: "timeout"
-    }), timeout);
+    timer = setTimeout(() => resolve({ outcome: "timeout" }), timeout);
   });
   const stopped = Promise.all(list.map((server) => {
     try {
@@ -238,17 +192,12 @@ async function stopAll(list, timeout) {
     } catch (error) {
       return Promise.reject(error);
     }
-  })).then(() => ({
-    outcome: "graceful"
-  }), (failure) => ({
-    outcome: "failed",
-    failure
-  }));
+  })).then(
+    () => ({ outcome: "graceful" }),
+    (failure) => ({ outcome: "failed", failure })
+  );
   try {
-    return await Promise.race([
-      stopped,
-      expired
-    ]);
+    return await Promise.race([stopped, expired]);
   } finally {
     clearTimeout(timer);
   }
@@ -361,24 +310,24 @@ var Upgrader = class _Upgrader {
    */
   add(fd, name) {
     if (name.length === 0 || name.length > 255 || /[^\x20-\x7e]|:/.test(name)) {
-      throw new ListenFdsError(`Cannot hand fd ${fd} to a successor: name "${name}" is not 1 to 255 printable ASCII characters without ":"`, {
-        code: "INVALID_ARGUMENT",
-        fd,
-        value: name
-      });
+      throw new ListenFdsError3(
+        `Cannot hand fd ${fd} to a successor: name "${name}" is not 1 to 255 printable ASCII characters without ":"`,
+        { code: "INVALID_ARGUMENT", fd, value: name }
+      );
     }
     const { mode, inode } = statFd(fd);
     const key = `${mode & LINUX.S_IFMT}:${inode}`;
     if (this.#inodes.has(key)) return;
     const copy = libc().fcntl(fd, LINUX.F_DUPFD_CLOEXEC, 3);
     if (copy === -1) {
-      throw syscallError(`Cannot duplicate fd ${fd} for a successor`, "fcntl", fd);
+      throw syscallError(
+        `Cannot duplicate fd ${fd} for a successor`,
+        "fcntl",
+        fd
+      );
     }
     this.#inodes.add(key);
-    this.#fds.push({
-      fd: copy,
-      name
-    });
+    this.#fds.push({ fd: copy, name });
   }
   /**
    * Stops handing over every fd with a name (and closes the duplicates), as
@@ -408,9 +357,7 @@ var Upgrader = class _Upgrader {
    * @returns The upgrader's duplicates and their names.
    */
   get fds() {
-    return [
-      ...this.#fds
-    ];
+    return [...this.#fds];
   }
   /** Whether an upgrade is running. */
   get upgrading() {
@@ -432,24 +379,30 @@ var Upgrader = class _Upgrader {
    */
   upgrade(options = {}) {
     if (this.#running) {
-      return Promise.reject(new ListenFdsError("Cannot start a successor: an upgrade is already running", {
-        code: "UPGRADE_IN_PROGRESS"
-      }));
+      return Promise.reject(
+        new ListenFdsError3(
+          "Cannot start a successor: an upgrade is already running",
+          { code: "UPGRADE_IN_PROGRESS" }
+        )
+      );
     }
     const launcher = launcherPid();
     if (launcher !== void 0) {
-      return Promise.reject(new ListenFdsError(`Cannot upgrade: this process runs under launch (pid ${launcher}), which would not supervise the successor; let launch upgrade it (launch --upgrade-on SIGHUP)`, {
-        code: "UPGRADE_FAILED",
-        variable: LAUNCHER_PID,
-        value: launcher
-      }));
+      return Promise.reject(
+        new ListenFdsError3(
+          `Cannot upgrade: this process runs under launch (pid ${launcher}), which would not supervise the successor; let launch upgrade it (launch --upgrade-on SIGHUP)`,
+          { code: "UPGRADE_FAILED", variable: LAUNCHER_PID, value: launcher }
+        )
+      );
     }
     const timeout = options.timeout ?? 3e4;
     if (!(Number.isFinite(timeout) && timeout > 0)) {
-      return Promise.reject(new ListenFdsError(`Cannot start a successor: timeout ${timeout} ms is not a finite positive number`, {
-        code: "INVALID_ARGUMENT",
-        value: String(timeout)
-      }));
+      return Promise.reject(
+        new ListenFdsError3(
+          `Cannot start a successor: timeout ${timeout} ms is not a finite positive number`,
+          { code: "INVALID_ARGUMENT", value: String(timeout) }
+        )
+      );
     }
     this.#running = this.#upgrade(options, timeout).finally(() => {
       this.#running = void 0;
@@ -457,12 +410,10 @@ var Upgrader = class _Upgrader {
     return this.#running;
   }
   async #upgrade(options, timeout) {
-    const fds = [
-      ...this.#fds
-    ];
+    const fds = [...this.#fds];
     const command = options.command ?? ownCommand();
     if (command.length === 0) {
-      throw new ListenFdsError("Cannot start a successor: empty command", {
+      throw new ListenFdsError3("Cannot start a successor: empty command", {
         code: "INVALID_ARGUMENT"
       });
     }
@@ -483,9 +434,17 @@ var Upgrader = class _Upgrader {
       env[UPGRADE_SOCKET] = channel.address;
       const sources = fds.map((entry) => {
         if (entry.fd >= 3 + fds.length) return entry.fd;
-        const copy = libc().fcntl(entry.fd, LINUX.F_DUPFD_CLOEXEC, 3 + fds.length);
+        const copy = libc().fcntl(
+          entry.fd,
+          LINUX.F_DUPFD_CLOEXEC,
+          3 + fds.length
+        );
         if (copy === -1) {
-          throw syscallError(`Cannot move fd ${entry.fd} for a successor`, "fcntl", entry.fd);
+          throw syscallError(
+            `Cannot move fd ${entry.fd} for a successor`,
+            "fcntl",
+            entry.fd
+          );
         }
         moved.push(copy);
         return copy;
@@ -494,26 +453,26 @@ var Upgrader = class _Upgrader {
       opened.push(pidPipe.read, pidPipe.write);
       const idPipe = pidfdIdPipe();
       if (idPipe) opened.push(...idPipe);
-      const shell = spawnChild([
-        "/bin/sh",
-        "-c",
-        DETACH_SCRIPT,
-        "upgrade",
-        `/proc/${Deno.pid}/fd/${pidPipe.write}`,
-        idPipe ? `/proc/${Deno.pid}/fd/${idPipe[0]}` : "",
-        ...command
-      ], {
-        fds: sources,
-        env,
-        setPid: false
-      });
+      const shell = spawnChild(
+        [
+          "/bin/sh",
+          "-c",
+          DETACH_SCRIPT,
+          "upgrade",
+          `/proc/${Deno.pid}/fd/${pidPipe.write}`,
+          idPipe ? `/proc/${Deno.pid}/fd/${idPipe[0]}` : "",
+          ...command
+        ],
+        { fds: sources, env, setPid: false }
+      );
       for (const fd of moved.splice(0)) libc().close(fd);
       await shell.exited;
       const pid = readPid(pidPipe.read);
       if (pid === void 0) {
-        throw new ListenFdsError(`Cannot upgrade: the successor (${command.join(" ")}) could not be started`, {
-          code: "UPGRADE_FAILED"
-        });
+        throw new ListenFdsError3(
+          `Cannot upgrade: the successor (${command.join(" ")}) could not be started`,
+          { code: "UPGRADE_FAILED" }
+        );
       }
       if (idPipe) {
         opened.splice(opened.indexOf(idPipe[1]), 1);
@@ -525,30 +484,24 @@ var Upgrader = class _Upgrader {
       while (true) {
         const message = channel.receive((sender) => sender === pid);
         if (message) said.add(message);
-        if (message?.ready) return {
-          pid,
-          fds
-        };
+        if (message?.ready) return { pid, fds };
         if (!running(pid)) {
-          throw new ListenFdsError(`Cannot upgrade: ${what} exited before it was ready${said.details()}`, {
-            code: "UPGRADE_FAILED",
-            value: String(pid)
-          });
+          throw new ListenFdsError3(
+            `Cannot upgrade: ${what} exited before it was ready${said.details()}`,
+            { code: "UPGRADE_FAILED", value: String(pid) }
+          );
         }
         if (performance.now() >= deadline) {
           await stopProcess(pid);
-          throw new ListenFdsError(`Cannot upgrade: ${what} did not report ready within ${timeout} ms; it was stopped${said.details()}`, {
-            code: "UPGRADE_FAILED",
-            value: String(pid)
-          });
+          throw new ListenFdsError3(
+            `Cannot upgrade: ${what} did not report ready within ${timeout} ms; it was stopped${said.details()}`,
+            { code: "UPGRADE_FAILED", value: String(pid) }
+          );
         }
         await delay(message ? 0 : 5);
       }
     } finally {
-      for (const fd of [
-        ...moved,
-        ...opened
-      ]) libc().close(fd);
+      for (const fd of [...moved, ...opened]) libc().close(fd);
       channel.close();
     }
   }
@@ -583,18 +536,18 @@ var DETACH_SCRIPT = [
 function pipe() {
   const c = libc();
   if (!c.pipe2) {
-    throw new ListenFdsError("Cannot start a successor: libc has no pipe2", {
+    throw new ListenFdsError3("Cannot start a successor: libc has no pipe2", {
       code: "UNSUPPORTED_PLATFORM"
     });
   }
   const ends = new Int32Array(2);
-  if (c.pipe2(new Uint8Array(ends.buffer), LINUX.O_CLOEXEC | LINUX.O_NONBLOCK) === -1) {
+  if (c.pipe2(
+    new Uint8Array(ends.buffer),
+    LINUX.O_CLOEXEC | LINUX.O_NONBLOCK
+  ) === -1) {
     throw syscallError("Cannot create the successor pid pipe", "pipe2");
   }
-  return {
-    read: ends[0],
-    write: ends[1]
-  };
+  return { read: ends[0], write: ends[1] };
 }
 function readPid(fd) {
   const buffer = new Uint8Array(32);
@@ -630,7 +583,7 @@ function ownCommand() {
 function handleUpgrades(servers, options) {
   const list = checkServers(servers, "handle upgrades");
   const drainTimeout = options.drainTimeout ?? 1e4;
-  checkMilliseconds(drainTimeout, "Cannot handle upgrades: drainTimeout");
+  checkMilliseconds2(drainTimeout, "Cannot handle upgrades: drainTimeout");
   const signal = options.signal ?? "SIGHUP";
   const { upgrader } = options;
   const send = (state) => {
@@ -644,29 +597,20 @@ function handleUpgrades(servers, options) {
   let handedOver = false;
   let failedBefore = false;
   const run = async () => {
-    send({
-      RELOADING: 1,
-      MONOTONIC_USEC: monotonicMicroseconds()
-    });
+    send({ RELOADING: 1, MONOTONIC_USEC: monotonicMicroseconds() });
     let result;
     try {
       const { command, env, timeout } = options;
       result = await upgrader.upgrade({
-        ...command ? {
-          command
-        } : {},
-        ...env ? {
-          env
-        } : {},
-        ...timeout !== void 0 ? {
-          timeout
-        } : {}
+        ...command ? { command } : {},
+        ...env ? { env } : {},
+        ...timeout !== void 0 ? { timeout } : {}
       });
     } catch (caught) {
-      const error = caught instanceof ListenFdsError ? caught : new ListenFdsError(`Cannot upgrade: ${caught instanceof Error ? caught.message : caught}`, {
-        code: "UPGRADE_FAILED",
-        cause: caught
-      });
+      const error = caught instanceof ListenFdsError3 ? caught : new ListenFdsError3(
+        `Cannot upgrade: ${caught instanceof Error ? caught.message : caught}`,
+        { code: "UPGRADE_FAILED", cause: caught }
+      );
       failedBefore = true;
       const state2 = {
         STATUS: statusLine("Upgrade failed", error)
@@ -675,25 +619,17 @@ function handleUpgrades(servers, options) {
       if (code !== void 0) state2.ERRNO = code;
       state2.READY = 1;
       send(state2);
-      if (options.onUpgrade) await options.onUpgrade({
-        ok: false,
-        error
-      });
+      if (options.onUpgrade) await options.onUpgrade({ ok: false, error });
       else console.error(`${error.message}; serving on`);
       throw error;
     }
     handedOver = true;
-    const state = {
-      MAINPID: result.pid
-    };
+    const state = { MAINPID: result.pid };
     if (failedBefore) state.STATUS = "";
     state.READY = 1;
     send(state);
     remove();
-    await options.onUpgrade?.({
-      ok: true,
-      pid: result.pid
-    });
+    await options.onUpgrade?.({ ok: true, pid: result.pid });
     const outcome = await stopAll2(list, drainTimeout);
     upgrader.close();
     if (options.exit ?? true) Deno.exit(outcome === "graceful" ? 0 : 1);
@@ -701,9 +637,12 @@ function handleUpgrades(servers, options) {
   };
   const upgrade = () => {
     if (handedOver) {
-      return Promise.reject(new ListenFdsError("Cannot upgrade: this process already handed over to its successor", {
-        code: "UPGRADE_IN_PROGRESS"
-      }));
+      return Promise.reject(
+        new ListenFdsError3(
+          "Cannot upgrade: this process already handed over to its successor",
+          { code: "UPGRADE_IN_PROGRESS" }
+        )
+      );
     }
     running2 ??= run().finally(() => {
       if (!handedOver) running2 = void 0;
@@ -721,22 +660,18 @@ function handleUpgrades(servers, options) {
     }
   };
   Deno.addSignalListener(signal, onSignal);
-  return {
-    upgrade,
-    remove,
-    [Symbol.dispose]: remove
-  };
+  return { upgrade, remove, [Symbol.dispose]: remove };
 }
 async function stopAll2(list, timeout) {
   let timer;
   const expired = new Promise((resolve) => {
     timer = setTimeout(() => resolve("timeout"), timeout);
   });
-  const stopped = Promise.all(list.map(stopServer)).then(() => "graceful", () => "graceful");
-  const outcome = await Promise.race([
-    stopped,
-    expired
-  ]);
+  const stopped = Promise.all(list.map(stopServer)).then(
+    () => "graceful",
+    () => "graceful"
+  );
+  const outcome = await Promise.race([stopped, expired]);
   clearTimeout(timer);
   if (outcome === "timeout") {
     for (const server of list) {

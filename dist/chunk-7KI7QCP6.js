@@ -1,21 +1,12 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
-import {
-  adoptServe
-} from "./chunk-6YBZHHGD.js";
-import {
-  libc
-} from "./chunk-RG433I5V.js";
-import {
-  ListenFdsError
-} from "./chunk-CDRIS56Y.js";
-
 // _serve_module.ts
+import { ListenFdsError } from "./_core.js";
+import { libc } from "./_core.js";
+import { adoptServe } from "./_core.js";
 async function loadServeModule(specifier, args) {
   if (args !== void 0) {
     Object.defineProperty(Deno, "args", {
-      value: Object.freeze([
-        ...args
-      ]),
+      value: Object.freeze([...args]),
       configurable: true,
       enumerable: true
     });
@@ -23,22 +14,22 @@ async function loadServeModule(specifier, args) {
   const module = await import(specifier);
   const exported = module.default;
   if (exported === null || typeof exported !== "object") {
-    throw new ListenFdsError(`Cannot serve ${specifier}: it has no default export; export default { fetch(request) { \u2026 } }`, {
-      code: "INVALID_ARGUMENT",
-      value: specifier
-    });
+    throw new ListenFdsError(
+      `Cannot serve ${specifier}: it has no default export; export default { fetch(request) { \u2026 } }`,
+      { code: "INVALID_ARGUMENT", value: specifier }
+    );
   }
   if (typeof exported.fetch !== "function") {
-    throw new ListenFdsError(`Cannot serve ${specifier}: its default export has no fetch() function`, {
-      code: "INVALID_ARGUMENT",
-      value: specifier
-    });
+    throw new ListenFdsError(
+      `Cannot serve ${specifier}: its default export has no fetch() function`,
+      { code: "INVALID_ARGUMENT", value: specifier }
+    );
   }
   if (exported.onListen !== void 0 && typeof exported.onListen !== "function") {
-    throw new ListenFdsError(`Cannot serve ${specifier}: the onListen of its default export is not a function`, {
-      code: "INVALID_ARGUMENT",
-      value: specifier
-    });
+    throw new ListenFdsError(
+      `Cannot serve ${specifier}: the onListen of its default export is not a function`,
+      { code: "INVALID_ARGUMENT", value: specifier }
+    );
   }
   return exported;
 }
@@ -52,12 +43,8 @@ function serveSockets(exported, fds, options) {
         handler,
         onListen() {
         },
-        ...options.drainTimeout !== void 0 ? {
-          drainTimeout: options.drainTimeout
-        } : {},
-        ...options.via !== void 0 ? {
-          via: options.via
-        } : {}
+        ...options.drainTimeout !== void 0 ? { drainTimeout: options.drainTimeout } : {},
+        ...options.via !== void 0 ? { via: options.via } : {}
       });
       servers.push(server);
     }

@@ -1,25 +1,17 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   notify
-} from "./chunk-LCIEVHLO.js";
+} from "./chunk-IW6ZKCGU.js";
 import {
   recordRemovedFds,
   recordStoredFds
 } from "./chunk-QSSB6R3H.js";
-import {
-  LINUX,
-  cString,
-  errno,
-  errnoError,
-  libc,
-  readToEnd,
-  syscallError
-} from "./chunk-RG433I5V.js";
-import {
-  ListenFdsError
-} from "./chunk-CDRIS56Y.js";
 
 // _notify/fd_store.ts
+import { ListenFdsError } from "./_core.js";
+import { cString, errno, errnoError, libc, syscallError } from "./_core.js";
+import { LINUX } from "./_core.js";
+import { readToEnd } from "./_core.js";
 var FDNAME_MAX = 255;
 function storeFds(fds, options = {}) {
   if (fds.length === 0) {
@@ -27,32 +19,25 @@ function storeFds(fds, options = {}) {
       code: "INVALID_ARGUMENT"
     });
   }
-  const state = {
-    FDSTORE: "1"
-  };
+  const state = { FDSTORE: "1" };
   if (options.name !== void 0) state.FDNAME = checkName(options.name);
   if (options.poll === false) state.FDPOLL = "0";
-  const sent = notify(state, {
-    ...options,
-    fds
-  });
+  const sent = notify(state, { ...options, fds });
   recordStoredFds(fds, state.FDNAME ?? "stored");
   return sent;
 }
 function removeStoredFds(name, options = {}) {
-  const sent = notify({
-    FDSTOREREMOVE: "1",
-    FDNAME: checkName(name)
-  }, options);
+  const sent = notify({ FDSTOREREMOVE: "1", FDNAME: checkName(name) }, options);
   recordRemovedFds(name);
   return sent;
 }
 function createMemfd(name, data = new Uint8Array(0)) {
   const c = libc();
   if (!c.memfd_create) {
-    throw new ListenFdsError("Cannot create a memfd: the C library has no memfd_create", {
-      code: "UNSUPPORTED_PLATFORM"
-    });
+    throw new ListenFdsError(
+      "Cannot create a memfd: the C library has no memfd_create",
+      { code: "UNSUPPORTED_PLATFORM" }
+    );
   }
   const fd = c.memfd_create(cString(name), LINUX.MFD_CLOEXEC);
   if (fd === -1) {
@@ -83,7 +68,13 @@ function readMemfd(fd) {
 function closeFd(fd) {
   if (libc().close(fd) === -1) {
     const code = errno();
-    throw errnoError(`Cannot close fd ${fd}`, "close", code, fd, code === LINUX.EBADF ? "FD_NOT_OPEN" : "SYSCALL_FAILED");
+    throw errnoError(
+      `Cannot close fd ${fd}`,
+      "close",
+      code,
+      fd,
+      code === LINUX.EBADF ? "FD_NOT_OPEN" : "SYSCALL_FAILED"
+    );
   }
 }
 function seekStart(fd) {
@@ -101,10 +92,10 @@ function checkName(name) {
     reason = "it is not printable ASCII";
   }
   if (reason !== void 0) {
-    throw new ListenFdsError(`Cannot use fd store name "${name}": ${reason}`, {
-      code: "INVALID_ARGUMENT",
-      value: name
-    });
+    throw new ListenFdsError(
+      `Cannot use fd store name "${name}": ${reason}`,
+      { code: "INVALID_ARGUMENT", value: name }
+    );
   }
   return name;
 }

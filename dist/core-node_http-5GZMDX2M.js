@@ -1,28 +1,24 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   nodeBuiltin
-} from "./chunk-O5CT57J7.js";
+} from "./core-chunk-6AIDEHLG.js";
 
 // _adopt/node_http.ts
 function defaultOnError(error) {
   console.error(error);
-  return new Response("Internal Server Error", {
-    status: 500
-  });
+  return new Response("Internal Server Error", { status: 500 });
 }
 function nodeServe(fd, addr, options) {
   const tls = options.cert !== void 0 && options.key !== void 0;
   const bridge = requestBridge(addr, tls ? "https" : "http", options);
-  const server = tls ? nodeBuiltin("node:https").createServer({
-    cert: options.cert,
-    key: options.key
-  }, bridge) : nodeBuiltin("node:http").createServer(bridge);
+  const server = tls ? nodeBuiltin("node:https").createServer(
+    { cert: options.cert, key: options.key },
+    bridge
+  ) : nodeBuiltin("node:http").createServer(bridge);
   let finish;
   const finished = new Promise((resolve) => finish = resolve);
   server.on("close", () => finish());
-  server.listen({
-    fd
-  });
+  server.listen({ fd });
   let shuttingDown;
   const shutdown = () => {
     shuttingDown ??= new Promise((resolve) => {
@@ -47,7 +43,11 @@ function requestBridge(addr, scheme, options) {
   const onError = options.onError ?? defaultOnError;
   const host = "hostname" in addr ? (addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname) + `:${addr.port}` : "localhost";
   return async (req, res) => {
-    const request = toRequest(req, res, `${scheme}://${req.headers.host ?? host}`);
+    const request = toRequest(
+      req,
+      res,
+      `${scheme}://${req.headers.host ?? host}`
+    );
     let response;
     try {
       response = await options.handler(request, handlerInfo(req, res, addr));
@@ -71,15 +71,10 @@ function toRequest(req, res, origin) {
       req.on("error", (error) => controller.error(error));
     }
   }) : null;
-  const request = new Request(`${origin}${req.url ?? "/"}`, hasBody ? {
-    method,
-    headers,
-    body,
-    duplex: "half"
-  } : {
-    method,
-    headers
-  });
+  const request = new Request(
+    `${origin}${req.url ?? "/"}`,
+    hasBody ? { method, headers, body, duplex: "half" } : { method, headers }
+  );
   let aborter;
   Object.defineProperty(request, "signal", {
     get() {
@@ -94,10 +89,7 @@ function toRequest(req, res, origin) {
   return request;
 }
 function handlerInfo(req, res, addr) {
-  const remoteAddr = "path" in addr ? {
-    transport: "unix",
-    path: ""
-  } : {
+  const remoteAddr = "path" in addr ? { transport: "unix", path: "" } : {
     transport: "tcp",
     hostname: req.socket.remoteAddress ?? "",
     port: req.socket.remotePort ?? 0

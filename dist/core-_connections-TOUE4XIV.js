@@ -7,8 +7,7 @@ import {
   libc,
   listOpenFds,
   readFdLink
-} from "./chunk-RG433I5V.js";
-import "./chunk-CDRIS56Y.js";
+} from "./core-chunk-4JCQABNT.js";
 
 // _adopt/_connections.ts
 function listenerAddress(fd) {
@@ -16,9 +15,7 @@ function listenerAddress(fd) {
 }
 function localAddress(fd) {
   const bytes = new Uint8Array(SOCKADDR_IN6.size);
-  const length = new Uint32Array([
-    bytes.length
-  ]);
+  const length = new Uint32Array([bytes.length]);
   if (libc().getsockname(fd, bytes, new Uint8Array(length.buffer)) === -1) {
     return void 0;
   }
@@ -49,11 +46,7 @@ function matches(listener, local) {
 }
 function countConnections(listener, options = {}) {
   const c = libc();
-  const counts = {
-    silent: 0,
-    busy: 0,
-    idle: 0
-  };
+  const counts = { silent: 0, busy: 0, idle: 0 };
   const info = new Uint8Array(TCP_INFO.size);
   const view = new DataView(info.buffer);
   const length = new Uint32Array(1);
