@@ -62,10 +62,9 @@ import {
   readToEnd,
   scanFdTable,
   scmRights,
-  sharedBuffer,
   syscallError,
   unsetEnv
-} from "./core-chunk-4JCQABNT.js";
+} from "./core-chunk-RTJNODFQ.js";
 
 // _sockaddr.ts
 var decoder;
@@ -303,7 +302,7 @@ function fileKind(fd, mode) {
 function statFd(fd) {
   const c = libc();
   if (c.statx) {
-    const buffer = statxBuffer ??= sharedBuffer(STATX.size);
+    const buffer = statxBuffer ??= new Uint8Array(STATX.size);
     const result = c.statx(
       fd,
       EMPTY_PATH,
@@ -340,8 +339,8 @@ function fileSystemType(fd) {
 }
 function socketOption(fd, option) {
   const buffers = optionBuffers ??= {
-    value: sharedBuffer(4),
-    length: sharedBuffer(4)
+    value: new Uint8Array(4),
+    length: new Uint8Array(4)
   };
   const { value, length } = buffers;
   value.fill(0);
@@ -399,9 +398,9 @@ function socketAddress(fd, which, transport) {
 }
 var sockaddrBuffers;
 function sockaddrPair() {
-  const lengthBytes = sharedBuffer(4);
+  const lengthBytes = new Uint8Array(4);
   return {
-    bytes: sharedBuffer(SOCKADDR_STORAGE.size),
+    bytes: new Uint8Array(SOCKADDR_STORAGE.size),
     lengthBytes,
     length: new Uint32Array(lengthBytes.buffer)
   };
@@ -1116,7 +1115,7 @@ function delay(ms) {
 }
 async function drain(listener, state, timeout) {
   state.draining = true;
-  const connections = listener.tcp ? await import("./core-_connections-TOUE4XIV.js") : null;
+  const connections = listener.tcp ? await import("./core-_connections-TVFYLTQB.js") : null;
   const address = connections?.listenerAddress(listener.fd);
   if (!detachListener(listener.fd, listener.inode)) return;
   const start = performance.now();
@@ -2249,7 +2248,6 @@ export {
   scanFdTable,
   scmRights,
   setAddress,
-  sharedBuffer,
   showBytes,
   socketAddress,
   statFd,
