@@ -62,9 +62,10 @@ import {
   readToEnd,
   scanFdTable,
   scmRights,
+  sharedBuffer,
   syscallError,
   unsetEnv
-} from "./core-chunk-RTJNODFQ.js";
+} from "./core-chunk-4JCQABNT.js";
 
 // _sockaddr.ts
 var decoder;
@@ -302,7 +303,7 @@ function fileKind(fd, mode) {
 function statFd(fd) {
   const c = libc();
   if (c.statx) {
-    const buffer = statxBuffer ??= new Uint8Array(STATX.size);
+    const buffer = statxBuffer ??= sharedBuffer(STATX.size);
     const result = c.statx(
       fd,
       EMPTY_PATH,
@@ -339,8 +340,8 @@ function fileSystemType(fd) {
 }
 function socketOption(fd, option) {
   const buffers = optionBuffers ??= {
-    value: new Uint8Array(4),
-    length: new Uint8Array(4)
+    value: sharedBuffer(4),
+    length: sharedBuffer(4)
   };
   const { value, length } = buffers;
   value.fill(0);
@@ -398,9 +399,9 @@ function socketAddress(fd, which, transport) {
 }
 var sockaddrBuffers;
 function sockaddrPair() {
-  const lengthBytes = new Uint8Array(4);
+  const lengthBytes = sharedBuffer(4);
   return {
-    bytes: new Uint8Array(SOCKADDR_STORAGE.size),
+    bytes: sharedBuffer(SOCKADDR_STORAGE.size),
     lengthBytes,
     length: new Uint32Array(lengthBytes.buffer)
   };
@@ -1115,7 +1116,7 @@ function delay(ms) {
 }
 async function drain(listener, state, timeout) {
   state.draining = true;
-  const connections = listener.tcp ? await import("./core-_connections-TVFYLTQB.js") : null;
+  const connections = listener.tcp ? await import("./core-_connections-TOUE4XIV.js") : null;
   const address = connections?.listenerAddress(listener.fd);
   if (!detachListener(listener.fd, listener.inode)) return;
   const start = performance.now();
@@ -2248,6 +2249,7 @@ export {
   scanFdTable,
   scmRights,
   setAddress,
+  sharedBuffer,
   showBytes,
   socketAddress,
   statFd,

@@ -622,14 +622,14 @@ var SYMBOLS = {
   /** int pidfd_open(pid_t pid, unsigned int flags) (glibc 2.36) */
   pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
   /**
-   * long syscall(long number, ...) with six integer arguments: the functions
-   * an activation calls go through this and the three `syscall_*`
-   * prototypes of it below, bound together (see `activationFunctions`). The
-   * `long` result is declared as a struct of one `i64`, which x86_64 and
-   * aarch64 return in the same register as a `long` (read it with
-   * {@linkcode readLong}): Deno 2.9 compiles a fast-call trampoline for a
-   * function with scalar types only, ~1 ms of the first `Deno.dlopen`, and
-   * calls a struct-returning one without it.
+   * long syscall(long number, ...) with six arguments, all passed as
+   * integers (pointers as addresses): the functions an activation calls go
+   * through this one binding (see `activationFunctions`). The `long` result
+   * is declared as a struct of one `i64`, which x86_64 and aarch64 return in
+   * the same register as a `long` (read it with {@linkcode readLong}): Deno
+   * 2.9 compiles a fast-call trampoline for a function with scalar types
+   * only, ~1 ms of the first `Deno.dlopen`, and calls a struct-returning one
+   * without it.
    */
   syscall: {
     parameters: [
@@ -641,75 +641,6 @@ var SYMBOLS = {
       // long arg2
       "i64",
       // long arg3
-      "i64",
-      // long arg4
-      "i64",
-      // long arg5
-      "i64"
-      // long arg6
-    ],
-    result: { struct: ["i64"] }
-    // long
-  },
-  /**
-   * syscall() with pointers as its second and fifth arguments (`openat`,
-   * `read`, `statx`, `getdents64`): Deno passes a buffer's address itself.
-   */
-  syscall_b2_b5: {
-    name: "syscall",
-    parameters: [
-      "i64",
-      // long number
-      "i64",
-      // long arg1
-      "buffer",
-      // void *arg2
-      "i64",
-      // long arg3
-      "i64",
-      // long arg4
-      "buffer",
-      // void *arg5
-      "i64"
-      // long arg6
-    ],
-    result: { struct: ["i64"] }
-    // long
-  },
-  /** syscall() with pointers as its fourth and fifth arguments (`getsockopt`, `epoll_ctl`). */
-  syscall_b4_b5: {
-    name: "syscall",
-    parameters: [
-      "i64",
-      // long number
-      "i64",
-      // long arg1
-      "i64",
-      // long arg2
-      "i64",
-      // long arg3
-      "buffer",
-      // void *arg4
-      "buffer",
-      // void *arg5
-      "i64"
-      // long arg6
-    ],
-    result: { struct: ["i64"] }
-    // long
-  },
-  /** syscall() with pointers as its second and third arguments (`getsockname`, `readlinkat`). */
-  syscall_b2_b3: {
-    name: "syscall",
-    parameters: [
-      "i64",
-      // long number
-      "i64",
-      // long arg1
-      "buffer",
-      // void *arg2
-      "buffer",
-      // void *arg3
       "i64",
       // long arg4
       "i64",
@@ -945,7 +876,7 @@ function libc() {
   const { path, handle } = findLibc(libcCandidates());
   const symbols = {
     ...handle.symbols,
-    ...activationFunctions(handle.symbols)
+    ...activationFunctions(handle.symbols.syscall)
   };
   Object.setPrototypeOf(
     symbols,
@@ -968,24 +899,37 @@ function libc() {
   bound = symbols;
   return bound;
 }
-function activationFunctions(symbols) {
+function address(buffer) {
+  if (buffer === null) return 0;
+  return pinnedAddresses.get(buffer) ?? Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer));
+}
+var pinnedAddresses = /* @__PURE__ */ new WeakMap();
+function sharedBuffer(size) {
+  const buffer = new Uint8Array(size);
+  pinnedAddresses.set(
+    buffer,
+    Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer))
+  );
+  return buffer;
+}
+function activationFunctions(syscall) {
   const n = SYSCALLS;
-  const s = symbols;
-  const long = readLong;
-  const size = (bytes) => BigInt(readLong(bytes));
-  const at = LINUX.AT_FDCWD;
+  const raw = syscall;
+  const call = (number, a = 0, b = 0, c = 0, d = 0, e = 0) => readLong(raw(number, a, b, c, d, e, 0));
+  const int = call;
+  const ssize = (...args) => BigInt(call(...args));
   return {
-    fcntl: (fd, cmd, arg) => long(s.syscall(n.fcntl, fd, cmd, arg, 0, 0, 0)),
-    open: (path, flags, mode) => long(s.syscall_b2_b5(n.openat, at, path, flags, mode, null, 0)),
-    read: (fd, buffer, count) => size(s.syscall_b2_b5(n.read, fd, buffer, count, 0, null, 0)),
-    close: (fd) => long(s.syscall(n.close, fd, 0, 0, 0, 0, 0)),
-    statx: (dirfd, path, flags, mask, buffer) => long(s.syscall_b2_b5(n.statx, dirfd, path, flags, mask, buffer, 0)),
-    getsockopt: (fd, level, name, value, length) => long(s.syscall_b4_b5(n.getsockopt, fd, level, name, value, length, 0)),
-    getsockname: (fd, addr, length) => long(s.syscall_b2_b3(n.getsockname, fd, addr, length, 0, 0, 0)),
-    getdents64: (fd, buffer, count) => size(s.syscall_b2_b5(n.getdents64, fd, buffer, count, 0, null, 0)),
-    readlink: (path, buffer, bufferSize) => size(s.syscall_b2_b3(n.readlinkat, at, path, buffer, bufferSize, 0, 0)),
-    dup3: (from, to, flags) => long(s.syscall(n.dup3, from, to, flags, 0, 0, 0)),
-    epoll_ctl: (epfd, op, fd, event) => long(s.syscall_b4_b5(n.epoll_ctl, epfd, op, fd, event, null, 0))
+    fcntl: (fd, cmd, arg) => int(n.fcntl, fd, cmd, arg),
+    open: (path, flags, mode) => int(n.openat, LINUX.AT_FDCWD, address(path), flags, mode),
+    read: (fd, buffer, count) => ssize(n.read, fd, address(buffer), count),
+    close: (fd) => int(n.close, fd),
+    statx: (dirfd, path, flags, mask, buffer) => int(n.statx, dirfd, address(path), flags, mask, address(buffer)),
+    getsockopt: (fd, level, name, value, length) => int(n.getsockopt, fd, level, name, address(value), address(length)),
+    getsockname: (fd, addr, length) => int(n.getsockname, fd, address(addr), address(length)),
+    getdents64: (fd, buffer, count) => ssize(n.getdents64, fd, address(buffer), count),
+    readlink: (path, buffer, size) => ssize(n.readlinkat, LINUX.AT_FDCWD, address(path), address(buffer), size),
+    dup3: (from, to, flags) => int(n.dup3, from, to, flags),
+    epoll_ctl: (epfd, op, fd, event) => int(n.epoll_ctl, epfd, op, fd, address(event))
   };
 }
 function readLong(bytes) {
@@ -1002,12 +946,7 @@ function bindLibc() {
 }
 function findLibc(candidates) {
   const failures = [];
-  const table = {
-    syscall: SYMBOLS.syscall,
-    syscall_b2_b5: SYMBOLS.syscall_b2_b5,
-    syscall_b4_b5: SYMBOLS.syscall_b4_b5,
-    syscall_b2_b3: SYMBOLS.syscall_b2_b3
-  };
+  const table = { syscall: SYMBOLS.syscall };
   for (const path of candidates) {
     try {
       const handle = Deno.dlopen(path, table);
@@ -1084,7 +1023,7 @@ function cString(text) {
 var chunk;
 function readToEnd(fd) {
   const c = libc();
-  const buffer = chunk ??= new Uint8Array(65536);
+  const buffer = chunk ??= sharedBuffer(65536);
   const parts = [];
   let total = 0;
   while (true) {
@@ -1146,10 +1085,10 @@ function writeDecimal(buffer, at, value) {
   }
 }
 function readLinkInto(fd) {
-  const path = linkPath ??= new Uint8Array(FD_DIR.length + 12);
+  const path = linkPath ??= sharedBuffer(FD_DIR.length + 12);
   if (path[0] === 0) path.set(cString(FD_DIR).subarray(0, FD_DIR.length));
   writeDecimal(path, FD_DIR.length, fd);
-  const buffer = linkBuffer ??= new Uint8Array(512);
+  const buffer = linkBuffer ??= sharedBuffer(512);
   return Number(libc().readlink(path, buffer, BigInt(buffer.length)));
 }
 var DIRENT64 = { d_reclen: 16, d_name: 19 };
@@ -1165,7 +1104,7 @@ function listOpenFds() {
   if (dir === -1) return scanFdTable();
   const fds = [];
   try {
-    const buffer = direntBuffer ??= new Uint8Array(32768);
+    const buffer = direntBuffer ??= sharedBuffer(32768);
     const view = new DataView(buffer.buffer);
     while (true) {
       const n = Number(getdents64(dir, buffer, BigInt(buffer.length)));
@@ -1273,6 +1212,7 @@ export {
   LIBC_PATH_VARIABLE,
   libcCandidates,
   libc,
+  sharedBuffer,
   readLong,
   bindLibc,
   findLibc,

@@ -7,7 +7,7 @@ import {
   libc,
   listOpenFds,
   readFdLink
-} from "./core-chunk-RTJNODFQ.js";
+} from "./core-chunk-4JCQABNT.js";
 
 // _adopt/_connections.ts
 function listenerAddress(fd) {
