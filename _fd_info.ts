@@ -12,6 +12,7 @@ import {
   errnoError,
   libc,
   readLong,
+  sharedBuffer,
   syscallError,
 } from "./_ffi.ts";
 import {
@@ -174,7 +175,7 @@ function fileKind(fd: number, mode: number): FdKind {
 export function statFd(fd: number): { mode: number; inode: bigint } {
   const c = libc();
   if (c.statx) {
-    const buffer = statxBuffer ??= new Uint8Array(STATX.size);
+    const buffer = statxBuffer ??= sharedBuffer(STATX.size);
     const result = c.statx(
       fd,
       EMPTY_PATH,
@@ -216,8 +217,8 @@ function fileSystemType(fd: number): number | undefined {
 
 function socketOption(fd: number, option: number): number {
   const buffers = optionBuffers ??= {
-    value: new Uint8Array(4),
-    length: new Uint8Array(4),
+    value: sharedBuffer(4),
+    length: sharedBuffer(4),
   };
   const { value, length } = buffers;
   value.fill(0);
@@ -306,9 +307,9 @@ function sockaddrPair(): {
   lengthBytes: Uint8Array;
   length: Uint32Array;
 } {
-  const lengthBytes = new Uint8Array(4);
+  const lengthBytes = sharedBuffer(4);
   return {
-    bytes: new Uint8Array(SOCKADDR_STORAGE.size),
+    bytes: sharedBuffer(SOCKADDR_STORAGE.size),
     lengthBytes,
     length: new Uint32Array(lengthBytes.buffer),
   };

@@ -144,14 +144,14 @@ const SYMBOLS = {
   /** int pidfd_open(pid_t pid, unsigned int flags) (glibc 2.36) */
   pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
   /**
-   * long syscall(long number, ...) with six integer arguments: the functions
-   * an activation calls go through this and the three `syscall_*`
-   * prototypes of it below, bound together (see `activationFunctions`). The
-   * `long` result is declared as a struct of one `i64`, which x86_64 and
-   * aarch64 return in the same register as a `long` (read it with
-   * {@linkcode readLong}): Deno 2.9 compiles a fast-call trampoline for a
-   * function with scalar types only, ~1 ms of the first `Deno.dlopen`, and
-   * calls a struct-returning one without it.
+   * long syscall(long number, ...) with six arguments, all passed as
+   * integers (pointers as addresses): the functions an activation calls go
+   * through this one binding (see `activationFunctions`). The `long` result
+   * is declared as a struct of one `i64`, which x86_64 and aarch64 return in
+   * the same register as a `long` (read it with {@linkcode readLong}): Deno
+   * 2.9 compiles a fast-call trampoline for a function with scalar types
+   * only, ~1 ms of the first `Deno.dlopen`, and calls a struct-returning one
+   * without it.
    */
   syscall: {
     parameters: [
@@ -159,51 +159,6 @@ const SYMBOLS = {
       "i64", // long arg1
       "i64", // long arg2
       "i64", // long arg3
-      "i64", // long arg4
-      "i64", // long arg5
-      "i64", // long arg6
-    ],
-    result: { struct: ["i64"] }, // long
-  },
-  /**
-   * syscall() with pointers as its second and fifth arguments (`openat`,
-   * `read`, `statx`, `getdents64`): Deno passes a buffer's address itself.
-   */
-  syscall_b2_b5: {
-    name: "syscall",
-    parameters: [
-      "i64", // long number
-      "i64", // long arg1
-      "buffer", // void *arg2
-      "i64", // long arg3
-      "i64", // long arg4
-      "buffer", // void *arg5
-      "i64", // long arg6
-    ],
-    result: { struct: ["i64"] }, // long
-  },
-  /** syscall() with pointers as its fourth and fifth arguments (`getsockopt`, `epoll_ctl`). */
-  syscall_b4_b5: {
-    name: "syscall",
-    parameters: [
-      "i64", // long number
-      "i64", // long arg1
-      "i64", // long arg2
-      "i64", // long arg3
-      "buffer", // void *arg4
-      "buffer", // void *arg5
-      "i64", // long arg6
-    ],
-    result: { struct: ["i64"] }, // long
-  },
-  /** syscall() with pointers as its second and third arguments (`getsockname`, `readlinkat`). */
-  syscall_b2_b3: {
-    name: "syscall",
-    parameters: [
-      "i64", // long number
-      "i64", // long arg1
-      "buffer", // void *arg2
-      "buffer", // void *arg3
       "i64", // long arg4
       "i64", // long arg5
       "i64", // long arg6
@@ -424,9 +379,8 @@ export function libcCandidates(
 /**
  * Returns the libc functions, opening the C library on first use.
  *
- * The library is probed with one `Deno.dlopen` binding `syscall` (with its
- * prototypes), and the functions an activation calls (`activationFunctions`)
- * are made from it; any
+ * The library is probed with one `Deno.dlopen` binding `syscall`, and the
+ * functions an activation calls (`activationFunctions`) are made from it; any
  * other function is bound on its first call, with its group (`GROUPS`). On
  * Deno 2.9.6 each bound function costs ~0.28 ms of a service's start (the
  * first `Deno.dlopen` ~2 ms more): binding the eleven an activation calls
@@ -443,7 +397,7 @@ export function libc(): Libc {
   const { path, handle } = findLibc(libcCandidates());
   const symbols: Record<string, unknown> = {
     ...handle.symbols,
-    ...activationFunctions(handle.symbols),
+    ...activationFunctions(handle.symbols.syscall),
   };
   // A proxy rather than one getter per function: 50 getters cost ~33 KB of
   // heap, which an activated start would pay for functions it never calls.
@@ -476,27 +430,47 @@ type SymbolName = keyof typeof SYMBOLS;
 /** A buffer argument, as this Deno's FFI types declare it. */
 type BufferArgument = Parameters<Libc["read"]>[1];
 
-/** `syscall()` and its prototypes: what {@linkcode findLibc} binds. */
-type SyscallTable = Pick<
-  typeof SYMBOLS,
-  "syscall" | "syscall_b2_b5" | "syscall_b4_b5" | "syscall_b2_b3"
->;
+/** A buffer's address, for `syscall`: 0 for `null`. */
+function address(buffer: BufferArgument): number | bigint {
+  if (buffer === null) return 0;
+  return pinnedAddresses.get(buffer) ??
+    Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer));
+}
+
+/** The addresses of the buffers {@linkcode sharedBuffer} made. */
+const pinnedAddresses = new WeakMap<object, number | bigint>();
+
+/**
+ * Makes a buffer that the calls through `syscall()` pass by an address
+ * looked up once, not converted at every call: for the buffers a module
+ * keeps and reuses. The memory of a buffer this size does not move (V8 keeps
+ * only typed arrays of at most 64 bytes on its heap, and those move out for
+ * good when their address is first taken).
+ *
+ * @param size The size in bytes.
+ * @returns The zeroed buffer.
+ */
+export function sharedBuffer(size: number): Uint8Array {
+  const buffer = new Uint8Array(size);
+  pinnedAddresses.set(
+    buffer,
+    Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer)),
+  );
+  return buffer;
+}
 
 /**
  * The functions an activation calls (`fromEnv()`'s `fcntl`, and every socket
  * hand-off's fd checks, placeholder search, takeover and verification), with
  * the prototypes of {@linkcode SYMBOLS}, made from libc's `syscall()`: one
- * `Deno.dlopen` instead of eleven, and pointers passed as buffers (no
- * address conversion in JavaScript). `syscall()` returns -1 and sets `errno`
- * on failure, as the functions do. `open` and `readlink` are `openat` and
+ * binding instead of eleven. `syscall()` returns -1 and sets `errno` on
+ * failure, as the functions do. `open` and `readlink` are `openat` and
  * `readlinkat` relative to the working directory (aarch64 has only those).
  *
- * @param symbols The bound `syscall()` prototypes.
+ * @param syscall The bound `syscall`.
  * @returns The functions.
  */
-function activationFunctions(
-  symbols: Deno.DynamicLibrary<SyscallTable>["symbols"],
-): Pick<
+function activationFunctions(syscall: Libc["syscall"]): Pick<
   Libc,
   | "fcntl"
   | "open"
@@ -513,35 +487,41 @@ function activationFunctions(
   const n = SYSCALLS;
   // Deno converts a number for an i64 parameter as it does a bigint (2.0 to
   // 2.9, and the tests run both): no BigInt per argument per call.
-  const s = symbols as unknown as Record<
-    keyof SyscallTable,
-    (...args: (number | bigint | BufferArgument)[]) => Uint8Array
-  >;
-  const long = readLong;
+  const raw = syscall as unknown as (
+    ...args: (number | bigint)[]
+  ) => Uint8Array;
+  /** A syscall's result (`int` or `ssize_t`) as a number. */
+  const call = (
+    number: number,
+    a: number | bigint = 0,
+    b: number | bigint = 0,
+    c: number | bigint = 0,
+    d: number | bigint = 0,
+    e: number | bigint = 0,
+  ): number => readLong(raw(number, a, b, c, d, e, 0));
+  const int = call;
   /** A result as the `ssize_t` of the FFI declaration: a bigint. */
-  const size = (bytes: Uint8Array): bigint => BigInt(readLong(bytes));
-  const at = LINUX.AT_FDCWD;
+  const ssize = (...args: Parameters<typeof call>): bigint =>
+    BigInt(call(...args));
   return {
-    fcntl: (fd, cmd, arg) => long(s.syscall(n.fcntl, fd, cmd, arg, 0, 0, 0)),
+    fcntl: (fd, cmd, arg) => int(n.fcntl, fd, cmd, arg),
     open: (path, flags, mode) =>
-      long(s.syscall_b2_b5(n.openat, at, path, flags, mode, null, 0)),
-    read: (fd, buffer, count) =>
-      size(s.syscall_b2_b5(n.read, fd, buffer, count, 0, null, 0)),
-    close: (fd) => long(s.syscall(n.close, fd, 0, 0, 0, 0, 0)),
+      int(n.openat, LINUX.AT_FDCWD, address(path), flags, mode),
+    read: (fd, buffer, count) => ssize(n.read, fd, address(buffer), count),
+    close: (fd) => int(n.close, fd),
     statx: (dirfd, path, flags, mask, buffer) =>
-      long(s.syscall_b2_b5(n.statx, dirfd, path, flags, mask, buffer, 0)),
+      int(n.statx, dirfd, address(path), flags, mask, address(buffer)),
     getsockopt: (fd, level, name, value, length) =>
-      long(s.syscall_b4_b5(n.getsockopt, fd, level, name, value, length, 0)),
+      int(n.getsockopt, fd, level, name, address(value), address(length)),
     getsockname: (fd, addr, length) =>
-      long(s.syscall_b2_b3(n.getsockname, fd, addr, length, 0, 0, 0)),
+      int(n.getsockname, fd, address(addr), address(length)),
     getdents64: (fd, buffer, count) =>
-      size(s.syscall_b2_b5(n.getdents64, fd, buffer, count, 0, null, 0)),
-    readlink: (path, buffer, bufferSize) =>
-      size(s.syscall_b2_b3(n.readlinkat, at, path, buffer, bufferSize, 0, 0)),
-    dup3: (from, to, flags) =>
-      long(s.syscall(n.dup3, from, to, flags, 0, 0, 0)),
+      ssize(n.getdents64, fd, address(buffer), count),
+    readlink: (path, buffer, size) =>
+      ssize(n.readlinkat, LINUX.AT_FDCWD, address(path), address(buffer), size),
+    dup3: (from, to, flags) => int(n.dup3, from, to, flags),
     epoll_ctl: (epfd, op, fd, event) =>
-      long(s.syscall_b4_b5(n.epoll_ctl, epfd, op, fd, event, null, 0)),
+      int(n.epoll_ctl, epfd, op, fd, address(event)),
   };
 }
 
@@ -582,15 +562,10 @@ export function bindLibc(): Libc {
  */
 export function findLibc(candidates: string[]): {
   path: string;
-  handle: Deno.DynamicLibrary<SyscallTable>;
+  handle: Deno.DynamicLibrary<{ syscall: typeof SYMBOLS.syscall }>;
 } {
   const failures: unknown[] = [];
-  const table: SyscallTable = {
-    syscall: SYMBOLS.syscall,
-    syscall_b2_b5: SYMBOLS.syscall_b2_b5,
-    syscall_b4_b5: SYMBOLS.syscall_b4_b5,
-    syscall_b2_b3: SYMBOLS.syscall_b2_b3,
-  };
+  const table = { syscall: SYMBOLS.syscall };
   for (const path of candidates) {
     try {
       // The handle keeps the library loaded.

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { cString, libc } from "../_ffi.ts";
+import { cString, libc, sharedBuffer } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
 import { readToEnd } from "../_io.ts";
 
@@ -94,10 +94,10 @@ function writeDecimal(buffer: Uint8Array, at: number, value: number): void {
 
 /** Reads `/proc/self/fd/<fd>` into `linkBuffer`: the length, or -1. */
 function readLinkInto(fd: number): number {
-  const path = linkPath ??= new Uint8Array(FD_DIR.length + 12);
+  const path = linkPath ??= sharedBuffer(FD_DIR.length + 12);
   if (path[0] === 0) path.set(cString(FD_DIR).subarray(0, FD_DIR.length));
   writeDecimal(path, FD_DIR.length, fd);
-  const buffer = linkBuffer ??= new Uint8Array(512);
+  const buffer = linkBuffer ??= sharedBuffer(512);
   return Number(libc().readlink(path, buffer, BigInt(buffer.length)));
 }
 
@@ -127,7 +127,7 @@ export function listOpenFds(): number[] {
   if (dir === -1) return scanFdTable();
   const fds: number[] = [];
   try {
-    const buffer = direntBuffer ??= new Uint8Array(32768);
+    const buffer = direntBuffer ??= sharedBuffer(32768);
     const view = new DataView(buffer.buffer);
     while (true) {
       const n = Number(getdents64(dir, buffer, BigInt(buffer.length)));
