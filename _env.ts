@@ -7,7 +7,7 @@
  */
 
 import { ListenFdsError } from "./_errors.ts";
-import { CANONICAL_DECIMAL } from "./_environment.ts";
+import { isCanonicalDecimal } from "./_environment.ts";
 
 /** The first passed fd when `LISTEN_FDS_FIRST_FD` is not set (`SD_LISTEN_FDS_START`). */
 export const LISTEN_FDS_START = 3;
@@ -285,7 +285,7 @@ export function parseListenPidfdId(
   value: string | undefined,
 ): bigint | undefined {
   if (value === undefined) return undefined;
-  if (!CANONICAL_DECIMAL.test(value)) {
+  if (!isCanonicalDecimal(value)) {
     throw notCanonical("LISTEN_PIDFDID", value, "INVALID_LISTEN_PIDFDID");
   }
   const id = BigInt(value);
@@ -444,7 +444,7 @@ function parseDecimal(
     max: number;
   },
 ): number {
-  if (!CANONICAL_DECIMAL.test(value)) {
+  if (!isCanonicalDecimal(value)) {
     throw notCanonical(variable, value, rule.code);
   }
   // Compare as text first so that huge values cannot lose precision.

@@ -43,9 +43,10 @@ export function decodeSockaddr(
   const family = view.getUint16(SOCKADDR_IN.sin_family, true);
   if (family === LINUX.AF_INET) {
     const port = view.getUint16(SOCKADDR_IN.sin_port, false);
-    const hostname = Array.from(
-      bytes.subarray(SOCKADDR_IN.sin_addr, SOCKADDR_IN.sin_addr + 4),
-    ).join(".");
+    const at = SOCKADDR_IN.sin_addr;
+    const hostname = `${bytes[at]}.${bytes[at + 1]}.${bytes[at + 2]}.${
+      bytes[at + 3]
+    }`;
     return {
       transport: transport === "udp" ? "udp" : "tcp",
       hostname,

@@ -204,21 +204,78 @@ export interface EpollTarget {
  * @returns One entry per registered fd.
  */
 export function parseEpollTargets(text: string): EpollTarget[] {
+  // Scanned by hand: on a fresh start, the first regular expression match
+  // costs ~0.8 ms and the first BigInt parsed from text ~0.4 ms, more than
+  // the whole scan.
   const targets: EpollTarget[] = [];
-  for (const [, fd, events, data, inode] of text.matchAll(TFD_LINE)) {
-    targets.push({
-      fd: Number(fd),
-      events: parseInt(events!, 16) >>> 0,
-      data: BigInt(`0x${data}`),
-      inode: BigInt(`0x${inode}`),
-    });
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    if (text.startsWith("tfd:", start)) {
+      const [fd, events, eventsValue, data, dataValue, pos, ino] = words(
+        text,
+        start + 4,
+        end,
+      );
+      if (
+        isDigits(fd, 0, DECIMAL) && events === "events:" &&
+        isDigits(eventsValue, 0, HEX) && data === "data:" &&
+        isDigits(dataValue, 0, HEX) && pos?.startsWith("pos:") &&
+        isDigits(pos, 4, DECIMAL) && ino?.startsWith("ino:") &&
+        isDigits(ino, 4, HEX)
+      ) {
+        targets.push({
+          fd: Number(fd),
+          events: parseInt(eventsValue!, 16) >>> 0,
+          data: hexBigInt(dataValue!),
+          inode: hexBigInt(ino!.slice(4)),
+        });
+      }
+    }
+    start = end + 1;
   }
   return targets;
 }
 
-/** A `tfd:` line: fd, events, data and ino, in one pass over the text. */
-const TFD_LINE =
-  /^tfd:[ \t]+(\d+)[ \t]+events:[ \t]+([0-9a-f]+)[ \t]+data:[ \t]+([0-9a-f]+)[ \t]+pos:\d+[ \t]+ino:([0-9a-f]+)(?=[ \t\n]|$)/gm;
+/** The words of `text` between `start` and `end`, split at spaces and tabs. */
+function words(text: string, start: number, end: number): string[] {
+  const found: string[] = [];
+  let from = -1;
+  for (let at = start; at <= end; at++) {
+    const code = at < end ? text.charCodeAt(at) : 32;
+    const blank = code === 32 || code === 9;
+    if (!blank && from === -1) from = at;
+    if (blank && from !== -1) {
+      found.push(text.slice(from, at));
+      from = -1;
+    }
+  }
+  return found;
+}
+
+const DECIMAL = 10;
+const HEX = 16;
+
+/** Whether `word` is one or more lowercase digits of `radix` from `start`. */
+function isDigits(
+  word: string | undefined,
+  start: number,
+  radix: number,
+): boolean {
+  if (word === undefined || word.length <= start) return false;
+  for (let at = start; at < word.length; at++) {
+    const code = word.charCodeAt(at);
+    const digit = code >= 48 && code <= 57;
+    const letter = radix === HEX && code >= 97 && code <= 102;
+    if (!digit && !letter) return false;
+  }
+  return true;
+}
+
+/** A hexadecimal word as a bigint: through a number when that is exact. */
+function hexBigInt(hex: string): bigint {
+  return hex.length <= 13 ? BigInt(parseInt(hex, 16)) : BigInt(`0x${hex}`);
+}
 
 /**
  * Reads the registrations of an epoll fd.

@@ -20,7 +20,7 @@
  */
 
 import { ListenFdsError } from "../_errors.ts";
-import { CANONICAL_DECIMAL, unsetEnv } from "../_environment.ts";
+import { isCanonicalDecimal, unsetEnv } from "../_environment.ts";
 import { notify, NOTIFY_SOCKET, readTextEnv } from "./notify.ts";
 
 /** The variable holding the watchdog timeout in microseconds. */
@@ -85,7 +85,7 @@ export function watchdogInterval(
       ? env[WATCHDOG_USEC]
       : readTextEnv(WATCHDOG_USEC, "INVALID_WATCHDOG_USEC");
     if (usecValue === undefined) return undefined;
-    if (!CANONICAL_DECIMAL.test(usecValue)) {
+    if (!isCanonicalDecimal(usecValue)) {
       throw invalidUsec(usecValue, "is not a canonical decimal number");
     }
     const usec = BigInt(usecValue);
@@ -100,7 +100,7 @@ export function watchdogInterval(
       : readTextEnv(WATCHDOG_PID, "INVALID_WATCHDOG_PID");
     if (pidValue !== undefined) {
       if (
-        !CANONICAL_DECIMAL.test(pidValue) || pidValue === "0" ||
+        !isCanonicalDecimal(pidValue) || pidValue === "0" ||
         Number(pidValue) > INT_MAX
       ) {
         throw new ListenFdsError(

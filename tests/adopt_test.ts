@@ -105,11 +105,19 @@ Deno.test("parseEpollTargets() reads tfd lines of an epoll fdinfo", () => {
     "tfd:        5 events:       19 data:                0  pos:0 ino:40b sdev:f\n" +
     "tfd:       7x events:       19 data:                0  pos:0 ino:40b sdev:f\n" +
     "tfd:        8 events:       19 data:  0  ino:40b\n" +
-    "tfd:        9 events:       1d data:               2a  pos:0 ino:40c";
+    "tfd:        9 events:       1d data:               2a  pos:0 ino:40c\n" +
+    "tfd:       10 events: 8000201d data: ffff8000deadbeef  pos:0 ino:123456789abcdef0 sdev:9\n" +
+    "tfd:       11 events:       1D data:                0  pos:0 ino:40d";
   assertEquals(parseEpollTargets(text), [
     { fd: 21, events: 0x8000201d, data: 0x557dd19d6000n, inode: 0x1128en },
     { fd: 5, events: 0x19, data: 0n, inode: 0x40bn },
     { fd: 9, events: 0x1d, data: 0x2an, inode: 0x40cn },
+    {
+      fd: 10,
+      events: 0x8000201d,
+      data: 0xffff8000deadbeefn,
+      inode: 0x123456789abcdef0n,
+    },
   ]);
 });
 
