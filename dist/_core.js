@@ -1,7 +1,6 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   ARCH_LAYOUTS,
-  CANONICAL_DECIMAL,
   CMSGHDR,
   EPOLL_EVENT,
   ERRNO_NAMES,
@@ -40,6 +39,7 @@ import {
   fileHandle,
   findLibc,
   getenvBytes,
+  isCanonicalDecimal,
   isLinuxArch,
   libc,
   libcCandidates,
@@ -65,7 +65,7 @@ import {
   sharedBuffer,
   syscallError,
   unsetEnv
-} from "./core-chunk-4JCQABNT.js";
+} from "./core-chunk-RTDX5XUC.js";
 
 // _sockaddr.ts
 var decoder;
@@ -75,9 +75,8 @@ function decodeSockaddr(bytes, length, transport) {
   const family = view.getUint16(SOCKADDR_IN.sin_family, true);
   if (family === LINUX.AF_INET) {
     const port = view.getUint16(SOCKADDR_IN.sin_port, false);
-    const hostname = Array.from(
-      bytes.subarray(SOCKADDR_IN.sin_addr, SOCKADDR_IN.sin_addr + 4)
-    ).join(".");
+    const at = SOCKADDR_IN.sin_addr;
+    const hostname = `${bytes[at]}.${bytes[at + 1]}.${bytes[at + 2]}.${bytes[at + 3]}`;
     return {
       transport: transport === "udp" ? "udp" : "tcp",
       hostname,
@@ -1116,7 +1115,7 @@ function delay(ms) {
 }
 async function drain(listener, state, timeout) {
   state.draining = true;
-  const connections = listener.tcp ? await import("./core-_connections-TOUE4XIV.js") : null;
+  const connections = listener.tcp ? await import("./core-_connections-L3643MRY.js") : null;
   const address = connections?.listenerAddress(listener.fd);
   if (!detachListener(listener.fd, listener.inode)) return;
   const start = performance.now();
@@ -1354,7 +1353,7 @@ function parseListenPid(value) {
 }
 function parseListenPidfdId(value) {
   if (value === void 0) return void 0;
-  if (!CANONICAL_DECIMAL.test(value)) {
+  if (!isCanonicalDecimal(value)) {
     throw notCanonical("LISTEN_PIDFDID", value, "INVALID_LISTEN_PIDFDID");
   }
   const id = BigInt(value);
@@ -1453,7 +1452,7 @@ function utf8SequenceLength(bytes, i) {
   return length;
 }
 function parseDecimal(variable, value, rule) {
-  if (!CANONICAL_DECIMAL.test(value)) {
+  if (!isCanonicalDecimal(value)) {
     throw notCanonical(variable, value, rule.code);
   }
   const number = value.length > 16 ? Infinity : Number(value);
@@ -2149,7 +2148,6 @@ function adoptRange(firstFd, count) {
 }
 export {
   ARCH_LAYOUTS,
-  CANONICAL_DECIMAL,
   CMSGHDR,
   EPOLL_EVENT,
   ERRNO_NAMES,
@@ -2212,6 +2210,7 @@ export {
   findPlaceholder,
   getenvBytes,
   inspectFd,
+  isCanonicalDecimal,
   isFdOpen,
   isLinuxArch,
   libc,

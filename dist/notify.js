@@ -2,7 +2,7 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   startWatchdog
-} from "./chunk-2ZGV5SUN.js";
+} from "./chunk-3ICIJJSP.js";
 import {
   closeFd,
   createMemfd,

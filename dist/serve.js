@@ -1,6 +1,6 @@
 // @ts-self-types="../serve.ts"
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
-import "./chunk-2ZGV5SUN.js";
+import "./chunk-3ICIJJSP.js";
 import {
   bindFallback,
   selectActivated,

@@ -44,7 +44,16 @@ function checkMilliseconds(value, what, options = {}) {
 }
 
 // _environment.ts
-var CANONICAL_DECIMAL = /^(?:0|[1-9][0-9]*)$/;
+function isCanonicalDecimal(value) {
+  if (value.length === 0 || value.length > 1 && value[0] === "0") {
+    return false;
+  }
+  for (let at = 0; at < value.length; at++) {
+    const code = value.charCodeAt(at);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
 function readEnv(name, options = {}) {
   try {
     return Deno.env.get(name);
@@ -1142,17 +1151,57 @@ function scanFdTable() {
 }
 function parseEpollTargets(text) {
   const targets = [];
-  for (const [, fd, events, data, inode] of text.matchAll(TFD_LINE)) {
-    targets.push({
-      fd: Number(fd),
-      events: parseInt(events, 16) >>> 0,
-      data: BigInt(`0x${data}`),
-      inode: BigInt(`0x${inode}`)
-    });
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    if (text.startsWith("tfd:", start)) {
+      const [fd, events, eventsValue, data, dataValue, pos, ino] = words(
+        text,
+        start + 4,
+        end
+      );
+      if (isDigits(fd, 0, DECIMAL) && events === "events:" && isDigits(eventsValue, 0, HEX) && data === "data:" && isDigits(dataValue, 0, HEX) && pos?.startsWith("pos:") && isDigits(pos, 4, DECIMAL) && ino?.startsWith("ino:") && isDigits(ino, 4, HEX)) {
+        targets.push({
+          fd: Number(fd),
+          events: parseInt(eventsValue, 16) >>> 0,
+          data: hexBigInt(dataValue),
+          inode: hexBigInt(ino.slice(4))
+        });
+      }
+    }
+    start = end + 1;
   }
   return targets;
 }
-var TFD_LINE = /^tfd:[ \t]+(\d+)[ \t]+events:[ \t]+([0-9a-f]+)[ \t]+data:[ \t]+([0-9a-f]+)[ \t]+pos:\d+[ \t]+ino:([0-9a-f]+)(?=[ \t\n]|$)/gm;
+function words(text, start, end) {
+  const found = [];
+  let from = -1;
+  for (let at = start; at <= end; at++) {
+    const code = at < end ? text.charCodeAt(at) : 32;
+    const blank = code === 32 || code === 9;
+    if (!blank && from === -1) from = at;
+    if (blank && from !== -1) {
+      found.push(text.slice(from, at));
+      from = -1;
+    }
+  }
+  return found;
+}
+var DECIMAL = 10;
+var HEX = 16;
+function isDigits(word, start, radix) {
+  if (word === void 0 || word.length <= start) return false;
+  for (let at = start; at < word.length; at++) {
+    const code = word.charCodeAt(at);
+    const digit = code >= 48 && code <= 57;
+    const letter = radix === HEX && code >= 97 && code <= 102;
+    if (!digit && !letter) return false;
+  }
+  return true;
+}
+function hexBigInt(hex) {
+  return hex.length <= 13 ? BigInt(parseInt(hex, 16)) : BigInt(`0x${hex}`);
+}
 function readEpollTargets(epfd) {
   const bytes = readProcBytes(cString(`/proc/self/fdinfo/${epfd}`));
   if (bytes === void 0) return [];
@@ -1167,7 +1216,7 @@ function readEpollTargets(epfd) {
 export {
   ListenFdsError,
   checkMilliseconds,
-  CANONICAL_DECIMAL,
+  isCanonicalDecimal,
   readEnv,
   readOptionalEnv,
   unsetEnv,

@@ -7,7 +7,7 @@ import {
 
 // _notify/watchdog.ts
 import { ListenFdsError } from "./_core.js";
-import { CANONICAL_DECIMAL, unsetEnv } from "./_core.js";
+import { isCanonicalDecimal, unsetEnv } from "./_core.js";
 var WATCHDOG_USEC = "WATCHDOG_USEC";
 var WATCHDOG_PID = "WATCHDOG_PID";
 var USEC_INFINITY = 18446744073709551615n;
@@ -17,7 +17,7 @@ function watchdogInterval(options = {}) {
   try {
     const usecValue = env ? env[WATCHDOG_USEC] : readTextEnv(WATCHDOG_USEC, "INVALID_WATCHDOG_USEC");
     if (usecValue === void 0) return void 0;
-    if (!CANONICAL_DECIMAL.test(usecValue)) {
+    if (!isCanonicalDecimal(usecValue)) {
       throw invalidUsec(usecValue, "is not a canonical decimal number");
     }
     const usec = BigInt(usecValue);
@@ -29,7 +29,7 @@ function watchdogInterval(options = {}) {
     }
     const pidValue = env ? env[WATCHDOG_PID] : readTextEnv(WATCHDOG_PID, "INVALID_WATCHDOG_PID");
     if (pidValue !== void 0) {
-      if (!CANONICAL_DECIMAL.test(pidValue) || pidValue === "0" || Number(pidValue) > INT_MAX) {
+      if (!isCanonicalDecimal(pidValue) || pidValue === "0" || Number(pidValue) > INT_MAX) {
         throw new ListenFdsError(
           `Cannot use ${WATCHDOG_PID}: value "${pidValue}" is not a canonical decimal in 1 \u2026 ${INT_MAX}`,
           {

@@ -7,7 +7,7 @@ import {
   libc,
   listOpenFds,
   readFdLink
-} from "./core-chunk-4JCQABNT.js";
+} from "./core-chunk-RTDX5XUC.js";
 
 // _adopt/_connections.ts
 function listenerAddress(fd) {
