@@ -107,9 +107,9 @@ let lastEpoll: number | undefined;
 /**
  * The registrations of the placeholder `fd` (with its `inode`) in the first
  * epoll instance that holds any: the one of the last hand-off, else the
- * epoll fds below `fd` in ascending order (the reactor's instance was made
- * before the placeholder, which took the lowest free fd number), else any
- * other open epoll fd. A socket is registered in one reactor; two fds of one
+ * epoll fds below `fd` (and below 64) in ascending order (the reactor's
+ * instance was made before the placeholder, which took the lowest free fd
+ * number), else any other open epoll fd. A socket is registered in one reactor; two fds of one
  * epoll instance show the same entries, so the first holding it is the one.
  *
  * @returns Its registrations there; empty when no epoll instance holds it.
@@ -130,15 +130,23 @@ function registrationsOf(fd: number, inode: bigint): Registration[] {
   };
   const last = lastEpoll;
   let found = last === undefined ? [] : held(last);
-  for (let n = 0; n < fd && found.length === 0; n++) {
+  // Probed by number up to a bound, so that a high placeholder fd costs no
+  // more than a listing of the open fds.
+  const probed = Math.min(fd, PROBED_FDS);
+  for (let n = 0; n < probed && found.length === 0; n++) {
     if (n !== last) found = held(n);
   }
   if (found.length > 0) return found;
   for (const n of listOpenFds()) {
-    if (n > fd && n !== last && (found = held(n)).length > 0) break;
+    if (n >= probed && n !== fd && n !== last && (found = held(n)).length > 0) {
+      break;
+    }
   }
   return found;
 }
+
+/** How many fd numbers {@linkcode registrationsOf} probes before listing. */
+const PROBED_FDS = 64;
 
 function setNonBlocking(fd: number, on: boolean, action: string): void {
   const c = libc();

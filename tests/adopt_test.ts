@@ -196,8 +196,19 @@ Deno.test("withPlaceholder() predicts the fd slot of the placeholder, and findPl
   }
 });
 
-Deno.test("adoptListener() in a worker finds the worker's epoll instance above the placeholder's fd slot", async () => {
+/**
+ * Has a worker adopt a listener while its own epoll instance has a higher fd
+ * number than the placeholder's slot, which is at least `minimum`.
+ */
+async function adoptInWorker(minimum: number): Promise<void> {
   const c = libc();
+  // Fds that fill the numbers below `minimum`, closed at the end.
+  const fillers: number[] = [];
+  for (let n = c.fcntl(0, LINUX.F_DUPFD_CLOEXEC, 0); n < minimum;) {
+    fillers.push(n);
+    n = c.fcntl(0, LINUX.F_DUPFD_CLOEXEC, 0);
+    if (n >= minimum) c.close(n);
+  }
   const eventpolls = (): number[] =>
     listOpenFds().filter((n) =>
       fdLinkIs(n, new TextEncoder().encode("anon_inode:[eventpoll]"))
@@ -206,6 +217,7 @@ Deno.test("adoptListener() in a worker finds the worker's epoll instance above t
   // A free fd number below the worker's runtime: held while it starts, then
   // freed, so the worker's placeholder takes it.
   const hole = c.fcntl(0, LINUX.F_DUPFD_CLOEXEC, 0);
+  assert(hole >= minimum, `fd ${hole}`);
   const before = eventpolls();
   const worker = new Worker(
     new URL("./fixtures/adopt_in_worker.ts", import.meta.url),
@@ -247,7 +259,13 @@ Deno.test("adoptListener() in a worker finds the worker's epoll instance above t
   } finally {
     worker.terminate();
     closeIfOpen(fd);
+    for (const filler of fillers) c.close(filler);
   }
+}
+
+Deno.test("adoptListener() in a worker finds the worker's epoll instance above the placeholder's fd slot (64 or more)", async () => {
+  // The fds below the slot are probed by number, up to 64, the rest listed.
+  await adoptInWorker(80);
 });
 
 Deno.test("listOpenFds() lists exactly the fds that probing every slot finds open, a high one included", () => {
