@@ -471,15 +471,19 @@ function registrationsOf(fd, inode) {
   };
   const last = lastEpoll;
   let found = last === void 0 ? [] : held(last);
-  for (let n = 0; n < fd && found.length === 0; n++) {
+  const probed = Math.min(fd, PROBED_FDS);
+  for (let n = 0; n < probed && found.length === 0; n++) {
     if (n !== last) found = held(n);
   }
   if (found.length > 0) return found;
   for (const n of listOpenFds()) {
-    if (n > fd && n !== last && (found = held(n)).length > 0) break;
+    if (n >= probed && n !== fd && n !== last && (found = held(n)).length > 0) {
+      break;
+    }
   }
   return found;
 }
+var PROBED_FDS = 64;
 function setNonBlocking(fd, on, action) {
   const c = libc();
   const flags = c.fcntl(fd, LINUX.F_GETFL, 0);
