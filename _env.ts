@@ -354,6 +354,11 @@ export function parseListenFdNames(
 let utf8: TextDecoder | undefined;
 let lossyUtf8: TextDecoder | undefined;
 
+/** The UTF-8 decoder that throws on invalid bytes. */
+function strictUtf8(): TextDecoder {
+  return utf8 ??= new TextDecoder("utf-8", { fatal: true });
+}
+
 /**
  * The text of a numeric variable. Bytes that are not valid UTF-8 cannot be a
  * number: the error shows them as `\xNN`.
@@ -365,7 +370,7 @@ function numberText(
 ): string | undefined {
   if (value === undefined || typeof value === "string") return value;
   try {
-    return (utf8 ??= new TextDecoder("utf-8", { fatal: true })).decode(value);
+    return strictUtf8().decode(value);
   } catch {
     throw notCanonical(variable, showBytes(value), code);
   }
@@ -392,9 +397,7 @@ export function showBytes(bytes: Uint8Array): string {
       text += `\\x${bytes[i]!.toString(16).padStart(2, "0")}`;
       i++;
     } else {
-      text += (utf8 ??= new TextDecoder("utf-8", { fatal: true })).decode(
-        bytes.subarray(i, i + length),
-      );
+      text += strictUtf8().decode(bytes.subarray(i, i + length));
       i += length;
     }
   }

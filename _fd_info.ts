@@ -216,20 +216,16 @@ function fileSystemType(fd: number): number | undefined {
 }
 
 function socketOption(fd: number, option: number): number {
-  const buffers = optionBuffers ??= {
-    value: sharedBuffer(4),
-    length: sharedBuffer(4),
-  };
-  const { value, length } = buffers;
+  const { bytes: value, lengthBytes, length } = optionBuffers ??=
+    bufferWithLength(4);
   value.fill(0);
-  length[0] = 4; // socklen_t, little-endian: 4
-  length[1] = length[2] = length[3] = 0;
+  length[0] = 4;
   const result = libc().getsockopt(
     fd,
     LINUX.SOL_SOCKET,
     option,
     value,
-    length,
+    lengthBytes,
   );
   if (result === -1) {
     throw syscallError(
@@ -242,7 +238,7 @@ function socketOption(fd: number, option: number): number {
 }
 
 /** The buffers of {@linkcode socketOption}, shared: read before returning. */
-let optionBuffers: { value: Uint8Array; length: Uint8Array } | undefined;
+let optionBuffers: BufferWithLength | undefined;
 
 const FAMILIES: Record<number, SocketFamily> = {
   [LINUX.AF_INET]: "inet",
@@ -288,8 +284,9 @@ export function socketAddress(
   which: "getsockname" | "getpeername",
   transport: "tcp" | "udp" | "unix" | "unixpacket",
 ): SocketAddress | undefined {
-  const buffers = sockaddrBuffers ??= sockaddrPair();
-  const { bytes, lengthBytes, length } = buffers;
+  const { bytes, lengthBytes, length } = sockaddrBuffers ??= bufferWithLength(
+    SOCKADDR_STORAGE.size,
+  );
   length[0] = SOCKADDR_STORAGE.size;
   const result = libc()[which](fd, bytes, lengthBytes);
   if (result === -1) return undefined;
@@ -300,16 +297,21 @@ export function socketAddress(
  * The buffers of {@linkcode socketAddress}, shared: a hand-off asks every
  * open fd for its address, and the result is decoded before the next call.
  */
-let sockaddrBuffers: ReturnType<typeof sockaddrPair> | undefined;
+let sockaddrBuffers: BufferWithLength | undefined;
 
-function sockaddrPair(): {
+/** A buffer a call fills, and the `socklen_t` that gives and gets its length. */
+interface BufferWithLength {
   bytes: Uint8Array;
+  /** The length as the call takes it. */
   lengthBytes: Uint8Array;
+  /** The same four bytes, to set and read. */
   length: Uint32Array;
-} {
+}
+
+function bufferWithLength(size: number): BufferWithLength {
   const lengthBytes = sharedBuffer(4);
   return {
-    bytes: sharedBuffer(SOCKADDR_STORAGE.size),
+    bytes: sharedBuffer(size),
     lengthBytes,
     length: new Uint32Array(lengthBytes.buffer),
   };

@@ -92,10 +92,16 @@ function writeDecimal(buffer: Uint8Array, at: number, value: number): void {
   }
 }
 
+/** `/proc/self/fd/` in a shared buffer with room for a number and a NUL. */
+function linkPathBuffer(): Uint8Array {
+  const path = sharedBuffer(FD_DIR.length + 12);
+  path.set(cString(FD_DIR).subarray(0, FD_DIR.length));
+  return path;
+}
+
 /** Reads `/proc/self/fd/<fd>` into `linkBuffer`: the length, or -1. */
 function readLinkInto(fd: number): number {
-  const path = linkPath ??= sharedBuffer(FD_DIR.length + 12);
-  if (path[0] === 0) path.set(cString(FD_DIR).subarray(0, FD_DIR.length));
+  const path = linkPath ??= linkPathBuffer();
   writeDecimal(path, FD_DIR.length, fd);
   const buffer = linkBuffer ??= sharedBuffer(512);
   return Number(libc().readlink(path, buffer, BigInt(buffer.length)));
