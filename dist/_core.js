@@ -65,7 +65,7 @@ import {
   sharedBuffer,
   syscallError,
   unsetEnv
-} from "./core-chunk-RTDX5XUC.js";
+} from "./core-chunk-M56IEY4G.js";
 
 // _sockaddr.ts
 var decoder;
@@ -338,20 +338,15 @@ function fileSystemType(fd) {
   return readStatfsType(buffer);
 }
 function socketOption(fd, option) {
-  const buffers = optionBuffers ??= {
-    value: sharedBuffer(4),
-    length: sharedBuffer(4)
-  };
-  const { value, length } = buffers;
+  const { bytes: value, lengthBytes, length } = optionBuffers ??= bufferWithLength(4);
   value.fill(0);
   length[0] = 4;
-  length[1] = length[2] = length[3] = 0;
   const result = libc().getsockopt(
     fd,
     LINUX.SOL_SOCKET,
     option,
     value,
-    length
+    lengthBytes
   );
   if (result === -1) {
     throw syscallError(
@@ -389,18 +384,19 @@ function socketInfo(fd) {
   };
 }
 function socketAddress(fd, which, transport) {
-  const buffers = sockaddrBuffers ??= sockaddrPair();
-  const { bytes, lengthBytes, length } = buffers;
+  const { bytes, lengthBytes, length } = sockaddrBuffers ??= bufferWithLength(
+    SOCKADDR_STORAGE.size
+  );
   length[0] = SOCKADDR_STORAGE.size;
   const result = libc()[which](fd, bytes, lengthBytes);
   if (result === -1) return void 0;
   return decodeSockaddr(bytes, length[0], transport);
 }
 var sockaddrBuffers;
-function sockaddrPair() {
+function bufferWithLength(size) {
   const lengthBytes = sharedBuffer(4);
   return {
-    bytes: sharedBuffer(SOCKADDR_STORAGE.size),
+    bytes: sharedBuffer(size),
     lengthBytes,
     length: new Uint32Array(lengthBytes.buffer)
   };
@@ -1119,7 +1115,7 @@ function delay(ms) {
 }
 async function drain(listener, state, timeout) {
   state.draining = true;
-  const connections = listener.tcp ? await import("./core-_connections-L3643MRY.js") : null;
+  const connections = listener.tcp ? await import("./core-_connections-PJKJM5OY.js") : null;
   const address = connections?.listenerAddress(listener.fd);
   if (!detachListener(listener.fd, listener.inode)) return;
   const start = performance.now();
@@ -1403,10 +1399,13 @@ function parseListenFdNames(value) {
 }
 var utf8;
 var lossyUtf8;
+function strictUtf8() {
+  return utf8 ??= new TextDecoder("utf-8", { fatal: true });
+}
 function numberText(variable, value, code) {
   if (value === void 0 || typeof value === "string") return value;
   try {
-    return (utf8 ??= new TextDecoder("utf-8", { fatal: true })).decode(value);
+    return strictUtf8().decode(value);
   } catch {
     throw notCanonical(variable, showBytes(value), code);
   }
@@ -1424,9 +1423,7 @@ function showBytes(bytes) {
       text += `\\x${bytes[i].toString(16).padStart(2, "0")}`;
       i++;
     } else {
-      text += (utf8 ??= new TextDecoder("utf-8", { fatal: true })).decode(
-        bytes.subarray(i, i + length)
-      );
+      text += strictUtf8().decode(bytes.subarray(i, i + length));
       i += length;
     }
   }

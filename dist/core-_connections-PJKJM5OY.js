@@ -7,7 +7,7 @@ import {
   libc,
   listOpenFds,
   readFdLink
-} from "./core-chunk-RTDX5XUC.js";
+} from "./core-chunk-M56IEY4G.js";
 
 // _adopt/_connections.ts
 function listenerAddress(fd) {

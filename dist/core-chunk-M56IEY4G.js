@@ -1093,9 +1093,13 @@ function writeDecimal(buffer, at, value) {
     rest = Math.floor(rest / 10);
   }
 }
+function linkPathBuffer() {
+  const path = sharedBuffer(FD_DIR.length + 12);
+  path.set(cString(FD_DIR).subarray(0, FD_DIR.length));
+  return path;
+}
 function readLinkInto(fd) {
-  const path = linkPath ??= sharedBuffer(FD_DIR.length + 12);
-  if (path[0] === 0) path.set(cString(FD_DIR).subarray(0, FD_DIR.length));
+  const path = linkPath ??= linkPathBuffer();
   writeDecimal(path, FD_DIR.length, fd);
   const buffer = linkBuffer ??= sharedBuffer(512);
   return Number(libc().readlink(path, buffer, BigInt(buffer.length)));
