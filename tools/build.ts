@@ -35,7 +35,14 @@
  */
 
 import { parseArgs } from "@std/cli/parse-args";
-import { basename, dirname, fromFileUrl, join, resolve } from "@std/path";
+import {
+  basename,
+  dirname,
+  fromFileUrl,
+  join,
+  relative,
+  resolve,
+} from "@std/path";
 import * as esbuild from "esbuild";
 
 /** The Deno that builds `dist/` (what `tools/deno` runs). */
@@ -142,7 +149,6 @@ const COMMON: esbuild.BuildOptions = {
 async function bundle(outdir: string, names: string[]): Promise<void> {
   try {
     const core = await coreModules();
-    const imported = new Set<string>();
     const entries = await esbuild.build({
       ...COMMON,
       entryPoints: names.map((name) => `${name}.ts`),
@@ -153,18 +159,16 @@ async function bundle(outdir: string, names: string[]): Promise<void> {
           build.onResolve({ filter: /\.ts$/ }, (args) => {
             const path = resolve(args.resolveDir, args.path);
             if (args.kind === "entry-point" || !core.has(path)) return null;
-            imported.add(path);
             return { path: `./${CORE}`, external: true };
           });
         },
       }],
     });
-    check(entries);
     const coreBuild = await esbuild.build({
       ...COMMON,
       stdin: {
         contents: [...core].sort().map((path) =>
-          `export * from ${JSON.stringify(`./${relative(path)}`)};`
+          `export * from ${JSON.stringify(`./${relative(ROOT, path)}`)};`
         ).join("\n"),
         resolveDir: ROOT,
         sourcefile: CORE.replace(/\.js$/, ".ts"),
@@ -174,7 +178,6 @@ async function bundle(outdir: string, names: string[]): Promise<void> {
       entryNames: CORE.replace(/\.js$/, ""),
       chunkNames: "core-[name]-[hash]",
     });
-    check(coreBuild);
     const exported = new Set(
       Object.entries(coreBuild.metafile!.outputs)
         .find(([file]) => file.endsWith(`/${CORE}`))?.[1].exports,
@@ -238,18 +241,6 @@ async function namesImportedFrom(
     }
   }
   return names;
-}
-
-function relative(path: string): string {
-  return path.slice(ROOT.length).replace(/^\//, "");
-}
-
-function check(result: esbuild.BuildResult): void {
-  if (result.errors.length > 0) {
-    throw new Error(
-      `esbuild: ${result.errors.map((e) => e.text).join("; ")}`,
-    );
-  }
 }
 
 /**
