@@ -1,75 +1,352 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
-import {
-  ARCH_LAYOUTS,
-  CMSGHDR,
-  EPOLL_EVENT,
-  ERRNO_NAMES,
-  FILE_HANDLE,
-  IOVEC,
-  LIBC_PATH_VARIABLE,
-  LINUX,
-  ListenFdsError,
-  MSGHDR,
-  SIGNALS,
-  SOCKADDR_IN,
-  SOCKADDR_IN6,
-  SOCKADDR_STORAGE,
-  SOCKADDR_UN,
-  SOCKADDR_VM,
-  SPAWN,
-  STAT,
-  STATFS,
-  STATX,
-  SYSCALLS,
-  TCP_INFO,
-  TIMESPEC,
-  UCRED,
-  addressOf,
-  bindLibc,
-  buildMsghdr,
-  cString,
-  checkMilliseconds,
-  cmsgSpace,
-  decodeWaitStatus,
-  epollEvent,
-  errno,
-  errnoError,
-  errnoName,
-  fdLinkIs,
-  fileHandle,
-  findLibc,
-  getenvBytes,
-  isCanonicalDecimal,
-  isLinuxArch,
-  libc,
-  libcCandidates,
-  listOpenFds,
-  parseEpollTargets,
-  readEnv,
-  readEpollEvent,
-  readEpollTargets,
-  readFdLink,
-  readLong,
-  readMsghdr,
-  readOptionalEnv,
-  readPidfsHandle,
-  readProcFile,
-  readScmRights,
-  readStat,
-  readStatfsType,
-  readStatx,
-  readTimespecMicroseconds,
-  readToEnd,
-  scanFdTable,
-  scmRights,
-  sharedBuffer,
-  syscallError,
-  unsetEnv
-} from "./core-chunk-M56IEY4G.js";
-
-// _sockaddr.ts
-var decoder;
-function decodeSockaddr(bytes, length, transport) {
+// _errors.ts
+var checkMilliseconds = (function checkMilliseconds(value, what, options = {}) {
+  if (!(Number.isFinite(value) && value >= 0)) {
+    throw new ListenFdsError(
+      `${what} ${value} ms is not a finite non-negative number`,
+      { code: "INVALID_ARGUMENT", value: String(value), fd: options.fd }
+    );
+  }
+});
+var isCanonicalDecimal = (function isCanonicalDecimal(value) {
+  if (value.length === 0 || value.length > 1 && value[0] === "0") {
+    return false;
+  }
+  for (let at = 0; at < value.length; at++) {
+    const code = value.charCodeAt(at);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+});
+var readEnv = (function readEnv(name, options = {}) {
+  try {
+    return Deno.env.get(name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) {
+      throw new ListenFdsError(
+        `Cannot read ${name}: run again with --allow-env=${options.allow ?? name}`,
+        { code: "PERMISSION_REQUIRED", variable: name, cause: error }
+      );
+    }
+    throw error;
+  }
+});
+var readOptionalEnv = (function readOptionalEnv(name) {
+  try {
+    if (Deno.stdin.isTerminal() && Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
+      return void 0;
+    }
+    return Deno.env.get(name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) return void 0;
+    if (error instanceof Deno.errors.InvalidData) {
+      throw new ListenFdsError(
+        `Cannot use ${name}: its value is not valid UTF-8`,
+        { code: "INVALID_ARGUMENT", variable: name, cause: error }
+      );
+    }
+    throw error;
+  }
+});
+var unsetEnv = (function unsetEnv(names) {
+  for (const name of names) {
+    try {
+      Deno.env.delete(name);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotCapable)) throw error;
+    }
+  }
+});
+var isLinuxArch = (function isLinuxArch(arch) {
+  return Object.hasOwn(ARCH_LAYOUTS, arch);
+});
+var viewOf = (function viewOf(bytes) {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+});
+var addressOf = (function addressOf(buffer) {
+  return BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer)));
+});
+var readStatx = (function readStatx(bytes) {
+  const view = viewOf(bytes);
+  return {
+    mode: view.getUint16(STATX.stx_mode, LE),
+    inode: view.getBigUint64(STATX.stx_ino, LE)
+  };
+});
+var readStat = (function readStat(bytes) {
+  const view = viewOf(bytes);
+  return {
+    mode: view.getUint32(STAT.st_mode, LE),
+    inode: view.getBigUint64(STAT.st_ino, LE)
+  };
+});
+var readStatfsType = (function readStatfsType(bytes) {
+  return Number(viewOf(bytes).getBigInt64(STATFS.f_type, LE));
+});
+var fileHandle = (function fileHandle() {
+  const bytes = new Uint8Array(FILE_HANDLE.size);
+  viewOf(bytes).setUint32(
+    FILE_HANDLE.handle_bytes,
+    FILE_HANDLE.capacity,
+    LE
+  );
+  return bytes;
+});
+var readPidfsHandle = (function readPidfsHandle(bytes) {
+  return viewOf(bytes).getBigUint64(FILE_HANDLE.f_handle, LE);
+});
+var epollEvent = (function epollEvent(events, data) {
+  const bytes = new Uint8Array(EPOLL_EVENT.size);
+  const view = viewOf(bytes);
+  view.setUint32(EPOLL_EVENT.events, events, LE);
+  view.setBigUint64(EPOLL_EVENT.data, data, LE);
+  return bytes;
+});
+var readEpollEvent = (function readEpollEvent(bytes) {
+  const view = viewOf(bytes);
+  return {
+    events: view.getUint32(EPOLL_EVENT.events, LE),
+    data: view.getBigUint64(EPOLL_EVENT.data, LE)
+  };
+});
+var readTimespecMicroseconds = (function readTimespecMicroseconds(bytes) {
+  const view = viewOf(bytes);
+  return view.getBigInt64(TIMESPEC.tv_sec, LE) * 1000000n + view.getBigInt64(TIMESPEC.tv_nsec, LE) / 1000n;
+});
+var cmsgAlign = (function cmsgAlign(length) {
+  return Math.ceil(length / CMSGHDR.align) * CMSGHDR.align;
+});
+var cmsgSpace = (function cmsgSpace(length) {
+  return CMSGHDR.data + cmsgAlign(length);
+});
+var buildMsghdr = (function buildMsghdr(parts) {
+  const base = parts.data.length === 0 ? new Uint8Array(1) : parts.data;
+  const iov = new Uint8Array(IOVEC.size);
+  const iovView = viewOf(iov);
+  iovView.setBigUint64(IOVEC.iov_base, addressOf(base), LE);
+  iovView.setBigUint64(IOVEC.iov_len, BigInt(parts.data.length), LE);
+  const keep = [base, iov];
+  const header = new Uint8Array(MSGHDR.size);
+  const view = viewOf(header);
+  if (parts.name) {
+    view.setBigUint64(MSGHDR.msg_name, addressOf(parts.name), LE);
+    view.setUint32(
+      MSGHDR.msg_namelen,
+      parts.nameLength ?? parts.name.length,
+      LE
+    );
+    keep.push(parts.name);
+  }
+  view.setBigUint64(MSGHDR.msg_iov, addressOf(iov), LE);
+  view.setBigUint64(MSGHDR.msg_iovlen, 1n, LE);
+  if (parts.control && parts.control.length > 0) {
+    view.setBigUint64(MSGHDR.msg_control, addressOf(parts.control), LE);
+    view.setBigUint64(
+      MSGHDR.msg_controllen,
+      BigInt(parts.control.length),
+      LE
+    );
+    keep.push(parts.control);
+  }
+  return { header, keep };
+});
+var readMsghdr = (function readMsghdr(header) {
+  const view = viewOf(header);
+  return {
+    controlLength: Number(view.getBigUint64(MSGHDR.msg_controllen, LE)),
+    flags: view.getInt32(MSGHDR.msg_flags, LE)
+  };
+});
+var scmRights = (function scmRights(fds) {
+  const length = 4 * fds.length;
+  const bytes = new Uint8Array(cmsgSpace(length));
+  const view = viewOf(bytes);
+  view.setBigUint64(CMSGHDR.cmsg_len, BigInt(CMSGHDR.data + length), LE);
+  view.setInt32(CMSGHDR.cmsg_level, LINUX.SOL_SOCKET, LE);
+  view.setInt32(CMSGHDR.cmsg_type, LINUX.SCM_RIGHTS, LE);
+  fds.forEach((fd, i) => view.setInt32(CMSGHDR.data + 4 * i, fd, LE));
+  return bytes;
+});
+var readScmRights = (function readScmRights(control, length) {
+  const view = viewOf(control);
+  const fds = [];
+  for (let offset = 0; offset + CMSGHDR.data <= length; ) {
+    const cmsgLength = Number(view.getBigUint64(offset + CMSGHDR.cmsg_len, LE));
+    if (cmsgLength < CMSGHDR.data) break;
+    const level = view.getInt32(offset + CMSGHDR.cmsg_level, LE);
+    const type = view.getInt32(offset + CMSGHDR.cmsg_type, LE);
+    if (level === LINUX.SOL_SOCKET && type === LINUX.SCM_RIGHTS) {
+      for (let at = CMSGHDR.data; at + 4 <= cmsgLength; at += 4) {
+        fds.push(view.getInt32(offset + at, LE));
+      }
+    }
+    offset += cmsgAlign(cmsgLength);
+  }
+  return fds;
+});
+var decodeWaitStatus = (function decodeWaitStatus(status) {
+  const signal = status & 127;
+  return signal === 0 ? { code: status >> 8 & 255, signal: void 0 } : { code: void 0, signal };
+});
+var libcCandidates = (function libcCandidates(build = Deno.build) {
+  if (build.os !== "linux") {
+    throw new ListenFdsError(
+      `Cannot load the C library: operating system "${build.os}" is not supported, listen-fds runs on Linux only`,
+      { code: "UNSUPPORTED_PLATFORM" }
+    );
+  }
+  if (!isLinuxArch(build.arch)) {
+    throw new ListenFdsError(
+      `Cannot load the C library: architecture "${build.arch}" is not supported, only x86_64 and aarch64`,
+      { code: "UNSUPPORTED_PLATFORM" }
+    );
+  }
+  const override = readOptionalEnv(LIBC_PATH_VARIABLE);
+  return override ? [override, "libc.so.6"] : ["libc.so.6"];
+});
+var libc = (function libc() {
+  if (bound) return bound;
+  const { path, handle } = findLibc(libcCandidates());
+  const symbols = {
+    ...handle.symbols,
+    ...activationFunctions(handle.symbols.syscall)
+  };
+  Object.setPrototypeOf(
+    symbols,
+    new Proxy({}, {
+      get(_, name) {
+        if (typeof name !== "string" || !(name in SYMBOLS)) return void 0;
+        const group = GROUPS.find(
+          (names) => names.includes(name)
+        ) ?? [name];
+        const table = Object.fromEntries(
+          group.map((member) => [member, SYMBOLS[member]])
+        );
+        const library = Deno.dlopen(path, table);
+        handles.push(library);
+        Object.assign(symbols, library.symbols);
+        return symbols[name];
+      }
+    })
+  );
+  bound = symbols;
+  return bound;
+});
+var address = (function address(buffer) {
+  if (buffer === null) return 0;
+  return pinnedAddresses.get(buffer) ?? Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer));
+});
+var sharedBuffer = (function sharedBuffer(size) {
+  const buffer = new Uint8Array(size);
+  pinnedAddresses.set(
+    buffer,
+    Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer))
+  );
+  return buffer;
+});
+var activationFunctions = (function activationFunctions(syscall) {
+  const n = SYSCALLS;
+  const raw = syscall;
+  const call = (number, a = 0, b = 0, c = 0, d = 0, e = 0) => readLong(raw(number, a, b, c, d, e, 0));
+  const int = call;
+  const ssize = (...args) => BigInt(call(...args));
+  return {
+    fcntl: (fd, cmd, arg) => int(n.fcntl, fd, cmd, arg),
+    open: (path, flags, mode) => int(n.openat, LINUX.AT_FDCWD, address(path), flags, mode),
+    read: (fd, buffer, count) => ssize(n.read, fd, address(buffer), count),
+    close: (fd) => int(n.close, fd),
+    statx: (dirfd, path, flags, mask, buffer) => int(n.statx, dirfd, address(path), flags, mask, address(buffer)),
+    getsockopt: (fd, level, name, value, length) => int(n.getsockopt, fd, level, name, address(value), address(length)),
+    getsockname: (fd, addr, length) => int(n.getsockname, fd, address(addr), address(length)),
+    getdents64: (fd, buffer, count) => ssize(n.getdents64, fd, address(buffer), count),
+    readlink: (path, buffer, size) => ssize(n.readlinkat, LINUX.AT_FDCWD, address(path), address(buffer), size),
+    dup3: (from, to, flags) => int(n.dup3, from, to, flags),
+    epoll_ctl: (epfd, op, fd, event) => int(n.epoll_ctl, epfd, op, fd, address(event))
+  };
+});
+var readLong = (function readLong(bytes) {
+  const low = bytes[0] | bytes[1] << 8 | bytes[2] << 16 | bytes[3] << 24;
+  const high = bytes[4] | bytes[5] << 8 | bytes[6] << 16 | bytes[7] << 24;
+  return high * 4294967296 + (low >>> 0);
+});
+var bindLibc = (function bindLibc() {
+  const symbols = libc();
+  for (const name of Object.keys(SYMBOLS)) {
+    void symbols[name];
+  }
+  return symbols;
+});
+var findLibc = (function findLibc(candidates) {
+  const failures = [];
+  const table = { syscall: SYMBOLS.syscall };
+  for (const path of candidates) {
+    try {
+      const handle = Deno.dlopen(path, table);
+      handles.push(handle);
+      return { path, handle };
+    } catch (error) {
+      if (error instanceof Deno.errors.NotCapable) {
+        throw new ListenFdsError(
+          `Cannot load the C library "${path}": run again with the --allow-ffi flag`,
+          { code: "PERMISSION_REQUIRED", cause: error }
+        );
+      }
+      failures.push(error);
+    }
+  }
+  throw new ListenFdsError(
+    `Cannot load the C library: tried ${candidates.map((c) => `"${c}"`).join(", ")}; set ${LIBC_PATH_VARIABLE} to its path`,
+    { code: "LIBC_UNAVAILABLE", cause: new AggregateError(failures) }
+  );
+});
+var getenvBytes = (function getenvBytes(name) {
+  const c = libc();
+  const pointer = c.getenv(cString(name));
+  if (pointer === null) return void 0;
+  const length = Number(c.strlen(pointer));
+  if (length === 0) return new Uint8Array(0);
+  return new Uint8Array(
+    Deno.UnsafePointerView.getArrayBuffer(pointer, length)
+  ).slice();
+});
+var errno = (function errno() {
+  const location = libc().__errno_location();
+  return location === null ? 0 : new Deno.UnsafePointerView(location).getInt32();
+});
+var errnoName = (function errnoName(value) {
+  return ERRNO_NAMES[value] ?? `errno ${value}`;
+});
+var syscallError = (function syscallError(action, syscall, fd, code = "SYSCALL_FAILED", context = {}) {
+  const value = errno();
+  return errnoError(action, syscall, value, fd, code, context);
+});
+var errnoError = (function errnoError(action, syscall, value, fd, code = "SYSCALL_FAILED", context = {}) {
+  const text = describeErrno(value);
+  return new ListenFdsError(
+    `${action}: ${syscall} failed with ${errnoName(value)} (${text})`,
+    {
+      code,
+      syscall,
+      errno: value,
+      ...fd === void 0 ? {} : { fd },
+      ...context
+    }
+  );
+});
+var describeErrno = (function describeErrno(value) {
+  const pointer = libc().strerror(value);
+  return pointer === null ? "unknown error" : new Deno.UnsafePointerView(pointer).getCString();
+});
+var cString = (function cString(text) {
+  const bytes = new Uint8Array(text.length + 1);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 127) return (encoder ??= new TextEncoder()).encode(`${text}\0`);
+    bytes[i] = code;
+  }
+  return bytes;
+});
+var decodeSockaddr = (function decodeSockaddr(bytes, length, transport) {
   if (length < 2) return void 0;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const family = view.getUint16(SOCKADDR_IN.sin_family, true);
@@ -123,8 +400,8 @@ function decodeSockaddr(bytes, length, transport) {
     };
   }
   return void 0;
-}
-function compressIpv6(groups) {
+});
+var compressIpv6 = (function compressIpv6(groups) {
   if (groups.slice(0, 5).every((g) => g === "0") && groups[5] === "ffff") {
     const high = parseInt(groups[6] ?? "0", 16);
     const low = parseInt(groups[7] ?? "0", 16);
@@ -149,16 +426,16 @@ function compressIpv6(groups) {
   const head = groups.slice(0, bestStart).join(":");
   const tail = groups.slice(bestStart + bestLength).join(":");
   return `${head}::${tail}`;
-}
-function inetSockaddr(layout, family, addr, port) {
+});
+var inetSockaddr = (function inetSockaddr(layout, family, addr, port) {
   const bytes = new Uint8Array(layout.size);
   const view = new DataView(bytes.buffer);
   view.setUint16(layout.family, family, true);
   view.setUint16(layout.port, port, false);
   bytes.set(addr, layout.addr);
   return bytes;
-}
-function encodeInetSockaddr(hostname, port) {
+});
+var encodeInetSockaddr = (function encodeInetSockaddr(hostname, port) {
   const v4 = parseIpv4(hostname);
   if (v4) {
     const { size, sin_family, sin_port, sin_addr } = SOCKADDR_IN;
@@ -180,8 +457,8 @@ function encodeInetSockaddr(hostname, port) {
     `Cannot encode address "${hostname}": not a literal IPv4 or IPv6 address`,
     { code: "INVALID_ARGUMENT", value: hostname }
   );
-}
-function encodeUnixSockaddr(path) {
+});
+var encodeUnixSockaddr = (function encodeUnixSockaddr(path) {
   const abstract = path.startsWith("@");
   const name = abstract ? new TextEncoder().encode(path.slice(1)) : cString(path).subarray(0, -1);
   if (path.length === 0 || abstract && name.length === 0) {
@@ -205,8 +482,8 @@ function encodeUnixSockaddr(path) {
   bytes.set(name, SOCKADDR_UN.sun_path + (abstract ? 1 : 0));
   const length = SOCKADDR_UN.sun_path + 1 + name.length;
   return { bytes, length };
-}
-function parseIpv4(text) {
+});
+var parseIpv4 = (function parseIpv4(text) {
   const parts = text.split(".");
   if (parts.length !== 4) return void 0;
   const bytes = new Uint8Array(4);
@@ -217,8 +494,8 @@ function parseIpv4(text) {
     bytes[i] = value;
   }
   return bytes;
-}
-function parseIpv6(text) {
+});
+var parseIpv6 = (function parseIpv6(text) {
   if (!/^[0-9a-fA-F:.]+$/.test(text)) return void 0;
   const halves = text.split("::");
   if (halves.length > 2) return void 0;
@@ -249,10 +526,8 @@ function parseIpv6(text) {
   const view = new DataView(bytes.buffer);
   groups.forEach((g, i) => view.setUint16(2 * i, g, false));
   return bytes;
-}
-
-// _fd_info.ts
-function inspectFd(fd) {
+});
+var inspectFd = (function inspectFd(fd) {
   const c = libc();
   const fdFlags = c.fcntl(fd, LINUX.F_GETFD, 0);
   if (fdFlags === -1) {
@@ -277,11 +552,11 @@ function inspectFd(fd) {
   };
   if (kind === "socket") info.socket = socketInfo(fd);
   return info;
-}
-function isFdOpen(fd) {
+});
+var isFdOpen = (function isFdOpen(fd) {
   return libc().fcntl(fd, LINUX.F_GETFD, 0) !== -1;
-}
-function fileKind(fd, mode) {
+});
+var fileKind = (function fileKind(fd, mode) {
   switch (mode & LINUX.S_IFMT) {
     case LINUX.S_IFSOCK:
       return "socket";
@@ -298,8 +573,8 @@ function fileKind(fd, mode) {
     default:
       return "other";
   }
-}
-function statFd(fd) {
+});
+var statFd = (function statFd(fd) {
   const c = libc();
   if (c.statx) {
     const buffer = statxBuffer ??= sharedBuffer(STATX.size);
@@ -327,17 +602,15 @@ function statFd(fd) {
     `Cannot stat fd ${fd}: the C library has neither statx nor fstat`,
     { code: "UNSUPPORTED_PLATFORM", fd }
   );
-}
-var EMPTY_PATH = cString("");
-var statxBuffer;
-function fileSystemType(fd) {
+});
+var fileSystemType = (function fileSystemType(fd) {
   const c = libc();
   if (!c.fstatfs) return void 0;
   const buffer = new Uint8Array(STATFS.size);
   if (c.fstatfs(fd, buffer) === -1) return void 0;
   return readStatfsType(buffer);
-}
-function socketOption(fd, option) {
+});
+var socketOption = (function socketOption(fd, option) {
   const { bytes: value, lengthBytes, length } = optionBuffers ??= bufferWithLength(4);
   value.fill(0);
   length[0] = 4;
@@ -356,21 +629,8 @@ function socketOption(fd, option) {
     );
   }
   return value[0] | value[1] << 8 | value[2] << 16 | value[3] << 24;
-}
-var optionBuffers;
-var FAMILIES = {
-  [LINUX.AF_INET]: "inet",
-  [LINUX.AF_INET6]: "inet6",
-  [LINUX.AF_UNIX]: "unix",
-  [LINUX.AF_VSOCK]: "vsock"
-};
-var TYPES = {
-  [LINUX.SOCK_STREAM]: "stream",
-  [LINUX.SOCK_DGRAM]: "dgram",
-  [LINUX.SOCK_SEQPACKET]: "seqpacket",
-  [LINUX.SOCK_RAW]: "raw"
-};
-function socketInfo(fd) {
+});
+var socketInfo = (function socketInfo(fd) {
   const family = FAMILIES[socketOption(fd, LINUX.SO_DOMAIN)] ?? "other";
   const type = TYPES[socketOption(fd, LINUX.SO_TYPE)] ?? "other";
   const listening = socketOption(fd, LINUX.SO_ACCEPTCONN) !== 0;
@@ -382,8 +642,8 @@ function socketInfo(fd) {
     address: socketAddress(fd, "getsockname", transport),
     peer: listening ? void 0 : socketAddress(fd, "getpeername", transport)
   };
-}
-function socketAddress(fd, which, transport) {
+});
+var socketAddress = (function socketAddress(fd, which, transport) {
   const { bytes, lengthBytes, length } = sockaddrBuffers ??= bufferWithLength(
     SOCKADDR_STORAGE.size
   );
@@ -391,17 +651,16 @@ function socketAddress(fd, which, transport) {
   const result = libc()[which](fd, bytes, lengthBytes);
   if (result === -1) return void 0;
   return decodeSockaddr(bytes, length[0], transport);
-}
-var sockaddrBuffers;
-function bufferWithLength(size) {
+});
+var bufferWithLength = (function bufferWithLength(size) {
   const lengthBytes = sharedBuffer(4);
   return {
     bytes: sharedBuffer(size),
     lengthBytes,
     length: new Uint32Array(lengthBytes.buffer)
   };
-}
-function ownPidfdId(pid) {
+});
+var ownPidfdId = (function ownPidfdId(pid) {
   const c = libc();
   const pidfd = c.pidfd_open ? c.pidfd_open(pid, 0) : readLong(
     c.syscall(BigInt(LINUX.SYS_pidfd_open), BigInt(pid), 0n, 0n, 0n, 0n, 0n)
@@ -431,10 +690,184 @@ function ownPidfdId(pid) {
   } finally {
     c.close(pidfd);
   }
-}
-
-// _adopt/epoll.ts
-function findPlaceholder(predicate, exclude, action, slot) {
+});
+var readToEnd = (function readToEnd(fd) {
+  const c = libc();
+  const buffer = chunk ??= sharedBuffer(65536);
+  const parts = [];
+  let total = 0;
+  while (true) {
+    const n = Number(c.read(fd, buffer, BigInt(buffer.length)));
+    if (n === -1) throw syscallError(`Cannot read fd ${fd}`, "read", fd);
+    if (n === 0) break;
+    parts.push(buffer.slice(0, n));
+    total += n;
+  }
+  if (parts.length === 1) return parts[0];
+  const all = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    all.set(part, offset);
+    offset += part.length;
+  }
+  return all;
+});
+var readProcFile = (function readProcFile(path) {
+  const bytes = readProcBytes(cString(path));
+  return bytes && (decoder2 ??= new TextDecoder()).decode(bytes);
+});
+var readProcBytes = (function readProcBytes(path) {
+  const c = libc();
+  const fd = c.open(path, LINUX.O_RDONLY | LINUX.O_CLOEXEC, 0);
+  if (fd === -1) return void 0;
+  try {
+    return readToEnd(fd);
+  } catch {
+    return void 0;
+  } finally {
+    c.close(fd);
+  }
+});
+var readFdLink = (function readFdLink(fd) {
+  const n = readLinkInto(fd);
+  return n < 0 ? void 0 : (decoder2 ??= new TextDecoder()).decode(linkBuffer.subarray(0, n));
+});
+var fdLinkIs = (function fdLinkIs(fd, target) {
+  const n = readLinkInto(fd);
+  if (n !== target.length) return false;
+  const link = linkBuffer;
+  for (let i = 0; i < n; i++) if (link[i] !== target[i]) return false;
+  return true;
+});
+var writeDecimal = (function writeDecimal(buffer, at, value) {
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  buffer[at + digits] = 0;
+  for (let i = digits - 1, rest = value; i >= 0; i--) {
+    buffer[at + i] = 48 + rest % 10;
+    rest = Math.floor(rest / 10);
+  }
+});
+var linkPathBuffer = (function linkPathBuffer() {
+  const path = sharedBuffer(FD_DIR.length + 12);
+  path.set(cString(FD_DIR).subarray(0, FD_DIR.length));
+  return path;
+});
+var readLinkInto = (function readLinkInto(fd) {
+  const path = linkPath ??= linkPathBuffer();
+  writeDecimal(path, FD_DIR.length, fd);
+  const buffer = linkBuffer ??= sharedBuffer(512);
+  return Number(libc().readlink(path, buffer, BigInt(buffer.length)));
+});
+var listOpenFds = (function listOpenFds() {
+  const c = libc();
+  const getdents64 = c.getdents64;
+  const dir = c.open(
+    cString("/proc/self/fd"),
+    LINUX.O_RDONLY | LINUX.O_CLOEXEC,
+    0
+  );
+  if (dir === -1) return scanFdTable();
+  const fds = [];
+  try {
+    const buffer = direntBuffer ??= sharedBuffer(32768);
+    const view = new DataView(buffer.buffer);
+    while (true) {
+      const n = Number(getdents64(dir, buffer, BigInt(buffer.length)));
+      if (n === 0) break;
+      if (n < 0) return scanFdTable();
+      for (let at = 0; at < n; at += view.getUint16(at + DIRENT64.d_reclen, true)) {
+        const fd = parseFdName(buffer, at + DIRENT64.d_name);
+        if (fd !== void 0 && fd !== dir) fds.push(fd);
+      }
+    }
+  } finally {
+    c.close(dir);
+  }
+  return fds.sort((a, b) => a - b);
+});
+var parseFdName = (function parseFdName(buffer, start) {
+  let fd = 0;
+  let at = start;
+  for (; buffer[at] !== 0; at++) {
+    const digit = buffer[at] - 48;
+    if (digit < 0 || digit > 9) return void 0;
+    fd = fd * 10 + digit;
+  }
+  return at === start ? void 0 : fd;
+});
+var scanFdTable = (function scanFdTable() {
+  const status = readProcFile("/proc/self/status") ?? "";
+  const size = Number(/^FDSize:\s*(\d+)/m.exec(status)?.[1] ?? 1024);
+  const c = libc();
+  const fds = [];
+  for (let fd = 0; fd < size; fd++) {
+    if (c.fcntl(fd, LINUX.F_GETFD, 0) !== -1) fds.push(fd);
+  }
+  return fds;
+});
+var parseEpollTargets = (function parseEpollTargets(text) {
+  const targets = [];
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    if (text.startsWith("tfd:", start)) {
+      const [fd, events, eventsValue, data, dataValue, pos, ino] = words(
+        text,
+        start + 4,
+        end
+      );
+      if (isDigits(fd, 0, DECIMAL) && events === "events:" && isDigits(eventsValue, 0, HEX) && data === "data:" && isDigits(dataValue, 0, HEX) && pos?.startsWith("pos:") && isDigits(pos, 4, DECIMAL) && ino?.startsWith("ino:") && isDigits(ino, 4, HEX)) {
+        targets.push({
+          fd: Number(fd),
+          events: parseInt(eventsValue, 16) >>> 0,
+          data: hexBigInt(dataValue),
+          inode: hexBigInt(ino.slice(4))
+        });
+      }
+    }
+    start = end + 1;
+  }
+  return targets;
+});
+var words = (function words(text, start, end) {
+  const found = [];
+  let from = -1;
+  for (let at = start; at <= end; at++) {
+    const code = at < end ? text.charCodeAt(at) : 32;
+    const blank = code === 32 || code === 9;
+    if (!blank && from === -1) from = at;
+    if (blank && from !== -1) {
+      found.push(text.slice(from, at));
+      from = -1;
+    }
+  }
+  return found;
+});
+var isDigits = (function isDigits(word, start, radix) {
+  if (word === void 0 || word.length <= start) return false;
+  for (let at = start; at < word.length; at++) {
+    const code = word.charCodeAt(at);
+    const digit = code >= 48 && code <= 57;
+    const letter = radix === HEX && code >= 97 && code <= 102;
+    if (!digit && !letter) return false;
+  }
+  return true;
+});
+var hexBigInt = (function hexBigInt(hex) {
+  return hex.length <= 13 ? BigInt(parseInt(hex, 16)) : BigInt(`0x${hex}`);
+});
+var readEpollTargets = (function readEpollTargets(epfd) {
+  const bytes = readProcBytes(cString(`/proc/self/fdinfo/${epfd}`));
+  if (bytes === void 0) return [];
+  let text = "";
+  for (let at = 0; at < bytes.length; at += 4096) {
+    const chunk2 = bytes.subarray(at, at + 4096);
+    text += String.fromCharCode.apply(null, chunk2);
+  }
+  return parseEpollTargets(text);
+});
+var findPlaceholder = (function findPlaceholder(predicate, exclude, action, slot) {
   if (slot !== void 0 && slot > 2 && slot !== exclude && predicate(slot)) {
     return { fd: slot, inode: statFd(slot).inode };
   }
@@ -449,10 +882,8 @@ function findPlaceholder(predicate, exclude, action, slot) {
   }
   const fd = found[0];
   return { fd, inode: statFd(fd).inode };
-}
-var eventpollLink;
-var lastEpoll;
-function registrationsOf(fd, inode) {
+});
+var registrationsOf = (function registrationsOf(fd, inode) {
   const link = eventpollLink ??= cString("anon_inode:[eventpoll]").subarray(0, -1);
   const held = (epfd) => {
     const found2 = [];
@@ -478,9 +909,8 @@ function registrationsOf(fd, inode) {
     }
   }
   return found;
-}
-var PROBED_FDS = 64;
-function setNonBlocking(fd, on, action) {
+});
+var setNonBlocking = (function setNonBlocking(fd, on, action) {
   const c = libc();
   const flags = c.fcntl(fd, LINUX.F_GETFL, 0);
   if (flags === -1) throw adoptionError(action, "fcntl", fd);
@@ -488,11 +918,11 @@ function setNonBlocking(fd, on, action) {
   if (wanted !== flags && c.fcntl(fd, LINUX.F_SETFL, wanted) === -1) {
     throw adoptionError(action, "fcntl", fd);
   }
-}
-function adoptionError(action, syscall, fd) {
+});
+var adoptionError = (function adoptionError(action, syscall, fd) {
   return syscallError(`Cannot ${action}`, syscall, fd, "ADOPTION_FAILED");
-}
-function takeOver(source, target, options) {
+});
+var takeOver = (function takeOver(source, target, options) {
   const c = libc();
   const { action } = options;
   const before = options.registered ? registrationsOf(target.fd, target.inode) : [];
@@ -519,8 +949,8 @@ function takeOver(source, target, options) {
     );
   }
   if (options.closeSource ?? true) c.close(source);
-}
-function duplicateInto(source, target, action) {
+});
+var duplicateInto = (function duplicateInto(source, target, action) {
   const c = libc();
   const dup3 = c.dup3;
   const duplicated = dup3 ? dup3(source, target, LINUX.O_CLOEXEC) : c.dup2(source, target);
@@ -528,8 +958,8 @@ function duplicateInto(source, target, action) {
     throw adoptionError(action, dup3 ? "dup3" : "dup2", source);
   }
   if (!dup3) c.fcntl(target, LINUX.F_SETFD, LINUX.FD_CLOEXEC);
-}
-function register(before, target, sourceInode, source, action) {
+});
+var register = (function register(before, target, sourceInode, source, action) {
   const c = libc();
   const added = [];
   const undo = () => {
@@ -561,8 +991,8 @@ function register(before, target, sourceInode, source, action) {
     added.push(registration);
   }
   return undo;
-}
-function detachListener(fd, inode) {
+});
+var detachListener = (function detachListener(fd, inode) {
   let current;
   try {
     current = statFd(fd).inode;
@@ -598,12 +1028,8 @@ function detachListener(fd, inode) {
   } finally {
     c.close(dummy);
   }
-}
-
-// _adopt/placeholder.ts
-var PLACEHOLDER_HOSTNAME = "127.0.0.1";
-var UNIX_PLACEHOLDER_PERMISSIONS = '--allow-read and --allow-write on the temporary directory and, from Deno 2.9, an unscoped --allow-net (or use via: "node")';
-function requireFd(fd, action, accept) {
+});
+var requireFd = (function requireFd(fd, action, accept) {
   const info = inspectFd(fd);
   const reason = accept(info);
   if (reason !== void 0) {
@@ -613,13 +1039,13 @@ function requireFd(fd, action, accept) {
     });
   }
   return info;
-}
-function describeMismatch(info) {
+});
+var describeMismatch = (function describeMismatch(info) {
   if (!info.socket) return `it is a "${info.kind}", not a socket`;
   const { family, type, listening } = info.socket;
   return `socket family is "${family}", type is "${type}"${listening ? ", listening" : ", not listening"}`;
-}
-function requireSocket(fd, action, type, listening) {
+});
+var requireSocket = (function requireSocket(fd, action, type, listening) {
   const info = requireFd(fd, action, (info2) => {
     const socket2 = info2.socket;
     if (!socket2) return describeMismatch(info2);
@@ -640,8 +1066,8 @@ function requireSocket(fd, action, type, listening) {
     socket,
     address: socket.address
   };
-}
-function withPermission(action, hint, fn) {
+});
+var withPermission = (function withPermission(action, hint, fn) {
   try {
     return fn();
   } catch (error) {
@@ -653,8 +1079,8 @@ function withPermission(action, hint, fn) {
     }
     throw error;
   }
-}
-function privateSocketPath(action) {
+});
+var privateSocketPath = (function privateSocketPath(action) {
   const dir = withPermission(
     action,
     "--allow-read and --allow-write on the temporary directory",
@@ -673,15 +1099,15 @@ function privateSocketPath(action) {
       }
     }
   };
-}
-function lowestFreeFd(fd) {
+});
+var lowestFreeFd = (function lowestFreeFd(fd) {
   const c = libc();
   const copy = c.fcntl(fd, LINUX.F_DUPFD_CLOEXEC, 0);
   if (copy === -1) return void 0;
   c.close(copy);
   return copy;
-}
-function withPlaceholder(socket, bind, use) {
+});
+var withPlaceholder = (function withPlaceholder(socket, bind, use) {
   const { fd, unix, action } = socket;
   if (!unix) {
     const place2 = { hostname: PLACEHOLDER_HOSTNAME, port: 0 };
@@ -705,11 +1131,11 @@ function withPlaceholder(socket, bind, use) {
     return result;
   }
   return result.finally(() => socketPath.remove());
-}
-function listenAt(place) {
+});
+var listenAt = (function listenAt(place) {
   return "path" in place ? Deno.listen({ transport: "unix", path: place.path }) : Deno.listen(place);
-}
-function placeholderMatcher(local, peer) {
+});
+var placeholderMatcher = (function placeholderMatcher(local, peer) {
   const transport = local.transport;
   return (fd) => {
     if (!sameAddress(socketAddress(fd, "getsockname", transport), local)) {
@@ -717,24 +1143,24 @@ function placeholderMatcher(local, peer) {
     }
     return peer === void 0 || sameAddress(socketAddress(fd, "getpeername", transport), peer);
   };
-}
-function sameAddress(actual, expected) {
+});
+var sameAddress = (function sameAddress(actual, expected) {
   if (actual === void 0) return false;
   if ("path" in expected) {
     return "path" in actual && actual.path === expected.path;
   }
   return "hostname" in actual && "hostname" in expected && actual.hostname === expected.hostname && actual.port === expected.port;
-}
-function setAddress(object, property, value) {
+});
+var setAddress = (function setAddress(object, property, value) {
   Object.defineProperty(object, property, {
     value,
     enumerable: true,
     configurable: true,
     writable: false
   });
-}
-function adoptIntoPlaceholder(placeholder, adoption) {
-  const { fd, address, action, release } = adoption;
+});
+var adoptIntoPlaceholder = (function adoptIntoPlaceholder(placeholder, adoption) {
+  const { fd, address: address2, action, release } = adoption;
   let slot;
   try {
     const found = findPlaceholder(
@@ -750,24 +1176,22 @@ function adoptIntoPlaceholder(placeholder, adoption) {
     release();
     throw error;
   }
-  setAddress(placeholder, "addr", address);
+  setAddress(placeholder, "addr", address2);
   return slot;
-}
-
-// _adopt/conn.ts
-async function adoptConn(fd) {
+});
+var adoptConn = (async function adoptConn(fd) {
   const action = `take fd ${fd} as a connection`;
   const checked = requireSocket(fd, action, "stream", false);
   return await adoptConnected(fd, checked, action, true);
-}
-async function adoptInetdConn() {
+});
+var adoptInetdConn = (async function adoptInetdConn() {
   const action = "take the inetd connection on fd 0";
   const checked = requireSocket(0, action, "stream", false);
   return await adoptConnected(0, checked, action, false);
-}
-function adoptConnected(fd, { socket, address }, action, closeSource) {
+});
+var adoptConnected = (function adoptConnected(fd, { socket, address: address2 }, action, closeSource) {
   return withPlaceholder(
-    { fd, unix: "path" in address, action },
+    { fd, unix: "path" in address2, action },
     listenAt,
     async (listener, place) => {
       const conn = await connectPlaceholder(listener);
@@ -788,7 +1212,7 @@ function adoptConnected(fd, { socket, address }, action, closeSource) {
         throw error;
       }
       if (!closeSource) replaceInetdFds(fd);
-      setAddress(conn, "localAddr", address);
+      setAddress(conn, "localAddr", address2);
       setAddress(
         conn,
         "remoteAddr",
@@ -797,8 +1221,8 @@ function adoptConnected(fd, { socket, address }, action, closeSource) {
       return conn;
     }
   );
-}
-async function connectPlaceholder(listener) {
+});
+var connectPlaceholder = (async function connectPlaceholder(listener) {
   let conn;
   let other;
   try {
@@ -813,15 +1237,15 @@ async function connectPlaceholder(listener) {
   }
   other.close();
   return conn;
-}
-function unixClientMatcher(path) {
+});
+var unixClientMatcher = (function unixClientMatcher(path) {
   return (fd) => {
     const peer = socketAddress(fd, "getpeername", "unix");
     const local = socketAddress(fd, "getsockname", "unix");
     return peer !== void 0 && "path" in peer && peer.path === path && !(local !== void 0 && "path" in local && local.path === path);
   };
-}
-function replaceInetdFds(fd) {
+});
+var replaceInetdFds = (function replaceInetdFds(fd) {
   const c = libc();
   const inode = statFd(fd).inode;
   const sameSocket = (n) => {
@@ -862,12 +1286,10 @@ function replaceInetdFds(fd) {
       }
     );
   }
-}
-
-// _adopt/datagram.ts
-function adoptDatagram(fd) {
+});
+var adoptDatagram = (function adoptDatagram(fd) {
   const action = `take fd ${fd} as a datagram socket`;
-  const { address } = requireSocket(fd, action, "dgram");
+  const { address: address2 } = requireSocket(fd, action, "dgram");
   const listenDatagram = Deno.listenDatagram;
   if (typeof listenDatagram !== "function") {
     throw new ListenFdsError(
@@ -876,21 +1298,18 @@ function adoptDatagram(fd) {
     );
   }
   return withPlaceholder(
-    { fd, unix: "path" in address, action },
+    { fd, unix: "path" in address2, action },
     (place) => listenDatagram(
       "path" in place ? { transport: "unixpacket", ...place } : { transport: "udp", ...place }
     ),
     (conn, _place, slot) => {
       const release = () => conn.close();
-      adoptIntoPlaceholder(conn, { fd, address, action, release, slot });
+      adoptIntoPlaceholder(conn, { fd, address: address2, action, release, slot });
       return conn;
     }
   );
-}
-
-// _adopt/file.ts
-var FILE_KINDS = ["fifo", "file", "character-device"];
-function adoptFile(fd) {
+});
+var adoptFile = (function adoptFile(fd) {
   const action = `take fd ${fd} as a file`;
   const info = requireFd(
     fd,
@@ -929,17 +1348,1310 @@ function adoptFile(fd) {
     throw error;
   }
   return file;
-}
-
-// _adopt/node.ts
-function ignore() {
-}
-function deferredNodeListener(fd, addr) {
+});
+var ignore = (function ignore() {
+});
+var deferredNodeListener = (function deferredNodeListener(fd, addr) {
   return new DeferredListener(
-    import("./core-node_net-FQZTCEAP.js").then((module) => module.nodeListener(fd, addr)),
+    import("./core-node_net.js").then((module) => module.nodeListener(fd, addr)),
     addr
   );
-}
+});
+var deferredNodeServe = (function deferredNodeServe(fd, addr, options) {
+  const inner = import("./core-node_http.js").then(
+    (module) => module.nodeServe(fd, addr, options)
+  );
+  const shutdown = () => inner.then((server) => server.shutdown());
+  return {
+    addr,
+    finished: inner.then((server) => server.finished),
+    shutdown,
+    ref: () => void inner.then((server) => server.ref(), ignore),
+    unref: () => void inner.then((server) => server.unref(), ignore),
+    [Symbol.asyncDispose]: shutdown
+  };
+});
+var nodeFdSupported = (function nodeFdSupported(version = Deno.version.deno) {
+  const [major = 0, minor = 0, patch = 0] = version.split(/[.-]/).map(Number);
+  return major > 2 || major === 2 && (minor > 8 || minor === 8 && patch >= 3);
+});
+var chooseVia = (function chooseVia(fd, action, options, adopt, node) {
+  const via = options.via ?? "auto";
+  if (via === "node") {
+    if (!nodeFdSupported()) {
+      throw new ListenFdsError(
+        `Cannot ${action} through node: node:net cannot listen on an fd before Deno 2.8.3, this is ${Deno.version.deno}`,
+        { code: "UNSUPPORTED_PLATFORM", fd }
+      );
+    }
+    return node();
+  }
+  try {
+    return adopt();
+  } catch (error) {
+    if (via === "adopt" || !(error instanceof ListenFdsError) || error.code !== "ADOPTION_FAILED") throw error;
+    if (!nodeFdSupported()) {
+      throw new ListenFdsError(
+        `${error.message}; the node:net fallback needs Deno 2.8.3 or later, this is ${Deno.version.deno}`,
+        { code: "ADOPTION_FAILED", fd, cause: error }
+      );
+    }
+    return node();
+  }
+});
+var bindOptions = (function bindOptions(options) {
+  const {
+    name: _name,
+    index: _index,
+    via: _via,
+    fallback: _fallback,
+    ...bind
+  } = options;
+  return bind;
+});
+var adoptListener = (function adoptListener(fd, options = {}) {
+  const action = `take fd ${fd} as a listener`;
+  const { address: address2 } = requireSocket(fd, action, "stream", true);
+  return chooseVia(
+    fd,
+    action,
+    options,
+    () => withPlaceholder(
+      { fd, unix: "path" in address2, action },
+      listenAt,
+      (listener, _place, slot) => {
+        const release = () => listener.close();
+        adoptIntoPlaceholder(listener, {
+          fd,
+          address: address2,
+          action,
+          release,
+          slot
+        });
+        return listener;
+      }
+    ),
+    () => deferredNodeListener(fd, address2)
+  );
+});
+var defaultOnListen = (function defaultOnListen(addr, tls) {
+  if ("path" in addr) {
+    console.error(`Listening on ${addr.path}`);
+    return;
+  }
+  const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+  console.error(
+    `Listening on ${tls ? "https" : "http"}://${host}:${addr.port}/`
+  );
+});
+var adoptServe = (function adoptServe(fd, options) {
+  const action = `serve HTTP on fd ${fd}`;
+  const { address: address2 } = requireSocket(fd, action, "stream", true);
+  const tls = options.cert !== void 0 && options.key !== void 0;
+  const server = chooseVia(
+    fd,
+    action,
+    options,
+    () => serveNatively(fd, address2, options, action),
+    () => deferredNodeServe(fd, address2, options)
+  );
+  (options.onListen ?? ((addr) => defaultOnListen(addr, tls)))(address2);
+  return server;
+});
+var countingHandler = (function countingHandler(handler, state) {
+  return (request, info) => {
+    state.requests++;
+    if (!state.draining) return handler(request, info);
+    const response = handler(request, info);
+    return response instanceof Promise ? response.then(closeAfter) : closeAfter(response);
+  };
+});
+var closeAfter = (function closeAfter(response) {
+  if (!(response instanceof Response) || response.status === 101) {
+    return response;
+  }
+  try {
+    response.headers.set("connection", "close");
+    return response;
+  } catch {
+    const headers = new Headers(response.headers);
+    headers.set("connection", "close");
+    return new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers
+    });
+  }
+});
+var delay = (function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+});
+var drain = (async function drain(listener, state, timeout) {
+  state.draining = true;
+  const connections = listener.tcp ? await import("./core-_connections.js") : null;
+  const address2 = connections?.listenerAddress(listener.fd);
+  if (!detachListener(listener.fd, listener.inode)) return;
+  const start = performance.now();
+  if (connections && address2) {
+    while (true) {
+      const expired = performance.now() - start >= timeout;
+      const { silent, busy } = connections.countConnections(address2, {
+        shutDownSilent: expired
+      });
+      if (silent + busy === 0 || expired) return;
+      await delay(POLL_MS);
+    }
+  }
+  let seen = state.requests;
+  let quietSince = start;
+  while (true) {
+    await delay(POLL_MS);
+    const now = performance.now();
+    if (state.requests !== seen) {
+      seen = state.requests;
+      quietSince = now;
+    }
+    if (now - quietSince >= QUIET_MS || now - start >= timeout) return;
+  }
+});
+var drainOnShutdown = (function drainOnShutdown(server, listener, options) {
+  const close = server.shutdown.bind(server);
+  let stopping;
+  const shutdown = () => {
+    stopping ??= drain(listener, options.state, options.timeout).then(
+      close,
+      close
+    );
+    return stopping;
+  };
+  Object.defineProperty(server, "shutdown", {
+    value: shutdown,
+    enumerable: true,
+    configurable: true,
+    writable: true
+  });
+  const signal = options.signal;
+  if (signal?.aborted) void shutdown();
+  else signal?.addEventListener("abort", () => void shutdown(), { once: true });
+});
+var serveNatively = (function serveNatively(fd, address2, options, action) {
+  const { serveOptions, handler, drain: drain2 } = placeholderOptions(
+    fd,
+    address2,
+    options,
+    action
+  );
+  return withPlaceholder(
+    { fd, unix: "path" in address2, action },
+    (place) => Deno.serve(
+      { ...serveOptions, ...place, onListen() {
+      }, handler }
+    ),
+    (server, _place, slot) => {
+      const listener = adoptIntoPlaceholder(server, {
+        fd,
+        address: address2,
+        action,
+        release: () => void server.shutdown(),
+        slot
+      });
+      if (drain2) {
+        const { signal, ...rest } = drain2;
+        drainOnShutdown(
+          server,
+          { ...listener, tcp: !("path" in address2) },
+          signal === void 0 ? rest : { ...rest, signal }
+        );
+      }
+      return server;
+    }
+  );
+});
+var withPeer = (function withPeer(handler, address2) {
+  return (request, info) => handler(request, {
+    remoteAddr: address2,
+    get completed() {
+      return info.completed;
+    }
+  });
+});
+var placeholderOptions = (function placeholderOptions(fd, address2, options, action) {
+  const {
+    via: _via,
+    onListen: _onListen,
+    handler: userHandler,
+    cert,
+    key,
+    drainTimeout = 1e3,
+    signal,
+    ...rest
+  } = options;
+  checkMilliseconds(drainTimeout, `Cannot ${action}: drainTimeout`, { fd });
+  for (const field of ADDRESS_FIELDS) delete rest[field];
+  const state = drainTimeout > 0 ? { requests: 0, draining: false } : void 0;
+  if (!state && signal !== void 0) rest.signal = signal;
+  let handler = state ? countingHandler(userHandler, state) : userHandler;
+  if ("path" in address2) {
+    if (cert !== void 0 || key !== void 0) {
+      throw new ListenFdsError(
+        `Cannot ${action}: TLS (cert and key) is not supported on a Unix socket`,
+        { code: "INVALID_ARGUMENT", fd }
+      );
+    }
+    handler = withPeer(handler, address2);
+  } else if (cert !== void 0 && key !== void 0) {
+    Object.assign(rest, { cert, key });
+  }
+  const drain2 = state && { state, timeout: drainTimeout, signal };
+  return { serveOptions: rest, handler, drain: drain2 };
+});
+var parseListenEnv = (function parseListenEnv(env, options = {}) {
+  if (env.LISTEN_FDS === void 0) return void 0;
+  const pid = checkPid(env, options.pid);
+  const { pidfdId, pidfdIdVerified } = checkPidfdId(env, options.pidfdId);
+  const { count, firstFd } = parseListenFdRange(env);
+  const names = readNames(env, count);
+  return {
+    count,
+    firstFd,
+    names: names && Object.freeze(names),
+    pid,
+    pidfdId,
+    pidfdIdVerified
+  };
+});
+var checkPid = (function checkPid(env, own) {
+  const value = numberText("LISTEN_PID", env.LISTEN_PID, "INVALID_LISTEN_PID");
+  const pid = parseListenPid(value);
+  if (pid !== void 0 && own !== void 0 && pid !== own) {
+    throw new ListenFdsError(
+      `Cannot use LISTEN_PID: value is "${value}" but this process is ${own}; the variables are meant for another process, usually because the service was started through a wrapper that forks (deno task, a shell, npm's .bin/deno): exec the deno binary directly`,
+      { code: "PID_MISMATCH", variable: "LISTEN_PID", value }
+    );
+  }
+  return pid;
+});
+var checkPidfdId = (function checkPidfdId(env, ownId) {
+  const value = numberText(
+    "LISTEN_PIDFDID",
+    env.LISTEN_PIDFDID,
+    "INVALID_LISTEN_PIDFDID"
+  );
+  const pidfdId = parseListenPidfdId(value);
+  if (pidfdId === void 0 || !ownId) {
+    return { pidfdId, pidfdIdVerified: false };
+  }
+  const own = ownId();
+  if (own !== void 0 && own !== pidfdId) {
+    throw new ListenFdsError(
+      `Cannot use LISTEN_PIDFDID: value is "${value}" but this process's pidfd id is ${own}; the variables are meant for another process`,
+      { code: "PIDFDID_MISMATCH", variable: "LISTEN_PIDFDID", value }
+    );
+  }
+  return { pidfdId, pidfdIdVerified: own !== void 0 };
+});
+var readNames = (function readNames(env, count) {
+  const value = nameText(env.LISTEN_FDNAMES);
+  const names = parseListenFdNames(value);
+  if (names !== void 0 && names.length !== count) {
+    throw new ListenFdsError(
+      `Cannot use LISTEN_FDNAMES: value is "${value}" with ${names.length} ${names.length === 1 ? "name" : "names"} but LISTEN_FDS is ${count}`,
+      { code: "FDNAMES_COUNT_MISMATCH", variable: "LISTEN_FDNAMES", value }
+    );
+  }
+  return names;
+});
+var parseListenFdRange = (function parseListenFdRange(env) {
+  const countValue = numberText("LISTEN_FDS", env.LISTEN_FDS, "INVALID_LISTEN_FDS") ?? "";
+  const count = parseDecimal("LISTEN_FDS", countValue, {
+    code: "INVALID_LISTEN_FDS",
+    min: 1,
+    max: LISTEN_FDS_MAX
+  });
+  const firstValue = numberText(
+    "LISTEN_FDS_FIRST_FD",
+    env.LISTEN_FDS_FIRST_FD,
+    "INVALID_LISTEN_FDS_FIRST_FD"
+  );
+  const firstFd = firstValue === void 0 ? LISTEN_FDS_START : parseDecimal("LISTEN_FDS_FIRST_FD", firstValue, {
+    code: "INVALID_LISTEN_FDS_FIRST_FD",
+    min: LISTEN_FDS_START,
+    max: INT_MAX
+  });
+  const last = firstFd + count - 1;
+  if (last > INT_MAX) {
+    throw new ListenFdsError(
+      `Cannot use LISTEN_FDS_FIRST_FD: value is "${firstValue}" but ${count} fds (LISTEN_FDS) from there would pass ${INT_MAX}`,
+      {
+        code: "INVALID_LISTEN_FDS_FIRST_FD",
+        variable: "LISTEN_FDS_FIRST_FD",
+        value: firstValue
+      }
+    );
+  }
+  return { count, firstFd };
+});
+var parseListenPid = (function parseListenPid(value) {
+  if (value === void 0) return void 0;
+  return parseDecimal("LISTEN_PID", value, {
+    code: "INVALID_LISTEN_PID",
+    min: 1,
+    max: INT_MAX
+  });
+});
+var parseListenPidfdId = (function parseListenPidfdId(value) {
+  if (value === void 0) return void 0;
+  if (!isCanonicalDecimal(value)) {
+    throw notCanonical("LISTEN_PIDFDID", value, "INVALID_LISTEN_PIDFDID");
+  }
+  const id = BigInt(value);
+  if (id > U64_MAX) {
+    throw new ListenFdsError(
+      `Cannot use LISTEN_PIDFDID: value "${value}" is larger than ${U64_MAX}`,
+      {
+        code: "INVALID_LISTEN_PIDFDID",
+        variable: "LISTEN_PIDFDID",
+        value
+      }
+    );
+  }
+  return id;
+});
+var parseListenFdNames = (function parseListenFdNames(value) {
+  if (value === void 0) return void 0;
+  const names = [];
+  let current = "";
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i];
+    if (char === "\\") {
+      if (i + 1 === value.length) {
+        throw new ListenFdsError(
+          `Cannot parse LISTEN_FDNAMES: value "${value}" ends with an escaping backslash`,
+          {
+            code: "INVALID_LISTEN_FDNAMES",
+            variable: "LISTEN_FDNAMES",
+            value
+          }
+        );
+      }
+      current += value[++i];
+    } else if (char === ":") {
+      names.push(current);
+      current = "";
+    } else {
+      current += char;
+    }
+  }
+  names.push(current);
+  return names;
+});
+var strictUtf8 = (function strictUtf8() {
+  return utf8 ??= new TextDecoder("utf-8", { fatal: true });
+});
+var numberText = (function numberText(variable, value, code) {
+  if (value === void 0 || typeof value === "string") return value;
+  try {
+    return strictUtf8().decode(value);
+  } catch {
+    throw notCanonical(variable, showBytes(value), code);
+  }
+});
+var nameText = (function nameText(value) {
+  if (value === void 0 || typeof value === "string") return value;
+  return (lossyUtf8 ??= new TextDecoder()).decode(value);
+});
+var showBytes = (function showBytes(bytes) {
+  let text = "";
+  let i = 0;
+  while (i < bytes.length) {
+    const length = utf8SequenceLength(bytes, i);
+    if (length === 0) {
+      text += `\\x${bytes[i].toString(16).padStart(2, "0")}`;
+      i++;
+    } else {
+      text += strictUtf8().decode(bytes.subarray(i, i + length));
+      i += length;
+    }
+  }
+  return text;
+});
+var utf8SequenceLength = (function utf8SequenceLength(bytes, i) {
+  const b = bytes[i];
+  if (b < 128) return 1;
+  let length;
+  let low = 128;
+  let high = 191;
+  if (b >= 194 && b <= 223) length = 2;
+  else if (b >= 224 && b <= 239) {
+    length = 3;
+    if (b === 224) low = 160;
+    if (b === 237) high = 159;
+  } else if (b >= 240 && b <= 244) {
+    length = 4;
+    if (b === 240) low = 144;
+    if (b === 244) high = 143;
+  } else return 0;
+  for (let k = 1; k < length; k++) {
+    const next = bytes[i + k];
+    if (next === void 0 || next < (k === 1 ? low : 128)) return 0;
+    if (next > (k === 1 ? high : 191)) return 0;
+  }
+  return length;
+});
+var parseDecimal = (function parseDecimal(variable, value, rule) {
+  if (!isCanonicalDecimal(value)) {
+    throw notCanonical(variable, value, rule.code);
+  }
+  const number = value.length > 16 ? Infinity : Number(value);
+  if (number < rule.min || number > rule.max) {
+    throw new ListenFdsError(
+      `Cannot use ${variable}: value "${value}" is out of range ${rule.min} to ${rule.max}`,
+      { code: rule.code, variable, value }
+    );
+  }
+  return number;
+});
+var notCanonical = (function notCanonical(variable, value, code) {
+  return new ListenFdsError(
+    `Cannot parse ${variable}: value is "${value}", expected a decimal number without sign, spaces or leading zeros`,
+    { code, variable, value }
+  );
+});
+var readProcessEnv = (function readProcessEnv() {
+  const env = {};
+  const names = [
+    "LISTEN_FDS",
+    ...LISTEN_VARIABLES.filter((name) => name !== "LISTEN_FDS")
+  ];
+  for (const name of names) {
+    try {
+      env[name] = readVariable(name);
+    } catch (error) {
+      if (error instanceof ListenFdsError) return { env, error };
+      throw error;
+    }
+    if (name === "LISTEN_FDS" && env[name] === void 0) break;
+  }
+  return { env };
+});
+var readVariable = (function readVariable(name) {
+  try {
+    return readEnv(name, { allow: LISTEN_VARIABLES.join(",") });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.InvalidData)) throw error;
+    try {
+      return getenvBytes(name);
+    } catch (cause) {
+      if (!(cause instanceof ListenFdsError)) throw cause;
+      throw new ListenFdsError(
+        `Cannot read ${name}: its value is not valid UTF-8, and reading its bytes failed: ${cause.message}`,
+        { code: cause.code, variable: name, cause }
+      );
+    }
+  }
+});
+var checkSameOptions = (function checkSameOptions(first, later) {
+  for (const key of ["unsetEnv", "pid"]) {
+    const value = later[key];
+    if (value !== void 0 && value !== first[key]) {
+      throw new ListenFdsError(
+        `Cannot read the environment with ${key}: ${value}: ListenFds.fromEnv() already read it with ${key}: ${first[key]}, and every later call shares that result (pass the same options, none, or options.env for a private set)`,
+        { code: "INVALID_ARGUMENT", value: String(value) }
+      );
+    }
+  }
+});
+var closeOnExecAnnounced = (function closeOnExecAnnounced(env) {
+  let range;
+  try {
+    range = parseListenFdRange(env);
+  } catch {
+    return;
+  }
+  try {
+    closeOnExecRange(range.firstFd, range.firstFd + range.count - 1);
+  } catch {
+  }
+});
+var closeOnExecRange = (function closeOnExecRange(first, last) {
+  const c = libc();
+  if (c.close_range?.(first, last, LINUX.CLOSE_RANGE_CLOEXEC) === 0) return;
+  const status = readProcFile("/proc/self/status") ?? "";
+  const size = Number(/^FDSize:\s*(\d+)/m.exec(status)?.[1] ?? 65536);
+  for (let fd = first; fd <= Math.min(last, size - 1); fd++) {
+    const flags = c.fcntl(fd, LINUX.F_GETFD, 0);
+    if (flags !== -1 && !(flags & LINUX.FD_CLOEXEC)) {
+      c.fcntl(fd, LINUX.F_SETFD, flags | LINUX.FD_CLOEXEC);
+    }
+  }
+});
+var adoptRange = (function adoptRange(firstFd, count) {
+  const c = libc();
+  const last = firstFd + count - 1;
+  const source = "LISTEN_FDS";
+  for (let fd = firstFd; fd <= last; fd++) {
+    const flags = c.fcntl(fd, LINUX.F_GETFD, 0);
+    if (flags === -1) {
+      const closed = errno() === LINUX.EBADF;
+      throw syscallError(
+        closed ? `Cannot use fd ${fd} from ${source}: it is not open` : `Cannot use fd ${fd} from ${source}`,
+        "fcntl",
+        fd,
+        closed ? "FD_NOT_OPEN" : "SYSCALL_FAILED",
+        { variable: "LISTEN_FDS", value: String(count) }
+      );
+    }
+    if (flags & LINUX.FD_CLOEXEC) {
+      throw new ListenFdsError(
+        `Cannot use fd ${fd} from ${source}: it is close-on-exec, so it was not inherited from the service manager but opened by this process (often by the Deno runtime)`,
+        {
+          code: "FD_NOT_INHERITED",
+          fd,
+          variable: "LISTEN_FDS",
+          value: String(count)
+        }
+      );
+    }
+  }
+  for (let fd = firstFd; fd <= last; fd++) {
+    if (c.fcntl(fd, LINUX.F_SETFD, LINUX.FD_CLOEXEC) === -1) {
+      throw syscallError(`Cannot make fd ${fd} close-on-exec`, "fcntl", fd);
+    }
+  }
+});
+var ListenFdsError = class extends Error {
+  /** The error's name, `"ListenFdsError"`. */
+  name = "ListenFdsError";
+  /** The stable code of the failure. */
+  code;
+  /** The environment variable that was rejected, if any. */
+  variable;
+  /** The rejected value, verbatim, if any. */
+  value;
+  /** The file descriptor concerned, if any. */
+  fd;
+  /** The libc function that failed, if any. */
+  syscall;
+  /** The `errno` the failed libc function left behind, if any. */
+  errno;
+  /**
+   * Creates an error.
+   *
+   * @param message What failed, in std style: `Cannot parse LISTEN_FDS: value is "x"`.
+   * @param options The code and the details.
+   */
+  constructor(message, options) {
+    super(
+      message,
+      options.cause === void 0 ? void 0 : { cause: options.cause }
+    );
+    this.code = options.code;
+    this.variable = options.variable;
+    this.value = options.value;
+    this.fd = options.fd;
+    this.syscall = options.syscall;
+    this.errno = options.errno;
+  }
+};
+
+// _environment.ts
+
+// _linux.ts
+var LINUX = {
+  // <fcntl.h>
+  F_DUPFD_CLOEXEC: 1030,
+  F_GETFD: 1,
+  F_SETFD: 2,
+  F_GETFL: 3,
+  F_SETFL: 4,
+  FD_CLOEXEC: 1,
+  // <linux/close_range.h>
+  CLOSE_RANGE_CLOEXEC: 4,
+  O_RDONLY: 0,
+  O_WRONLY: 1,
+  O_RDWR: 2,
+  O_ACCMODE: 3,
+  O_NONBLOCK: 2048,
+  O_CLOEXEC: 524288,
+  AT_EMPTY_PATH: 4096,
+  SEEK_SET: 0,
+  // <linux/stat.h>
+  STATX_TYPE: 1,
+  STATX_INO: 256,
+  S_IFMT: 61440,
+  S_IFSOCK: 49152,
+  S_IFLNK: 40960,
+  S_IFREG: 32768,
+  S_IFBLK: 24576,
+  S_IFDIR: 16384,
+  S_IFCHR: 8192,
+  S_IFIFO: 4096,
+  // <linux/magic.h> (6.9), the kernel's ipc/mqueue.c
+  PIDFS_MAGIC: 1346978886,
+  MQUEUE_MAGIC: 427819522,
+  // <asm-generic/unistd.h>: numbered alike on every architecture since 5.1
+  SYS_pidfd_open: 434,
+  // <fcntl.h>: the *at() calls' "relative to the working directory"
+  AT_FDCWD: -100,
+  // <sys/socket.h>, <asm-generic/socket.h>, <netinet/in.h>
+  AF_UNIX: 1,
+  AF_INET: 2,
+  AF_INET6: 10,
+  AF_VSOCK: 40,
+  SOCK_STREAM: 1,
+  SOCK_DGRAM: 2,
+  SOCK_RAW: 3,
+  SOCK_SEQPACKET: 5,
+  SOCK_NONBLOCK: 2048,
+  SOCK_CLOEXEC: 524288,
+  SOL_SOCKET: 1,
+  SO_REUSEADDR: 2,
+  SO_REUSEPORT: 15,
+  SO_TYPE: 3,
+  SO_SNDBUF: 7,
+  SO_ACCEPTCONN: 30,
+  SO_PROTOCOL: 38,
+  SO_DOMAIN: 39,
+  SCM_RIGHTS: 1,
+  SCM_CREDENTIALS: 2,
+  SO_PASSCRED: 16,
+  IPPROTO_TCP: 6,
+  TCP_INFO: 11,
+  TCP_ESTABLISHED: 1,
+  FIONREAD: 21531,
+  IPPROTO_IPV6: 41,
+  IPV6_V6ONLY: 26,
+  MSG_NOSIGNAL: 16384,
+  MSG_DONTWAIT: 64,
+  MSG_CMSG_CLOEXEC: 1073741824,
+  MSG_CTRUNC: 8,
+  SHUT_WR: 1,
+  SHUT_RDWR: 2,
+  // <sys/epoll.h>
+  EPOLL_CTL_ADD: 1,
+  EPOLL_CTL_DEL: 2,
+  EPOLL_CTL_MOD: 3,
+  // <asm-generic/errno-base.h>, <asm-generic/errno.h>
+  EPERM: 1,
+  EINTR: 4,
+  E2BIG: 7,
+  EBADF: 9,
+  EAGAIN: 11,
+  ENOENT: 2,
+  EEXIST: 17,
+  EINVAL: 22,
+  ENAMETOOLONG: 36,
+  ENOSYS: 38,
+  EPROTO: 71,
+  EOVERFLOW: 75,
+  EOPNOTSUPP: 95,
+  // <sys/wait.h>, <sys/mman.h>, <time.h>
+  WNOHANG: 1,
+  MFD_CLOEXEC: 1,
+  CLOCK_MONOTONIC: 1,
+  // <spawn.h>
+  POSIX_SPAWN_SETPGROUP: 2,
+  POSIX_SPAWN_SETSIGDEF: 4,
+  POSIX_SPAWN_SETSIGMASK: 8
+};
+var ERRNO_NAMES = {
+  1: "EPERM",
+  2: "ENOENT",
+  3: "ESRCH",
+  4: "EINTR",
+  5: "EIO",
+  7: "E2BIG",
+  9: "EBADF",
+  10: "ECHILD",
+  11: "EAGAIN",
+  12: "ENOMEM",
+  13: "EACCES",
+  14: "EFAULT",
+  17: "EEXIST",
+  20: "ENOTDIR",
+  21: "EISDIR",
+  22: "EINVAL",
+  24: "EMFILE",
+  28: "ENOSPC",
+  32: "EPIPE",
+  34: "ERANGE",
+  36: "ENAMETOOLONG",
+  38: "ENOSYS",
+  71: "EPROTO",
+  75: "EOVERFLOW",
+  88: "ENOTSOCK",
+  90: "EMSGSIZE",
+  91: "EPROTOTYPE",
+  92: "ENOPROTOOPT",
+  93: "EPROTONOSUPPORT",
+  95: "EOPNOTSUPP",
+  97: "EAFNOSUPPORT",
+  98: "EADDRINUSE",
+  99: "EADDRNOTAVAIL",
+  105: "ENOBUFS",
+  107: "ENOTCONN",
+  110: "ETIMEDOUT",
+  111: "ECONNREFUSED"
+};
+var SIGNALS = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGKILL: 9,
+  SIGTERM: 15
+};
+var ARCH_LAYOUTS = {
+  x86_64: {
+    /** `struct stat`: x86_64's own layout (`st_nlink` is 8 bytes, before `st_mode`). */
+    stat: { size: 144, st_ino: 8, st_mode: 24 },
+    /** `struct epoll_event`: packed on x86_64 (`EPOLL_PACKED`). */
+    epoll_event: { size: 12, events: 0, data: 4 },
+    /** Syscall numbers (`asm/unistd_64.h`). */
+    syscalls: {
+      read: 0,
+      close: 3,
+      getsockname: 51,
+      getsockopt: 55,
+      fcntl: 72,
+      getdents64: 217,
+      epoll_ctl: 233,
+      openat: 257,
+      readlinkat: 267,
+      dup3: 292,
+      statx: 332
+    }
+  },
+  aarch64: {
+    /** `struct stat`: the generic layout (`asm-generic/stat.h`). */
+    stat: { size: 128, st_ino: 8, st_mode: 16 },
+    /** `struct epoll_event`: naturally aligned, `data` at 8. */
+    epoll_event: { size: 16, events: 0, data: 8 },
+    /** Syscall numbers (`asm-generic/unistd.h`). */
+    syscalls: {
+      read: 63,
+      close: 57,
+      getsockname: 204,
+      getsockopt: 209,
+      fcntl: 25,
+      getdents64: 61,
+      epoll_ctl: 21,
+      openat: 56,
+      readlinkat: 78,
+      dup3: 24,
+      statx: 291
+    }
+  }
+};
+var HERE = ARCH_LAYOUTS[isLinuxArch(Deno.build.arch) ? Deno.build.arch : "x86_64"];
+var STAT = HERE.stat;
+var EPOLL_EVENT = HERE.epoll_event;
+var SYSCALLS = HERE.syscalls;
+var STATX = { size: 256, stx_mode: 28, stx_ino: 32 };
+var STATFS = { size: 120, f_type: 0 };
+var FILE_HANDLE = {
+  size: 16,
+  handle_bytes: 0,
+  handle_type: 4,
+  f_handle: 8,
+  capacity: 8
+};
+var TIMESPEC = { size: 16, tv_sec: 0, tv_nsec: 8 };
+var MSGHDR = {
+  size: 56,
+  msg_name: 0,
+  msg_namelen: 8,
+  msg_iov: 16,
+  msg_iovlen: 24,
+  msg_control: 32,
+  msg_controllen: 40,
+  msg_flags: 48
+};
+var IOVEC = { size: 16, iov_base: 0, iov_len: 8 };
+var CMSGHDR = {
+  size: 16,
+  cmsg_len: 0,
+  cmsg_level: 8,
+  cmsg_type: 12,
+  data: 16,
+  align: 8
+};
+var TCP_INFO = {
+  size: 232,
+  tcpi_state: 0,
+  tcpi_last_data_sent: 44,
+  tcpi_last_data_recv: 52,
+  tcpi_data_segs_in: 152,
+  tcpi_data_segs_out: 156
+};
+var UCRED = { size: 12, pid: 0, uid: 4, gid: 8 };
+var SOCKADDR_STORAGE = { size: 128 };
+var SOCKADDR_IN = {
+  size: 16,
+  sin_family: 0,
+  sin_port: 2,
+  sin_addr: 4
+};
+var SOCKADDR_IN6 = {
+  size: 28,
+  sin6_family: 0,
+  sin6_port: 2,
+  sin6_flowinfo: 4,
+  sin6_addr: 8,
+  sin6_scope_id: 24
+};
+var SOCKADDR_UN = {
+  size: 110,
+  sun_family: 0,
+  sun_path: 2,
+  sun_path_size: 108
+};
+var SOCKADDR_VM = {
+  size: 16,
+  svm_family: 0,
+  svm_port: 4,
+  svm_cid: 8
+};
+var SPAWN = {
+  /** `sizeof(posix_spawn_file_actions_t)` */
+  file_actions_size: 80,
+  /** `sizeof(posix_spawnattr_t)` */
+  attr_size: 336,
+  /** `sizeof(sigset_t)`: 1024 bits, of which the kernel uses the first 64. */
+  sigset_size: 128,
+  /** The bytes of a `sigset_t` that hold Linux's 64 signals. */
+  sigset_used: 8
+};
+var LE = true;
+
+// _ffi.ts
+var SYMBOLS = {
+  // ---- file descriptors
+  /** int fcntl(int fd, int cmd, ... /* int arg *\/) */
+  fcntl: {
+    parameters: [
+      "i32",
+      // int fd
+      "i32",
+      // int cmd
+      "i32"
+      // int arg
+    ],
+    result: "i32"
+  },
+  /** int close(int fd) */
+  close: { parameters: ["i32"], result: "i32" },
+  /**
+   * int close_range(unsigned int first, unsigned int last, int flags)
+   * (Linux 5.9, CLOSE_RANGE_CLOEXEC 5.11; glibc 2.34)
+   */
+  close_range: {
+    parameters: [
+      "u32",
+      // unsigned int first
+      "u32",
+      // unsigned int last
+      "i32"
+      // int flags
+    ],
+    result: "i32",
+    optional: true
+  },
+  /** int dup2(int oldfd, int newfd) */
+  dup2: { parameters: ["i32", "i32"], result: "i32" },
+  /** int dup3(int oldfd, int newfd, int flags) (glibc 2.9) */
+  dup3: {
+    parameters: [
+      "i32",
+      // int oldfd
+      "i32",
+      // int newfd
+      "i32"
+      // int flags
+    ],
+    result: "i32",
+    optional: true
+  },
+  /** int open(const char *pathname, int flags, ... /* mode_t mode *\/) */
+  open: {
+    parameters: [
+      "buffer",
+      // const char *pathname
+      "i32",
+      // int flags
+      "u32"
+      // mode_t mode
+    ],
+    result: "i32"
+  },
+  /** ssize_t read(int fd, void *buf, size_t count) */
+  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  /** ssize_t write(int fd, const void *buf, size_t count) */
+  write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  /** off_t lseek(int fd, off_t offset, int whence) */
+  lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
+  /** ssize_t getdents64(int fd, void *dirp, size_t count) (glibc 2.30) */
+  getdents64: {
+    parameters: [
+      "i32",
+      // int fd
+      "buffer",
+      // void *dirp
+      "usize"
+      // size_t count
+    ],
+    result: "isize",
+    optional: true
+  },
+  /** ssize_t readlink(const char *pathname, char *buf, size_t bufsiz) */
+  readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
+  /** int unlink(const char *pathname) */
+  unlink: { parameters: ["buffer"], result: "i32" },
+  /** int pipe2(int pipefd[2], int flags) (glibc 2.9) */
+  pipe2: { parameters: ["buffer", "i32"], result: "i32", optional: true },
+  /** int memfd_create(const char *name, unsigned int flags) (glibc 2.27) */
+  memfd_create: {
+    parameters: ["buffer", "u32"],
+    result: "i32",
+    optional: true
+  },
+  // ---- file status
+  /**
+   * int statx(int dirfd, const char *pathname, int flags, unsigned int mask,
+   *           struct statx *statxbuf) (glibc 2.28)
+   */
+  statx: {
+    parameters: [
+      "i32",
+      // int dirfd
+      "buffer",
+      // const char *pathname
+      "i32",
+      // int flags
+      "u32",
+      // unsigned int mask
+      "buffer"
+      // struct statx *statxbuf
+    ],
+    result: "i32",
+    optional: true
+  },
+  /** int fstat(int fd, struct stat *statbuf) (glibc 2.33) */
+  fstat: { parameters: ["i32", "buffer"], result: "i32", optional: true },
+  /** int fstatfs(int fd, struct statfs *buf) */
+  fstatfs: { parameters: ["i32", "buffer"], result: "i32", optional: true },
+  /**
+   * int name_to_handle_at(int dirfd, const char *pathname,
+   *                       struct file_handle *handle, int *mount_id, int flags)
+   */
+  name_to_handle_at: {
+    parameters: [
+      "i32",
+      // int dirfd
+      "buffer",
+      // const char *pathname
+      "buffer",
+      // struct file_handle *handle
+      "buffer",
+      // int *mount_id
+      "i32"
+      // int flags
+    ],
+    result: "i32",
+    optional: true
+  },
+  // ---- processes
+  /** int pidfd_open(pid_t pid, unsigned int flags) (glibc 2.36) */
+  pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
+  /**
+   * long syscall(long number, ...) with six arguments, all passed as
+   * integers (pointers as addresses): the functions an activation calls go
+   * through this one binding (see `activationFunctions`). The `long` result
+   * is declared as a struct of one `i64`, which x86_64 and aarch64 return in
+   * the same register as a `long` (read it with {@linkcode readLong}): Deno
+   * 2.9 compiles a fast-call trampoline for a function with scalar types
+   * only, ~1 ms of the first `Deno.dlopen`, and calls a struct-returning one
+   * without it.
+   */
+  syscall: {
+    parameters: [
+      "i64",
+      // long number
+      "i64",
+      // long arg1
+      "i64",
+      // long arg2
+      "i64",
+      // long arg3
+      "i64",
+      // long arg4
+      "i64",
+      // long arg5
+      "i64"
+      // long arg6
+    ],
+    result: { struct: ["i64"] }
+    // long
+  },
+  /** int clock_gettime(clockid_t clockid, struct timespec *tp) */
+  clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
+  /** int kill(pid_t pid, int sig) */
+  kill: { parameters: ["i32", "i32"], result: "i32" },
+  /** pid_t waitpid(pid_t pid, int *wstatus, int options), off the JS thread */
+  waitpid: {
+    parameters: [
+      "i32",
+      // pid_t pid
+      "buffer",
+      // int *wstatus
+      "i32"
+      // int options
+    ],
+    result: "i32",
+    nonblocking: true
+  },
+  /**
+   * int posix_spawn(pid_t *pid, const char *path,
+   *                 const posix_spawn_file_actions_t *file_actions,
+   *                 const posix_spawnattr_t *attrp,
+   *                 char *const argv[], char *const envp[])
+   */
+  posix_spawn: {
+    parameters: [
+      "buffer",
+      // pid_t *pid
+      "buffer",
+      // const char *path
+      "buffer",
+      // const posix_spawn_file_actions_t *file_actions
+      "buffer",
+      // const posix_spawnattr_t *attrp
+      "buffer",
+      // char *const argv[]
+      "buffer"
+      // char *const envp[]
+    ],
+    result: "i32"
+  },
+  /** int posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa) */
+  posix_spawn_file_actions_init: { parameters: ["buffer"], result: "i32" },
+  /** int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *fa) */
+  posix_spawn_file_actions_destroy: { parameters: ["buffer"], result: "i32" },
+  /**
+   * int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa,
+   *                                      int fildes, int newfildes)
+   */
+  posix_spawn_file_actions_adddup2: {
+    parameters: [
+      "buffer",
+      // posix_spawn_file_actions_t *fa
+      "i32",
+      // int fildes
+      "i32"
+      // int newfildes
+    ],
+    result: "i32"
+  },
+  /**
+   * int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t *fa,
+   *                                       int fildes)
+   */
+  posix_spawn_file_actions_addclose: {
+    parameters: ["buffer", "i32"],
+    result: "i32"
+  },
+  /**
+   * int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *fa,
+   *                                              int from) (glibc 2.34)
+   */
+  posix_spawn_file_actions_addclosefrom_np: {
+    parameters: ["buffer", "i32"],
+    result: "i32",
+    optional: true
+  },
+  /** int posix_spawnattr_init(posix_spawnattr_t *attr) */
+  posix_spawnattr_init: { parameters: ["buffer"], result: "i32" },
+  /** int posix_spawnattr_destroy(posix_spawnattr_t *attr) */
+  posix_spawnattr_destroy: { parameters: ["buffer"], result: "i32" },
+  /** int posix_spawnattr_setflags(posix_spawnattr_t *attr, short flags) */
+  posix_spawnattr_setflags: { parameters: ["buffer", "i16"], result: "i32" },
+  /**
+   * int posix_spawnattr_setsigdefault(posix_spawnattr_t *attr,
+   *                                   const sigset_t *sigdefault)
+   */
+  posix_spawnattr_setsigdefault: {
+    parameters: ["buffer", "buffer"],
+    result: "i32"
+  },
+  /**
+   * int posix_spawnattr_setsigmask(posix_spawnattr_t *attr,
+   *                                const sigset_t *sigmask)
+   */
+  posix_spawnattr_setsigmask: {
+    parameters: ["buffer", "buffer"],
+    result: "i32"
+  },
+  // ---- sockets
+  /** int socket(int domain, int type, int protocol) */
+  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  /** int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen) */
+  bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  /** int listen(int sockfd, int backlog) */
+  listen: { parameters: ["i32", "i32"], result: "i32" },
+  /** int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen) */
+  connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  /**
+   * int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen,
+   *             int flags), off the JS thread (glibc 2.10)
+   */
+  accept4: {
+    parameters: [
+      "i32",
+      // int sockfd
+      "buffer",
+      // struct sockaddr *addr
+      "buffer",
+      // socklen_t *addrlen
+      "i32"
+      // int flags
+    ],
+    result: "i32",
+    nonblocking: true,
+    optional: true
+  },
+  /** int shutdown(int sockfd, int how) */
+  shutdown: { parameters: ["i32", "i32"], result: "i32" },
+  /** int ioctl(int fd, unsigned long request, int *argp) (FIONREAD) */
+  ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
+  /**
+   * int getsockopt(int sockfd, int level, int optname, void *optval,
+   *                socklen_t *optlen)
+   */
+  getsockopt: {
+    parameters: [
+      "i32",
+      // int sockfd
+      "i32",
+      // int level
+      "i32",
+      // int optname
+      "buffer",
+      // void *optval
+      "buffer"
+      // socklen_t *optlen
+    ],
+    result: "i32"
+  },
+  /**
+   * int setsockopt(int sockfd, int level, int optname, const void *optval,
+   *                socklen_t optlen)
+   */
+  setsockopt: {
+    parameters: [
+      "i32",
+      // int sockfd
+      "i32",
+      // int level
+      "i32",
+      // int optname
+      "buffer",
+      // const void *optval
+      "u32"
+      // socklen_t optlen
+    ],
+    result: "i32"
+  },
+  /** int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen) */
+  getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  /** int getpeername(int sockfd, struct sockaddr *addr, socklen_t *addrlen) */
+  getpeername: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  /** ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags) */
+  sendmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
+  /** ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags) */
+  recvmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
+  /** int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event) */
+  epoll_ctl: {
+    parameters: [
+      "i32",
+      // int epfd
+      "i32",
+      // int op
+      "i32",
+      // int fd
+      "buffer"
+      // struct epoll_event *event
+    ],
+    result: "i32"
+  },
+  // ---- environment and strings
+  /** char *getenv(const char *name) */
+  getenv: { parameters: ["buffer"], result: "pointer" },
+  /** size_t strlen(const char *s) */
+  strlen: { parameters: ["pointer"], result: "usize" },
+  // ---- errors
+  /** char *strerror(int errnum) */
+  strerror: { parameters: ["i32"], result: "pointer" },
+  /** int *__errno_location(void) */
+  __errno_location: { parameters: [], result: "pointer" }
+};
+var LIBC_PATH_VARIABLE = "DENO_LISTEN_FDS_LIBC";
+var bound;
+var handles = [];
+var pinnedAddresses = /* @__PURE__ */ new WeakMap();
+var GROUPS = [
+  ["pidfd_open", "fstatfs", "name_to_handle_at"]
+];
+var encoder;
+
+// _sockaddr.ts
+var decoder;
+
+// _fd_info.ts
+var EMPTY_PATH = cString("");
+var statxBuffer;
+var optionBuffers;
+var FAMILIES = {
+  [LINUX.AF_INET]: "inet",
+  [LINUX.AF_INET6]: "inet6",
+  [LINUX.AF_UNIX]: "unix",
+  [LINUX.AF_VSOCK]: "vsock"
+};
+var TYPES = {
+  [LINUX.SOCK_STREAM]: "stream",
+  [LINUX.SOCK_DGRAM]: "dgram",
+  [LINUX.SOCK_SEQPACKET]: "seqpacket",
+  [LINUX.SOCK_RAW]: "raw"
+};
+var sockaddrBuffers;
+
+// _io.ts
+var chunk;
+
+// _adopt/proc.ts
+var decoder2;
+var linkBuffer;
+var linkPath;
+var FD_DIR = "/proc/self/fd/";
+var DIRENT64 = { d_reclen: 16, d_name: 19 };
+var direntBuffer;
+var DECIMAL = 10;
+var HEX = 16;
+
+// _adopt/epoll.ts
+var eventpollLink;
+var lastEpoll;
+var PROBED_FDS = 64;
+
+// _adopt/placeholder.ts
+var PLACEHOLDER_HOSTNAME = "127.0.0.1";
+var UNIX_PLACEHOLDER_PERMISSIONS = '--allow-read and --allow-write on the temporary directory and, from Deno 2.9, an unscoped --allow-net (or use via: "node")';
+
+// _adopt/conn.ts
+
+// _adopt/datagram.ts
+
+// _adopt/file.ts
+var FILE_KINDS = ["fifo", "file", "character-device"];
+
+// _adopt/node.ts
 var DeferredListener = class {
   #inner;
   #closed = false;
@@ -976,224 +2688,14 @@ var DeferredListener = class {
     if (!this.#closed) this.close();
   }
 };
-function deferredNodeServe(fd, addr, options) {
-  const inner = import("./core-node_http-5GZMDX2M.js").then(
-    (module) => module.nodeServe(fd, addr, options)
-  );
-  const shutdown = () => inner.then((server) => server.shutdown());
-  return {
-    addr,
-    finished: inner.then((server) => server.finished),
-    shutdown,
-    ref: () => void inner.then((server) => server.ref(), ignore),
-    unref: () => void inner.then((server) => server.unref(), ignore),
-    [Symbol.asyncDispose]: shutdown
-  };
-}
 
 // _adopt/policy.ts
-function nodeFdSupported(version = Deno.version.deno) {
-  const [major = 0, minor = 0, patch = 0] = version.split(/[.-]/).map(Number);
-  return major > 2 || major === 2 && (minor > 8 || minor === 8 && patch >= 3);
-}
-function chooseVia(fd, action, options, adopt, node) {
-  const via = options.via ?? "auto";
-  if (via === "node") {
-    if (!nodeFdSupported()) {
-      throw new ListenFdsError(
-        `Cannot ${action} through node: node:net cannot listen on an fd before Deno 2.8.3, this is ${Deno.version.deno}`,
-        { code: "UNSUPPORTED_PLATFORM", fd }
-      );
-    }
-    return node();
-  }
-  try {
-    return adopt();
-  } catch (error) {
-    if (via === "adopt" || !(error instanceof ListenFdsError) || error.code !== "ADOPTION_FAILED") throw error;
-    if (!nodeFdSupported()) {
-      throw new ListenFdsError(
-        `${error.message}; the node:net fallback needs Deno 2.8.3 or later, this is ${Deno.version.deno}`,
-        { code: "ADOPTION_FAILED", fd, cause: error }
-      );
-    }
-    return node();
-  }
-}
-function bindOptions(options) {
-  const {
-    name: _name,
-    index: _index,
-    via: _via,
-    fallback: _fallback,
-    ...bind
-  } = options;
-  return bind;
-}
 
 // _adopt/listener.ts
-function adoptListener(fd, options = {}) {
-  const action = `take fd ${fd} as a listener`;
-  const { address } = requireSocket(fd, action, "stream", true);
-  return chooseVia(
-    fd,
-    action,
-    options,
-    () => withPlaceholder(
-      { fd, unix: "path" in address, action },
-      listenAt,
-      (listener, _place, slot) => {
-        const release = () => listener.close();
-        adoptIntoPlaceholder(listener, {
-          fd,
-          address,
-          action,
-          release,
-          slot
-        });
-        return listener;
-      }
-    ),
-    () => deferredNodeListener(fd, address)
-  );
-}
 
 // _adopt/serve.ts
-function defaultOnListen(addr, tls) {
-  if ("path" in addr) {
-    console.error(`Listening on ${addr.path}`);
-    return;
-  }
-  const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
-  console.error(
-    `Listening on ${tls ? "https" : "http"}://${host}:${addr.port}/`
-  );
-}
-function adoptServe(fd, options) {
-  const action = `serve HTTP on fd ${fd}`;
-  const { address } = requireSocket(fd, action, "stream", true);
-  const tls = options.cert !== void 0 && options.key !== void 0;
-  const server = chooseVia(
-    fd,
-    action,
-    options,
-    () => serveNatively(fd, address, options, action),
-    () => deferredNodeServe(fd, address, options)
-  );
-  (options.onListen ?? ((addr) => defaultOnListen(addr, tls)))(address);
-  return server;
-}
 var QUIET_MS = 100;
 var POLL_MS = 10;
-function countingHandler(handler, state) {
-  return (request, info) => {
-    state.requests++;
-    if (!state.draining) return handler(request, info);
-    const response = handler(request, info);
-    return response instanceof Promise ? response.then(closeAfter) : closeAfter(response);
-  };
-}
-function closeAfter(response) {
-  if (!(response instanceof Response) || response.status === 101) {
-    return response;
-  }
-  try {
-    response.headers.set("connection", "close");
-    return response;
-  } catch {
-    const headers = new Headers(response.headers);
-    headers.set("connection", "close");
-    return new Response(response.body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers
-    });
-  }
-}
-function delay(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-async function drain(listener, state, timeout) {
-  state.draining = true;
-  const connections = listener.tcp ? await import("./core-_connections-PJKJM5OY.js") : null;
-  const address = connections?.listenerAddress(listener.fd);
-  if (!detachListener(listener.fd, listener.inode)) return;
-  const start = performance.now();
-  if (connections && address) {
-    while (true) {
-      const expired = performance.now() - start >= timeout;
-      const { silent, busy } = connections.countConnections(address, {
-        shutDownSilent: expired
-      });
-      if (silent + busy === 0 || expired) return;
-      await delay(POLL_MS);
-    }
-  }
-  let seen = state.requests;
-  let quietSince = start;
-  while (true) {
-    await delay(POLL_MS);
-    const now = performance.now();
-    if (state.requests !== seen) {
-      seen = state.requests;
-      quietSince = now;
-    }
-    if (now - quietSince >= QUIET_MS || now - start >= timeout) return;
-  }
-}
-function drainOnShutdown(server, listener, options) {
-  const close = server.shutdown.bind(server);
-  let stopping;
-  const shutdown = () => {
-    stopping ??= drain(listener, options.state, options.timeout).then(
-      close,
-      close
-    );
-    return stopping;
-  };
-  Object.defineProperty(server, "shutdown", {
-    value: shutdown,
-    enumerable: true,
-    configurable: true,
-    writable: true
-  });
-  const signal = options.signal;
-  if (signal?.aborted) void shutdown();
-  else signal?.addEventListener("abort", () => void shutdown(), { once: true });
-}
-function serveNatively(fd, address, options, action) {
-  const { serveOptions, handler, drain: drain2 } = placeholderOptions(
-    fd,
-    address,
-    options,
-    action
-  );
-  return withPlaceholder(
-    { fd, unix: "path" in address, action },
-    (place) => Deno.serve(
-      { ...serveOptions, ...place, onListen() {
-      }, handler }
-    ),
-    (server, _place, slot) => {
-      const listener = adoptIntoPlaceholder(server, {
-        fd,
-        address,
-        action,
-        release: () => void server.shutdown(),
-        slot
-      });
-      if (drain2) {
-        const { signal, ...rest } = drain2;
-        drainOnShutdown(
-          server,
-          { ...listener, tcp: !("path" in address) },
-          signal === void 0 ? rest : { ...rest, signal }
-        );
-      }
-      return server;
-    }
-  );
-}
 var ADDRESS_FIELDS = [
   "port",
   "hostname",
@@ -1205,44 +2707,6 @@ var ADDRESS_FIELDS = [
   "index",
   "cid"
 ];
-function withPeer(handler, address) {
-  return (request, info) => handler(request, {
-    remoteAddr: address,
-    get completed() {
-      return info.completed;
-    }
-  });
-}
-function placeholderOptions(fd, address, options, action) {
-  const {
-    via: _via,
-    onListen: _onListen,
-    handler: userHandler,
-    cert,
-    key,
-    drainTimeout = 1e3,
-    signal,
-    ...rest
-  } = options;
-  checkMilliseconds(drainTimeout, `Cannot ${action}: drainTimeout`, { fd });
-  for (const field of ADDRESS_FIELDS) delete rest[field];
-  const state = drainTimeout > 0 ? { requests: 0, draining: false } : void 0;
-  if (!state && signal !== void 0) rest.signal = signal;
-  let handler = state ? countingHandler(userHandler, state) : userHandler;
-  if ("path" in address) {
-    if (cert !== void 0 || key !== void 0) {
-      throw new ListenFdsError(
-        `Cannot ${action}: TLS (cert and key) is not supported on a Unix socket`,
-        { code: "INVALID_ARGUMENT", fd }
-      );
-    }
-    handler = withPeer(handler, address);
-  } else if (cert !== void 0 && key !== void 0) {
-    Object.assign(rest, { cert, key });
-  }
-  const drain2 = state && { state, timeout: drainTimeout, signal };
-  return { serveOptions: rest, handler, drain: drain2 };
-}
 
 // _env.ts
 var LISTEN_FDS_START = 3;
@@ -1257,220 +2721,8 @@ var LISTEN_VARIABLES = Object.freeze([
 ]);
 var INT_MAX = 2147483647;
 var U64_MAX = 18446744073709551615n;
-function parseListenEnv(env, options = {}) {
-  if (env.LISTEN_FDS === void 0) return void 0;
-  const pid = checkPid(env, options.pid);
-  const { pidfdId, pidfdIdVerified } = checkPidfdId(env, options.pidfdId);
-  const { count, firstFd } = parseListenFdRange(env);
-  const names = readNames(env, count);
-  return {
-    count,
-    firstFd,
-    names: names && Object.freeze(names),
-    pid,
-    pidfdId,
-    pidfdIdVerified
-  };
-}
-function checkPid(env, own) {
-  const value = numberText("LISTEN_PID", env.LISTEN_PID, "INVALID_LISTEN_PID");
-  const pid = parseListenPid(value);
-  if (pid !== void 0 && own !== void 0 && pid !== own) {
-    throw new ListenFdsError(
-      `Cannot use LISTEN_PID: value is "${value}" but this process is ${own}; the variables are meant for another process, usually because the service was started through a wrapper that forks (deno task, a shell, npm's .bin/deno): exec the deno binary directly`,
-      { code: "PID_MISMATCH", variable: "LISTEN_PID", value }
-    );
-  }
-  return pid;
-}
-function checkPidfdId(env, ownId) {
-  const value = numberText(
-    "LISTEN_PIDFDID",
-    env.LISTEN_PIDFDID,
-    "INVALID_LISTEN_PIDFDID"
-  );
-  const pidfdId = parseListenPidfdId(value);
-  if (pidfdId === void 0 || !ownId) {
-    return { pidfdId, pidfdIdVerified: false };
-  }
-  const own = ownId();
-  if (own !== void 0 && own !== pidfdId) {
-    throw new ListenFdsError(
-      `Cannot use LISTEN_PIDFDID: value is "${value}" but this process's pidfd id is ${own}; the variables are meant for another process`,
-      { code: "PIDFDID_MISMATCH", variable: "LISTEN_PIDFDID", value }
-    );
-  }
-  return { pidfdId, pidfdIdVerified: own !== void 0 };
-}
-function readNames(env, count) {
-  const value = nameText(env.LISTEN_FDNAMES);
-  const names = parseListenFdNames(value);
-  if (names !== void 0 && names.length !== count) {
-    throw new ListenFdsError(
-      `Cannot use LISTEN_FDNAMES: value is "${value}" with ${names.length} ${names.length === 1 ? "name" : "names"} but LISTEN_FDS is ${count}`,
-      { code: "FDNAMES_COUNT_MISMATCH", variable: "LISTEN_FDNAMES", value }
-    );
-  }
-  return names;
-}
-function parseListenFdRange(env) {
-  const countValue = numberText("LISTEN_FDS", env.LISTEN_FDS, "INVALID_LISTEN_FDS") ?? "";
-  const count = parseDecimal("LISTEN_FDS", countValue, {
-    code: "INVALID_LISTEN_FDS",
-    min: 1,
-    max: LISTEN_FDS_MAX
-  });
-  const firstValue = numberText(
-    "LISTEN_FDS_FIRST_FD",
-    env.LISTEN_FDS_FIRST_FD,
-    "INVALID_LISTEN_FDS_FIRST_FD"
-  );
-  const firstFd = firstValue === void 0 ? LISTEN_FDS_START : parseDecimal("LISTEN_FDS_FIRST_FD", firstValue, {
-    code: "INVALID_LISTEN_FDS_FIRST_FD",
-    min: LISTEN_FDS_START,
-    max: INT_MAX
-  });
-  const last = firstFd + count - 1;
-  if (last > INT_MAX) {
-    throw new ListenFdsError(
-      `Cannot use LISTEN_FDS_FIRST_FD: value is "${firstValue}" but ${count} fds (LISTEN_FDS) from there would pass ${INT_MAX}`,
-      {
-        code: "INVALID_LISTEN_FDS_FIRST_FD",
-        variable: "LISTEN_FDS_FIRST_FD",
-        value: firstValue
-      }
-    );
-  }
-  return { count, firstFd };
-}
-function parseListenPid(value) {
-  if (value === void 0) return void 0;
-  return parseDecimal("LISTEN_PID", value, {
-    code: "INVALID_LISTEN_PID",
-    min: 1,
-    max: INT_MAX
-  });
-}
-function parseListenPidfdId(value) {
-  if (value === void 0) return void 0;
-  if (!isCanonicalDecimal(value)) {
-    throw notCanonical("LISTEN_PIDFDID", value, "INVALID_LISTEN_PIDFDID");
-  }
-  const id = BigInt(value);
-  if (id > U64_MAX) {
-    throw new ListenFdsError(
-      `Cannot use LISTEN_PIDFDID: value "${value}" is larger than ${U64_MAX}`,
-      {
-        code: "INVALID_LISTEN_PIDFDID",
-        variable: "LISTEN_PIDFDID",
-        value
-      }
-    );
-  }
-  return id;
-}
-function parseListenFdNames(value) {
-  if (value === void 0) return void 0;
-  const names = [];
-  let current = "";
-  for (let i = 0; i < value.length; i++) {
-    const char = value[i];
-    if (char === "\\") {
-      if (i + 1 === value.length) {
-        throw new ListenFdsError(
-          `Cannot parse LISTEN_FDNAMES: value "${value}" ends with an escaping backslash`,
-          {
-            code: "INVALID_LISTEN_FDNAMES",
-            variable: "LISTEN_FDNAMES",
-            value
-          }
-        );
-      }
-      current += value[++i];
-    } else if (char === ":") {
-      names.push(current);
-      current = "";
-    } else {
-      current += char;
-    }
-  }
-  names.push(current);
-  return names;
-}
 var utf8;
 var lossyUtf8;
-function strictUtf8() {
-  return utf8 ??= new TextDecoder("utf-8", { fatal: true });
-}
-function numberText(variable, value, code) {
-  if (value === void 0 || typeof value === "string") return value;
-  try {
-    return strictUtf8().decode(value);
-  } catch {
-    throw notCanonical(variable, showBytes(value), code);
-  }
-}
-function nameText(value) {
-  if (value === void 0 || typeof value === "string") return value;
-  return (lossyUtf8 ??= new TextDecoder()).decode(value);
-}
-function showBytes(bytes) {
-  let text = "";
-  let i = 0;
-  while (i < bytes.length) {
-    const length = utf8SequenceLength(bytes, i);
-    if (length === 0) {
-      text += `\\x${bytes[i].toString(16).padStart(2, "0")}`;
-      i++;
-    } else {
-      text += strictUtf8().decode(bytes.subarray(i, i + length));
-      i += length;
-    }
-  }
-  return text;
-}
-function utf8SequenceLength(bytes, i) {
-  const b = bytes[i];
-  if (b < 128) return 1;
-  let length;
-  let low = 128;
-  let high = 191;
-  if (b >= 194 && b <= 223) length = 2;
-  else if (b >= 224 && b <= 239) {
-    length = 3;
-    if (b === 224) low = 160;
-    if (b === 237) high = 159;
-  } else if (b >= 240 && b <= 244) {
-    length = 4;
-    if (b === 240) low = 144;
-    if (b === 244) high = 143;
-  } else return 0;
-  for (let k = 1; k < length; k++) {
-    const next = bytes[i + k];
-    if (next === void 0 || next < (k === 1 ? low : 128)) return 0;
-    if (next > (k === 1 ? high : 191)) return 0;
-  }
-  return length;
-}
-function parseDecimal(variable, value, rule) {
-  if (!isCanonicalDecimal(value)) {
-    throw notCanonical(variable, value, rule.code);
-  }
-  const number = value.length > 16 ? Infinity : Number(value);
-  if (number < rule.min || number > rule.max) {
-    throw new ListenFdsError(
-      `Cannot use ${variable}: value "${value}" is out of range ${rule.min} to ${rule.max}`,
-      { code: rule.code, variable, value }
-    );
-  }
-  return number;
-}
-function notCanonical(variable, value, code) {
-  return new ListenFdsError(
-    `Cannot parse ${variable}: value is "${value}", expected a decimal number without sign, spaces or leading zeros`,
-    { code, variable, value }
-  );
-}
 
 // listen_fds.ts
 var shared;
@@ -2045,108 +3297,6 @@ var ListenFds = class _ListenFds {
     );
   }
 };
-function readProcessEnv() {
-  const env = {};
-  const names = [
-    "LISTEN_FDS",
-    ...LISTEN_VARIABLES.filter((name) => name !== "LISTEN_FDS")
-  ];
-  for (const name of names) {
-    try {
-      env[name] = readVariable(name);
-    } catch (error) {
-      if (error instanceof ListenFdsError) return { env, error };
-      throw error;
-    }
-    if (name === "LISTEN_FDS" && env[name] === void 0) break;
-  }
-  return { env };
-}
-function readVariable(name) {
-  try {
-    return readEnv(name, { allow: LISTEN_VARIABLES.join(",") });
-  } catch (error) {
-    if (!(error instanceof Deno.errors.InvalidData)) throw error;
-    try {
-      return getenvBytes(name);
-    } catch (cause) {
-      if (!(cause instanceof ListenFdsError)) throw cause;
-      throw new ListenFdsError(
-        `Cannot read ${name}: its value is not valid UTF-8, and reading its bytes failed: ${cause.message}`,
-        { code: cause.code, variable: name, cause }
-      );
-    }
-  }
-}
-function checkSameOptions(first, later) {
-  for (const key of ["unsetEnv", "pid"]) {
-    const value = later[key];
-    if (value !== void 0 && value !== first[key]) {
-      throw new ListenFdsError(
-        `Cannot read the environment with ${key}: ${value}: ListenFds.fromEnv() already read it with ${key}: ${first[key]}, and every later call shares that result (pass the same options, none, or options.env for a private set)`,
-        { code: "INVALID_ARGUMENT", value: String(value) }
-      );
-    }
-  }
-}
-function closeOnExecAnnounced(env) {
-  let range;
-  try {
-    range = parseListenFdRange(env);
-  } catch {
-    return;
-  }
-  try {
-    closeOnExecRange(range.firstFd, range.firstFd + range.count - 1);
-  } catch {
-  }
-}
-function closeOnExecRange(first, last) {
-  const c = libc();
-  if (c.close_range?.(first, last, LINUX.CLOSE_RANGE_CLOEXEC) === 0) return;
-  const status = readProcFile("/proc/self/status") ?? "";
-  const size = Number(/^FDSize:\s*(\d+)/m.exec(status)?.[1] ?? 65536);
-  for (let fd = first; fd <= Math.min(last, size - 1); fd++) {
-    const flags = c.fcntl(fd, LINUX.F_GETFD, 0);
-    if (flags !== -1 && !(flags & LINUX.FD_CLOEXEC)) {
-      c.fcntl(fd, LINUX.F_SETFD, flags | LINUX.FD_CLOEXEC);
-    }
-  }
-}
-function adoptRange(firstFd, count) {
-  const c = libc();
-  const last = firstFd + count - 1;
-  const source = "LISTEN_FDS";
-  for (let fd = firstFd; fd <= last; fd++) {
-    const flags = c.fcntl(fd, LINUX.F_GETFD, 0);
-    if (flags === -1) {
-      const closed = errno() === LINUX.EBADF;
-      throw syscallError(
-        closed ? `Cannot use fd ${fd} from ${source}: it is not open` : `Cannot use fd ${fd} from ${source}`,
-        "fcntl",
-        fd,
-        closed ? "FD_NOT_OPEN" : "SYSCALL_FAILED",
-        { variable: "LISTEN_FDS", value: String(count) }
-      );
-    }
-    if (flags & LINUX.FD_CLOEXEC) {
-      throw new ListenFdsError(
-        `Cannot use fd ${fd} from ${source}: it is close-on-exec, so it was not inherited from the service manager but opened by this process (often by the Deno runtime)`,
-        {
-          code: "FD_NOT_INHERITED",
-          fd,
-          variable: "LISTEN_FDS",
-          value: String(count)
-        }
-      );
-    }
-  }
-  for (let fd = firstFd; fd <= last; fd++) {
-    if (c.fcntl(fd, LINUX.F_SETFD, LINUX.FD_CLOEXEC) === -1) {
-      throw syscallError(`Cannot make fd ${fd} close-on-exec`, "fcntl", fd);
-    }
-  }
-}
 export {
   ARCH_LAYOUTS,
   CMSGHDR,

@@ -5,17 +5,17 @@ import {
 } from "./chunk-7KI7QCP6.js";
 
 // _serve_worker.ts
-var scope = globalThis;
-function send(message) {
+var send = (function send(message) {
   scope.postMessage(message);
-}
-function describe(error) {
+});
+var describe = (function describe(error) {
   if (error instanceof Error) {
     const code = error.code;
     return typeof code === "string" ? { message: error.message, code } : { message: `${error.name}: ${error.message}` };
   }
   return { message: String(error) };
-}
+});
+var scope = globalThis;
 var exit = Deno.exit.bind(Deno);
 Object.defineProperty(Deno, "exit", {
   value: (code) => {

@@ -8,11 +8,7 @@ import {
 // _notify/watchdog.ts
 import { ListenFdsError } from "./_core.js";
 import { isCanonicalDecimal, unsetEnv } from "./_core.js";
-var WATCHDOG_USEC = "WATCHDOG_USEC";
-var WATCHDOG_PID = "WATCHDOG_PID";
-var USEC_INFINITY = 18446744073709551615n;
-var INT_MAX = 2147483647;
-function watchdogInterval(options = {}) {
+var watchdogInterval = (function watchdogInterval(options = {}) {
   const env = options.env;
   try {
     const usecValue = env ? env[WATCHDOG_USEC] : readTextEnv(WATCHDOG_USEC, "INVALID_WATCHDOG_USEC");
@@ -47,8 +43,8 @@ function watchdogInterval(options = {}) {
       unsetEnv([WATCHDOG_USEC, WATCHDOG_PID]);
     }
   }
-}
-function startWatchdog(options = {}) {
+});
+var startWatchdog = (function startWatchdog(options = {}) {
   const interval = options.interval ?? watchdogInterval(options);
   if (interval !== void 0 && !(Number.isFinite(interval) && interval > 0)) {
     throw new ListenFdsError(
@@ -93,13 +89,17 @@ function startWatchdog(options = {}) {
     stop,
     [Symbol.dispose]: stop
   };
-}
-function invalidUsec(value, reason) {
+});
+var invalidUsec = (function invalidUsec(value, reason) {
   return new ListenFdsError(
     `Cannot use ${WATCHDOG_USEC}: value "${value}" ${reason}`,
     { code: "INVALID_WATCHDOG_USEC", variable: WATCHDOG_USEC, value }
   );
-}
+});
+var WATCHDOG_USEC = "WATCHDOG_USEC";
+var WATCHDOG_PID = "WATCHDOG_PID";
+var USEC_INFINITY = 18446744073709551615n;
+var INT_MAX = 2147483647;
 
 export {
   startWatchdog

@@ -3,7 +3,7 @@
 import { ListenFdsError } from "./_core.js";
 import { libc } from "./_core.js";
 import { adoptServe } from "./_core.js";
-async function loadServeModule(specifier, args) {
+var loadServeModule = (async function loadServeModule(specifier, args) {
   if (args !== void 0) {
     Object.defineProperty(Deno, "args", {
       value: Object.freeze([...args]),
@@ -32,8 +32,8 @@ async function loadServeModule(specifier, args) {
     );
   }
   return exported;
-}
-function serveSockets(exported, fds, options) {
+});
+var serveSockets = (function serveSockets(exported, fds, options) {
   const servers = [];
   const handler = (request, info) => exported.fetch(request, info);
   let next = 0;
@@ -57,7 +57,7 @@ function serveSockets(exported, fds, options) {
     exported.onListen?.(servers[0].addr);
   }
   return servers;
-}
+});
 
 export {
   loadServeModule,

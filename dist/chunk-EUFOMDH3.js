@@ -13,13 +13,7 @@ import { libc, syscallError } from "./_core.js";
 import { LINUX } from "./_core.js";
 import { ListenFds } from "./_core.js";
 import { requireSocket } from "./_core.js";
-var BOUND_NAME = "serve";
-var RESTART_DELAY_MS = 100;
-var WORKER_URL = new URL(
-  `./_serve_worker.${import.meta.url.endsWith(".js") ? "js" : "ts"}`,
-  import.meta.url
-);
-async function serveParallel(options) {
+var serveParallel = (async function serveParallel(options) {
   const module = String(options.module);
   checkCount("workers", options.workers, 1);
   checkCount("restartLimit", options.restartLimit, 0);
@@ -86,22 +80,22 @@ async function serveParallel(options) {
     reporter(sockets[0].address, count);
   }
   return pool.server();
-}
-function checkCount(name, value, min) {
+});
+var checkCount = (function checkCount(name, value, min) {
   if (value !== void 0 && !(Number.isSafeInteger(value) && value >= min)) {
     throw new ListenFdsError(
       `Cannot serve in parallel: ${name} ${value} is not an integer of at least ${min}`,
       { code: "INVALID_ARGUMENT", value: String(value) }
     );
   }
-}
-function defaultOnListen(addr, workers) {
+});
+var defaultOnListen = (function defaultOnListen(addr, workers) {
   const where = "path" in addr ? addr.path : `http://${addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname}:${addr.port}/`;
   console.error(
     `Listening on ${where} with ${workers} worker${workers === 1 ? "" : "s"}`
   );
-}
-function selectActivated(fds, options) {
+});
+var selectActivated = (function selectActivated(fds, options) {
   const untaken = (index) => fds.borrow(index) !== void 0;
   if (options.index !== void 0) {
     return untaken(options.index) ? [options.index] : [];
@@ -111,8 +105,8 @@ function selectActivated(fds, options) {
   return fds.names.flatMap(
     (candidate, index) => candidate === name && untaken(index) ? [index] : []
   );
-}
-function bindFallback(options) {
+});
+var bindFallback = (function bindFallback(options) {
   let spec;
   if (options.path !== void 0) {
     spec = {
@@ -147,34 +141,34 @@ function bindFallback(options) {
     minFd: 3
   });
   return bound;
-}
-function duplicate(fd) {
+});
+var duplicate = (function duplicate(fd) {
   const copy = libc().fcntl(fd, LINUX.F_DUPFD_CLOEXEC, 3);
   if (copy === -1) {
     throw syscallError(`Cannot duplicate fd ${fd} for a worker`, "fcntl", fd);
   }
   return copy;
-}
-function assignSockets(sockets, workers) {
+});
+var assignSockets = (function assignSockets(sockets, workers) {
   return Array.from(
     { length: workers },
     (_, i) => sockets <= workers ? [i % sockets] : Array.from({ length: sockets }, (_2, j) => j).filter(
       (j) => j % workers === i
     )
   );
-}
-function addressKey(address) {
+});
+var addressKey = (function addressKey(address) {
   return "path" in address ? `unix:${address.path}` : `${address.hostname}:${address.port}`;
-}
-function socketsPerAddress(addresses) {
+});
+var socketsPerAddress = (function socketsPerAddress(addresses) {
   const counts = /* @__PURE__ */ new Map();
   for (const address of addresses) {
     const key = addressKey(address);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return Math.max(0, ...counts.values());
-}
-function planWorkers(addresses, workers) {
+});
+var planWorkers = (function planWorkers(addresses, workers) {
   const groups = /* @__PURE__ */ new Map();
   addresses.forEach((address, index) => {
     const key = addressKey(address);
@@ -187,7 +181,13 @@ function planWorkers(addresses, workers) {
     );
   }
   return plan;
-}
+});
+var BOUND_NAME = "serve";
+var RESTART_DELAY_MS = 100;
+var WORKER_URL = new URL(
+  `./_serve_worker.${import.meta.url.endsWith(".js") ? "js" : "ts"}`,
+  import.meta.url
+);
 var Pool = class {
   #module;
   #sockets;

@@ -17,12 +17,7 @@ import {
   TIMESPEC
 } from "./_core.js";
 import { encodeUnixSockaddr } from "./_core.js";
-var NOTIFY_SOCKET = "NOTIFY_SOCKET";
-var NOTIFY_MAX_FDS = 253;
-var KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var U32 = /^(?:0|[1-9][0-9]{0,9})$/;
-var encoder = new TextEncoder();
-function notify(state, options = {}) {
+var notify = (function notify(state, options = {}) {
   const message = formatNotifyState(state);
   const fds = checkFds(options.fds ?? []);
   const env = options.env;
@@ -35,8 +30,8 @@ function notify(state, options = {}) {
   } finally {
     if (options.unsetEnvironment && !env) unsetEnv([NOTIFY_SOCKET]);
   }
-}
-function notifyReady(options) {
+});
+var notifyReady = (function notifyReady(options) {
   const predecessor = options?.env === void 0 ? takeUpgradeSocket() : void 0;
   if (predecessor !== void 0) {
     return notify("READY=1", {
@@ -45,36 +40,36 @@ function notifyReady(options) {
     });
   }
   return notify("READY=1", options);
-}
-function notifyReloading(options) {
+});
+var notifyReloading = (function notifyReloading(options) {
   return notify(
     `RELOADING=1
 MONOTONIC_USEC=${monotonicMicroseconds()}`,
     options
   );
-}
-function notifyStopping(options) {
+});
+var notifyStopping = (function notifyStopping(options) {
   return notify("STOPPING=1", options);
-}
-function notifyStatus(text, options) {
+});
+var notifyStatus = (function notifyStatus(text, options) {
   return notify({ STATUS: text }, options);
-}
-function notifyMainPid(pid, options) {
+});
+var notifyMainPid = (function notifyMainPid(pid, options) {
   checkInteger("pid", pid, 1, 2 ** 31 - 1);
   return notify({ MAINPID: pid }, options);
-}
-function notifyExtendTimeout(milliseconds, options) {
+});
+var notifyExtendTimeout = (function notifyExtendTimeout(milliseconds, options) {
   checkMilliseconds(milliseconds, "Cannot notify: duration");
   return notify(
     { EXTEND_TIMEOUT_USEC: BigInt(Math.round(milliseconds * 1e3)) },
     options
   );
-}
-function notifyErrno(code, options) {
+});
+var notifyErrno = (function notifyErrno(code, options) {
   checkInteger("errno", code, 0, 2 ** 31 - 1);
   return notify({ ERRNO: code }, options);
-}
-function monotonicMicroseconds() {
+});
+var monotonicMicroseconds = (function monotonicMicroseconds() {
   const timespec = new Uint8Array(TIMESPEC.size);
   if (libc().clock_gettime(LINUX.CLOCK_MONOTONIC, timespec) === -1) {
     throw new ListenFdsError("Cannot read CLOCK_MONOTONIC", {
@@ -83,8 +78,8 @@ function monotonicMicroseconds() {
     });
   }
   return readTimespecMicroseconds(timespec);
-}
-function formatNotifyState(state) {
+});
+var formatNotifyState = (function formatNotifyState(state) {
   if (typeof state === "string") {
     if (state.includes("\0")) {
       throw invalid(`Cannot notify: message contains a NUL byte`, state);
@@ -126,8 +121,8 @@ function formatNotifyState(state) {
     lines.push(`${key}=${value}`);
   }
   return lines.join("\n");
-}
-function parseNotifySocket(value) {
+});
+var parseNotifySocket = (function parseNotifySocket(value) {
   if (value.startsWith("/")) {
     if (encoder.encode(value).length >= SOCKADDR_UN.sun_path_size) {
       throw invalidSocket(
@@ -174,8 +169,8 @@ function parseNotifySocket(value) {
     `not an absolute path, "@name" or "vsock:CID:PORT"`,
     LINUX.EPROTO
   );
-}
-function invalidSocket(value, reason, code) {
+});
+var invalidSocket = (function invalidSocket(value, reason, code) {
   return new ListenFdsError(
     `Cannot use ${NOTIFY_SOCKET}: value "${value}" is invalid: ${reason}`,
     {
@@ -185,19 +180,19 @@ function invalidSocket(value, reason, code) {
       errno: code
     }
   );
-}
-function invalid(message, value) {
+});
+var invalid = (function invalid(message, value) {
   return new ListenFdsError(message, { code: "INVALID_ARGUMENT", value });
-}
-function checkInteger(what, value, min, max) {
+});
+var checkInteger = (function checkInteger(what, value, min, max) {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw invalid(
       `Cannot notify: ${what} ${value} is not an integer in ${min} \u2026 ${max}`,
       String(value)
     );
   }
-}
-function checkFds(fds) {
+});
+var checkFds = (function checkFds(fds) {
   if (fds.length > NOTIFY_MAX_FDS) {
     throw new ListenFdsError(
       `Cannot notify: ${fds.length} fds given but one notification carries at most ${NOTIFY_MAX_FDS}`,
@@ -217,8 +212,8 @@ function checkFds(fds) {
     }
   }
   return fds;
-}
-function sendNotification(address, value, message, fds) {
+});
+var sendNotification = (function sendNotification(address, value, message, fds) {
   if (address.kind === "vsock") {
     throw new ListenFdsError(
       `Cannot notify through ${NOTIFY_SOCKET} "${value}": vsock addresses are not supported, only Unix sockets`,
@@ -259,8 +254,8 @@ function sendNotification(address, value, message, fds) {
   } finally {
     c.close(fd);
   }
-}
-function notifyFailed(value, syscall) {
+});
+var notifyFailed = (function notifyFailed(value, syscall) {
   return syscallError(
     `Cannot notify through ${NOTIFY_SOCKET} "${value}"`,
     syscall,
@@ -268,8 +263,8 @@ function notifyFailed(value, syscall) {
     "NOTIFY_FAILED",
     { variable: NOTIFY_SOCKET, value }
   );
-}
-function readTextEnv(name, code) {
+});
+var readTextEnv = (function readTextEnv(name, code) {
   try {
     return readEnv(name);
   } catch (error) {
@@ -285,7 +280,12 @@ function readTextEnv(name, code) {
       { code, variable: name, value: shown, cause: error }
     );
   }
-}
+});
+var NOTIFY_SOCKET = "NOTIFY_SOCKET";
+var NOTIFY_MAX_FDS = 253;
+var KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var U32 = /^(?:0|[1-9][0-9]{0,9})$/;
+var encoder = new TextEncoder();
 
 export {
   NOTIFY_SOCKET,

@@ -30,7 +30,7 @@ import { readProcFile } from "./_core.js";
 
 // _notify/reload.ts
 import { ListenFdsError } from "./_core.js";
-function errnoOf(error) {
+var errnoOf = (function errnoOf(error) {
   if (error instanceof ListenFdsError && error.errno !== void 0) {
     return error.errno;
   }
@@ -49,12 +49,12 @@ function errnoOf(error) {
     if (typeof type === "function" && error instanceof type) return number;
   }
   return void 0;
-}
-function statusLine(prefix, error) {
+});
+var statusLine = (function statusLine(prefix, error) {
   const message = error instanceof Error ? error.message : String(error);
   return `${prefix}: ${message}`.replace(/[\n\0]+/g, " ").slice(0, 2e3);
-}
-function handleReload(onReload, options = {}) {
+});
+var handleReload = (function handleReload(onReload, options = {}) {
   if (typeof onReload !== "function") {
     throw new ListenFdsError(
       "Cannot handle reloads: the reload callback is not a function",
@@ -116,11 +116,8 @@ function handleReload(onReload, options = {}) {
     }
   };
   return { reload, remove, [Symbol.dispose]: remove };
-}
-
-// _notify/shutdown.ts
-import { checkMilliseconds, ListenFdsError as ListenFdsError2 } from "./_core.js";
-function handleShutdown(servers, options = {}) {
+});
+var handleShutdown = (function handleShutdown(servers, options = {}) {
   const list = checkServers(servers, "handle shutdown");
   const timeout = options.timeout ?? 1e4;
   checkMilliseconds(timeout, "Cannot handle shutdown: timeout");
@@ -148,8 +145,8 @@ function handleShutdown(servers, options = {}) {
     }
   );
   return { shutdown, remove, [Symbol.dispose]: remove };
-}
-function checkServers(servers, action) {
+});
+var checkServers = (function checkServers(servers, action) {
   const list = Array.isArray(servers) ? servers : [servers];
   for (const server of list) {
     if (typeof server.shutdown !== "function" && typeof server.close !== "function") {
@@ -160,8 +157,8 @@ function checkServers(servers, action) {
     }
   }
   return list;
-}
-async function runShutdown(list, timeout, options) {
+});
+var runShutdown = (async function runShutdown(list, timeout, options) {
   if (options.notify !== false) {
     try {
       notifyStopping(options.notify ?? {});
@@ -180,8 +177,8 @@ async function runShutdown(list, timeout, options) {
     if (options.exit ?? true) Deno.exit(outcome === "graceful" ? 0 : 1);
   }
   return outcome;
-}
-async function stopAll(list, timeout) {
+});
+var stopAll = (async function stopAll(list, timeout) {
   let timer;
   const expired = new Promise((resolve) => {
     timer = setTimeout(() => resolve({ outcome: "timeout" }), timeout);
@@ -201,8 +198,8 @@ async function stopAll(list, timeout) {
   } finally {
     clearTimeout(timer);
   }
-}
-function listenForSignals(signals, onSignal) {
+});
+var listenForSignals = (function listenForSignals(signals, onSignal) {
   const listeners = /* @__PURE__ */ new Map();
   for (const signal of signals) {
     if (listeners.has(signal)) continue;
@@ -219,16 +216,8 @@ function listenForSignals(signals, onSignal) {
     }
     listeners.clear();
   };
-}
-var SIGNAL_NUMBERS = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGUSR1: 10,
-  SIGUSR2: 12,
-  SIGTERM: 15
-};
-function stopServer(server) {
+});
+var stopServer = (function stopServer(server) {
   if (typeof server.shutdown === "function") {
     return server.shutdown();
   }
@@ -244,7 +233,168 @@ function stopServer(server) {
     }
     if (result instanceof Promise) result.then(() => resolve(), reject);
   });
-}
+});
+var delay = (function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+});
+var pipe = (function pipe() {
+  const c = libc();
+  if (!c.pipe2) {
+    throw new ListenFdsError3("Cannot start a successor: libc has no pipe2", {
+      code: "UNSUPPORTED_PLATFORM"
+    });
+  }
+  const ends = new Int32Array(2);
+  if (c.pipe2(
+    new Uint8Array(ends.buffer),
+    LINUX.O_CLOEXEC | LINUX.O_NONBLOCK
+  ) === -1) {
+    throw syscallError("Cannot create the successor pid pipe", "pipe2");
+  }
+  return { read: ends[0], write: ends[1] };
+});
+var readPid = (function readPid(fd) {
+  const buffer = new Uint8Array(32);
+  const n = Number(libc().read(fd, buffer, BigInt(buffer.length)));
+  if (n <= 0) return void 0;
+  const text = new TextDecoder().decode(buffer.subarray(0, n)).trim();
+  return /^[1-9][0-9]*$/.test(text) ? Number(text) : void 0;
+});
+var running = (function running(pid) {
+  if (libc().kill(pid, 0) !== 0) return errno() === LINUX.EPERM;
+  const stat = readProcFile(`/proc/${pid}/stat`);
+  if (stat === void 0) return false;
+  return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+});
+var stopProcess = (async function stopProcess(pid) {
+  sendSignal(pid, SIGNALS.SIGTERM);
+  const deadline = performance.now() + 1e3;
+  while (running(pid) && performance.now() < deadline) await delay(10);
+  if (running(pid)) sendSignal(pid, SIGNALS.SIGKILL);
+  while (running(pid)) await delay(10);
+});
+var ownCommand = (function ownCommand() {
+  const text = readProcFile("/proc/self/cmdline") ?? "";
+  const args = text.split("\0");
+  if (args.at(-1) === "") args.pop();
+  if (args.length === 0) return [];
+  try {
+    args[0] = Deno.execPath();
+  } catch {
+  }
+  return args;
+});
+var handleUpgrades = (function handleUpgrades(servers, options) {
+  const list = checkServers(servers, "handle upgrades");
+  const drainTimeout = options.drainTimeout ?? 1e4;
+  checkMilliseconds2(drainTimeout, "Cannot handle upgrades: drainTimeout");
+  const signal = options.signal ?? "SIGHUP";
+  const { upgrader } = options;
+  const send = (state) => {
+    if (options.notify === false) return;
+    try {
+      notify(state, options.notify ?? {});
+    } catch {
+    }
+  };
+  let running2;
+  let handedOver = false;
+  let failedBefore = false;
+  const run = async () => {
+    send({ RELOADING: 1, MONOTONIC_USEC: monotonicMicroseconds() });
+    let result;
+    try {
+      const { command, env, timeout } = options;
+      result = await upgrader.upgrade({
+        ...command ? { command } : {},
+        ...env ? { env } : {},
+        ...timeout !== void 0 ? { timeout } : {}
+      });
+    } catch (caught) {
+      const error = caught instanceof ListenFdsError3 ? caught : new ListenFdsError3(
+        `Cannot upgrade: ${caught instanceof Error ? caught.message : caught}`,
+        { code: "UPGRADE_FAILED", cause: caught }
+      );
+      failedBefore = true;
+      const state2 = {
+        STATUS: statusLine("Upgrade failed", error)
+      };
+      const code = errnoOf(error.cause ?? error) ?? errnoOf(error);
+      if (code !== void 0) state2.ERRNO = code;
+      state2.READY = 1;
+      send(state2);
+      if (options.onUpgrade) await options.onUpgrade({ ok: false, error });
+      else console.error(`${error.message}; serving on`);
+      throw error;
+    }
+    handedOver = true;
+    const state = { MAINPID: result.pid };
+    if (failedBefore) state.STATUS = "";
+    state.READY = 1;
+    send(state);
+    remove();
+    await options.onUpgrade?.({ ok: true, pid: result.pid });
+    const outcome = await stopAll2(list, drainTimeout);
+    upgrader.close();
+    if (options.exit ?? true) Deno.exit(outcome === "graceful" ? 0 : 1);
+    return result;
+  };
+  const upgrade = () => {
+    if (handedOver) {
+      return Promise.reject(
+        new ListenFdsError3(
+          "Cannot upgrade: this process already handed over to its successor",
+          { code: "UPGRADE_IN_PROGRESS" }
+        )
+      );
+    }
+    running2 ??= run().finally(() => {
+      if (!handedOver) running2 = void 0;
+    });
+    return running2;
+  };
+  const onSignal = () => {
+    upgrade().catch(() => {
+    });
+  };
+  const remove = () => {
+    try {
+      Deno.removeSignalListener(signal, onSignal);
+    } catch {
+    }
+  };
+  Deno.addSignalListener(signal, onSignal);
+  return { upgrade, remove, [Symbol.dispose]: remove };
+});
+var stopAll2 = (async function stopAll2(list, timeout) {
+  let timer;
+  const expired = new Promise((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeout);
+  });
+  const stopped = Promise.all(list.map(stopServer)).then(
+    () => "graceful",
+    () => "graceful"
+  );
+  const outcome = await Promise.race([stopped, expired]);
+  clearTimeout(timer);
+  if (outcome === "timeout") {
+    for (const server of list) {
+      server.closeAllConnections?.();
+    }
+  }
+  return outcome;
+});
+
+// _notify/shutdown.ts
+import { checkMilliseconds, ListenFdsError as ListenFdsError2 } from "./_core.js";
+var SIGNAL_NUMBERS = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGUSR1: 10,
+  SIGUSR2: 12,
+  SIGTERM: 15
+};
 
 // _notify/upgrade.ts
 var ABSTRACT_PREFIX = "@listen-fds-upgrade";
@@ -516,9 +666,6 @@ var Upgrader = class _Upgrader {
     this.close();
   }
 };
-function delay(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 var DETACH_SCRIPT = [
   "pid_path=$1 id_path=$2; shift 2",
   "sh -c '",
@@ -533,153 +680,6 @@ var DETACH_SCRIPT = [
   // A successor whose pid cannot be told would serve unsupervised.
   'echo $! > "$pid_path" || { kill $!; exit 1; }'
 ].join("\n");
-function pipe() {
-  const c = libc();
-  if (!c.pipe2) {
-    throw new ListenFdsError3("Cannot start a successor: libc has no pipe2", {
-      code: "UNSUPPORTED_PLATFORM"
-    });
-  }
-  const ends = new Int32Array(2);
-  if (c.pipe2(
-    new Uint8Array(ends.buffer),
-    LINUX.O_CLOEXEC | LINUX.O_NONBLOCK
-  ) === -1) {
-    throw syscallError("Cannot create the successor pid pipe", "pipe2");
-  }
-  return { read: ends[0], write: ends[1] };
-}
-function readPid(fd) {
-  const buffer = new Uint8Array(32);
-  const n = Number(libc().read(fd, buffer, BigInt(buffer.length)));
-  if (n <= 0) return void 0;
-  const text = new TextDecoder().decode(buffer.subarray(0, n)).trim();
-  return /^[1-9][0-9]*$/.test(text) ? Number(text) : void 0;
-}
-function running(pid) {
-  if (libc().kill(pid, 0) !== 0) return errno() === LINUX.EPERM;
-  const stat = readProcFile(`/proc/${pid}/stat`);
-  if (stat === void 0) return false;
-  return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-}
-async function stopProcess(pid) {
-  sendSignal(pid, SIGNALS.SIGTERM);
-  const deadline = performance.now() + 1e3;
-  while (running(pid) && performance.now() < deadline) await delay(10);
-  if (running(pid)) sendSignal(pid, SIGNALS.SIGKILL);
-  while (running(pid)) await delay(10);
-}
-function ownCommand() {
-  const text = readProcFile("/proc/self/cmdline") ?? "";
-  const args = text.split("\0");
-  if (args.at(-1) === "") args.pop();
-  if (args.length === 0) return [];
-  try {
-    args[0] = Deno.execPath();
-  } catch {
-  }
-  return args;
-}
-function handleUpgrades(servers, options) {
-  const list = checkServers(servers, "handle upgrades");
-  const drainTimeout = options.drainTimeout ?? 1e4;
-  checkMilliseconds2(drainTimeout, "Cannot handle upgrades: drainTimeout");
-  const signal = options.signal ?? "SIGHUP";
-  const { upgrader } = options;
-  const send = (state) => {
-    if (options.notify === false) return;
-    try {
-      notify(state, options.notify ?? {});
-    } catch {
-    }
-  };
-  let running2;
-  let handedOver = false;
-  let failedBefore = false;
-  const run = async () => {
-    send({ RELOADING: 1, MONOTONIC_USEC: monotonicMicroseconds() });
-    let result;
-    try {
-      const { command, env, timeout } = options;
-      result = await upgrader.upgrade({
-        ...command ? { command } : {},
-        ...env ? { env } : {},
-        ...timeout !== void 0 ? { timeout } : {}
-      });
-    } catch (caught) {
-      const error = caught instanceof ListenFdsError3 ? caught : new ListenFdsError3(
-        `Cannot upgrade: ${caught instanceof Error ? caught.message : caught}`,
-        { code: "UPGRADE_FAILED", cause: caught }
-      );
-      failedBefore = true;
-      const state2 = {
-        STATUS: statusLine("Upgrade failed", error)
-      };
-      const code = errnoOf(error.cause ?? error) ?? errnoOf(error);
-      if (code !== void 0) state2.ERRNO = code;
-      state2.READY = 1;
-      send(state2);
-      if (options.onUpgrade) await options.onUpgrade({ ok: false, error });
-      else console.error(`${error.message}; serving on`);
-      throw error;
-    }
-    handedOver = true;
-    const state = { MAINPID: result.pid };
-    if (failedBefore) state.STATUS = "";
-    state.READY = 1;
-    send(state);
-    remove();
-    await options.onUpgrade?.({ ok: true, pid: result.pid });
-    const outcome = await stopAll2(list, drainTimeout);
-    upgrader.close();
-    if (options.exit ?? true) Deno.exit(outcome === "graceful" ? 0 : 1);
-    return result;
-  };
-  const upgrade = () => {
-    if (handedOver) {
-      return Promise.reject(
-        new ListenFdsError3(
-          "Cannot upgrade: this process already handed over to its successor",
-          { code: "UPGRADE_IN_PROGRESS" }
-        )
-      );
-    }
-    running2 ??= run().finally(() => {
-      if (!handedOver) running2 = void 0;
-    });
-    return running2;
-  };
-  const onSignal = () => {
-    upgrade().catch(() => {
-    });
-  };
-  const remove = () => {
-    try {
-      Deno.removeSignalListener(signal, onSignal);
-    } catch {
-    }
-  };
-  Deno.addSignalListener(signal, onSignal);
-  return { upgrade, remove, [Symbol.dispose]: remove };
-}
-async function stopAll2(list, timeout) {
-  let timer;
-  const expired = new Promise((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), timeout);
-  });
-  const stopped = Promise.all(list.map(stopServer)).then(
-    () => "graceful",
-    () => "graceful"
-  );
-  const outcome = await Promise.race([stopped, expired]);
-  clearTimeout(timer);
-  if (outcome === "timeout") {
-    for (const server of list) {
-      server.closeAllConnections?.();
-    }
-  }
-  return outcome;
-}
 
 export {
   handleShutdown,

@@ -1,15 +1,13 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 // _notify/upgrade_state.ts
-var UPGRADE_SOCKET = "LISTEN_FDS_UPGRADE_SOCKET";
-var LAUNCHER_PID = "LISTEN_FDS_LAUNCHER_PID";
-function launcherPid() {
+var launcherPid = (function launcherPid() {
   try {
     return Deno.env.get(LAUNCHER_PID) || void 0;
   } catch {
     return void 0;
   }
-}
-function takeUpgradeSocket() {
+});
+var takeUpgradeSocket = (function takeUpgradeSocket() {
   let value;
   try {
     value = Deno.env.get(UPGRADE_SOCKET);
@@ -22,18 +20,20 @@ function takeUpgradeSocket() {
   } catch {
   }
   return value === "" ? void 0 : value;
-}
-var storeListeners = /* @__PURE__ */ new Set();
-function onStoreFds(listener) {
+});
+var onStoreFds = (function onStoreFds(listener) {
   storeListeners.add(listener);
   return () => storeListeners.delete(listener);
-}
-function recordStoredFds(fds, name) {
+});
+var recordStoredFds = (function recordStoredFds(fds, name) {
   for (const listener of storeListeners) listener("store", fds, name);
-}
-function recordRemovedFds(name) {
+});
+var recordRemovedFds = (function recordRemovedFds(name) {
   for (const listener of storeListeners) listener("remove", [], name);
-}
+});
+var UPGRADE_SOCKET = "LISTEN_FDS_UPGRADE_SOCKET";
+var LAUNCHER_PID = "LISTEN_FDS_LAUNCHER_PID";
+var storeListeners = /* @__PURE__ */ new Set();
 
 export {
   UPGRADE_SOCKET,

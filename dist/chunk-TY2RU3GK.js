@@ -12,8 +12,7 @@ import { ListenFdsError } from "./_core.js";
 import { cString, errno, errnoError, libc, syscallError } from "./_core.js";
 import { LINUX } from "./_core.js";
 import { readToEnd } from "./_core.js";
-var FDNAME_MAX = 255;
-function storeFds(fds, options = {}) {
+var storeFds = (function storeFds(fds, options = {}) {
   if (fds.length === 0) {
     throw new ListenFdsError("Cannot store fds: no fd given", {
       code: "INVALID_ARGUMENT"
@@ -25,13 +24,13 @@ function storeFds(fds, options = {}) {
   const sent = notify(state, { ...options, fds });
   recordStoredFds(fds, state.FDNAME ?? "stored");
   return sent;
-}
-function removeStoredFds(name, options = {}) {
+});
+var removeStoredFds = (function removeStoredFds(name, options = {}) {
   const sent = notify({ FDSTOREREMOVE: "1", FDNAME: checkName(name) }, options);
   recordRemovedFds(name);
   return sent;
-}
-function createMemfd(name, data = new Uint8Array(0)) {
+});
+var createMemfd = (function createMemfd(name, data = new Uint8Array(0)) {
   const c = libc();
   if (!c.memfd_create) {
     throw new ListenFdsError(
@@ -60,12 +59,12 @@ function createMemfd(name, data = new Uint8Array(0)) {
     c.close(fd);
     throw error;
   }
-}
-function readMemfd(fd) {
+});
+var readMemfd = (function readMemfd(fd) {
   seekStart(fd);
   return readToEnd(fd);
-}
-function closeFd(fd) {
+});
+var closeFd = (function closeFd(fd) {
   if (libc().close(fd) === -1) {
     const code = errno();
     throw errnoError(
@@ -76,13 +75,13 @@ function closeFd(fd) {
       code === LINUX.EBADF ? "FD_NOT_OPEN" : "SYSCALL_FAILED"
     );
   }
-}
-function seekStart(fd) {
+});
+var seekStart = (function seekStart(fd) {
   if (Number(libc().lseek(fd, 0n, LINUX.SEEK_SET)) === -1) {
     throw syscallError(`Cannot seek fd ${fd}`, "lseek", fd);
   }
-}
-function checkName(name) {
+});
+var checkName = (function checkName(name) {
   let reason;
   if (name.length === 0) reason = "it is empty";
   else if (name.length > FDNAME_MAX) {
@@ -98,7 +97,8 @@ function checkName(name) {
     );
   }
   return name;
-}
+});
+var FDNAME_MAX = 255;
 
 export {
   storeFds,

@@ -9,24 +9,13 @@ import { socketAddress } from "./_core.js";
 import { ListenFdsError } from "./_core.js";
 import { parseIpv4, parseIpv6 } from "./_core.js";
 import { SOCKADDR_UN } from "./_core.js";
-var SCHEMES = [
-  "tcp",
-  "http",
-  "https",
-  "unix",
-  "udp"
-];
-var TYPE_PREFIX = /^([a-zA-Z]+)::(.*)$/s;
-var NAME_PREFIX = /^([^=:/]+)=(.*)$/s;
-var DEFAULT_HOST = "127.0.0.1";
-var MAX_NAME_LENGTH = 255;
-function specError(spec, reason) {
+var specError = (function specError(spec, reason) {
   return new ListenFdsError(
     `Cannot parse socket spec "${spec}": ${reason}`,
     { code: "INVALID_SOCKET_SPEC", value: spec }
   );
-}
-function fdNameProblem(name) {
+});
+var fdNameProblem = (function fdNameProblem(name) {
   if (name.length === 0) return "name is empty";
   if (name.length > MAX_NAME_LENGTH) {
     return `name is longer than ${MAX_NAME_LENGTH} characters`;
@@ -36,8 +25,8 @@ function fdNameProblem(name) {
     return "name has a character that is not printable ASCII";
   }
   return void 0;
-}
-function parseSocketSpec(spec) {
+});
+var parseSocketSpec = (function parseSocketSpec(spec) {
   if (spec.length === 0) throw specError(spec, "spec is empty");
   let rest = spec;
   let name;
@@ -75,8 +64,8 @@ function parseSocketSpec(spec) {
     spec,
     "not a port, an address or a path; write a type such as tcp:: or unix::"
   );
-}
-function unixSpec(spec, path, name) {
+});
+var unixSpec = (function unixSpec(spec, path, name) {
   if (path.includes("\0")) throw specError(spec, "path contains a NUL byte");
   const bytes = new TextEncoder().encode(path).length;
   if (path.startsWith("@")) {
@@ -89,8 +78,8 @@ function unixSpec(spec, path, name) {
     );
   }
   return { transport: "unix", scheme: "unix", path, name, spec };
-}
-function inetSpec(spec, scheme, value, name) {
+});
+var inetSpec = (function inetSpec(spec, scheme, value, name) {
   const transport = scheme === "udp" ? "udp" : "tcp";
   const base = { transport, scheme, name, spec };
   if (/^[0-9]+$/.test(value)) {
@@ -143,8 +132,8 @@ function inetSpec(spec, scheme, value, name) {
     hostname: host,
     port: port(spec, value.slice(colon + 1))
   };
-}
-function port(spec, text) {
+});
+var port = (function port(spec, text) {
   if (!/^[0-9]+$/.test(text)) {
     throw specError(spec, `port "${text}" is not a decimal number`);
   }
@@ -153,8 +142,8 @@ function port(spec, text) {
     throw specError(spec, `port ${text} is out of range (0 to 65535)`);
   }
   return value;
-}
-function describeSocket(spec, address) {
+});
+var describeSocket = (function describeSocket(spec, address) {
   if (spec.transport === "unix") return `unix ${address.path ?? spec.path}`;
   const host = address.hostname ?? spec.hostname;
   const hostPort = `${host.includes(":") ? `[${host}]` : host}:${address.port ?? spec.port}`;
@@ -162,10 +151,8 @@ function describeSocket(spec, address) {
     return `${spec.scheme}://${hostPort}/`;
   }
   return `${spec.scheme} ${hostPort}`;
-}
-
-// _launcher/bind.ts
-function bindSockets(specs, options) {
+});
+var bindSockets = (function bindSockets(specs, options) {
   const bound = [];
   try {
     for (const spec of specs) bound.push(bindSocket(spec, options));
@@ -174,8 +161,8 @@ function bindSockets(specs, options) {
     throw error;
   }
   return bound;
-}
-function closeSockets(sockets) {
+});
+var closeSockets = (function closeSockets(sockets) {
   for (const socket of sockets) {
     libc().close(socket.fd);
     const { spec } = socket;
@@ -183,8 +170,8 @@ function closeSockets(sockets) {
       removeStaleSocket(spec.path);
     }
   }
-}
-function moveFdAbove(fd, min) {
+});
+var moveFdAbove = (function moveFdAbove(fd, min) {
   const c = libc();
   if (fd >= min) return fd;
   const moved = c.fcntl(fd, LINUX.F_DUPFD_CLOEXEC, min);
@@ -199,8 +186,8 @@ function moveFdAbove(fd, min) {
   }
   c.close(fd);
   return moved;
-}
-function bindSocket(spec, options) {
+});
+var bindSocket = (function bindSocket(spec, options) {
   const c = libc();
   const family = spec.transport === "unix" ? LINUX.AF_UNIX : spec.family === "inet6" ? LINUX.AF_INET6 : LINUX.AF_INET;
   const type = spec.transport === "udp" ? LINUX.SOCK_DGRAM : LINUX.SOCK_STREAM;
@@ -245,8 +232,8 @@ function bindSocket(spec, options) {
     c.close(fd);
     throw error;
   }
-}
-function sockaddrOf(spec) {
+});
+var sockaddrOf = (function sockaddrOf(spec) {
   if (spec.transport !== "unix") {
     const address = encodeInetSockaddr(spec.hostname, spec.port);
     return { address, length: address.length };
@@ -254,14 +241,27 @@ function sockaddrOf(spec) {
   if (!spec.path.startsWith("@")) removeStaleSocket(spec.path);
   const { bytes, length } = encodeUnixSockaddr(spec.path);
   return { address: bytes, length };
-}
-function removeStaleSocket(path) {
+});
+var removeStaleSocket = (function removeStaleSocket(path) {
   try {
     if (Deno.lstatSync(path).isSocket) Deno.removeSync(path);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-}
+});
+var SCHEMES = [
+  "tcp",
+  "http",
+  "https",
+  "unix",
+  "udp"
+];
+var TYPE_PREFIX = /^([a-zA-Z]+)::(.*)$/s;
+var NAME_PREFIX = /^([^=:/]+)=(.*)$/s;
+var DEFAULT_HOST = "127.0.0.1";
+var MAX_NAME_LENGTH = 255;
+
+// _launcher/bind.ts
 
 export {
   fdNameProblem,

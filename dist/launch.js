@@ -1,13 +1,6 @@
 // @ts-self-types="../launch.ts"
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
-  bindSockets,
-  closeSockets,
-  fdNameProblem,
-  moveFdAbove,
-  parseSocketSpec
-} from "./chunk-UHFLBLON.js";
-import {
   ReadinessChannel,
   SIGNALS,
   SenderReport,
@@ -16,6 +9,13 @@ import {
   sendSignal,
   spawnChild
 } from "./chunk-GRYDIXI6.js";
+import {
+  bindSockets,
+  closeSockets,
+  fdNameProblem,
+  moveFdAbove,
+  parseSocketSpec
+} from "./chunk-UHFLBLON.js";
 import {
   LAUNCHER_PID
 } from "./chunk-QSSB6R3H.js";
@@ -26,111 +26,13 @@ import { ListenFdsError as ListenFdsError3 } from "./_core.js";
 // _launcher/args.ts
 import { parseArgs } from "@std/cli/parse-args";
 import { ListenFdsError } from "./_core.js";
-var UPGRADE_SIGNALS = [
-  "SIGHUP",
-  "SIGUSR1",
-  "SIGUSR2"
-];
-var USAGE = `Usage: launch [OPTIONS] [--] COMMAND [ARGS...]
-
-Binds sockets, then runs COMMAND with them as fds 3, 4, ... and the systemd
-socket-activation variables LISTEN_FDS, LISTEN_PID, LISTEN_PIDFDID and
-LISTEN_FDNAMES. With --watch, COMMAND restarts on changes while the sockets
-stay open: connections made during a restart wait in the kernel's backlog.
-
-Options:
-  -s, --socket SPEC        Bind a socket (repeatable; fd 3 is the first)
-      --fdname NAME[:NAME...]
-                           Name the sockets in order (LISTEN_FDNAMES); one
-                           name names them all
-  -w, --watch PATH         Restart COMMAND when PATH changes (repeatable)
-      --debounce MS        Wait MS after the last change (default 100)
-      --stop-timeout MS    SIGKILL a child still running MS after SIGTERM
-                           (default 5000)
-      --upgrade-on SIGNAL  Hot-upgrade on SIGNAL (SIGHUP, SIGUSR1, SIGUSR2)
-                           instead of forwarding it: start a new COMMAND with
-                           the same sockets, and once it sends READY=1 to its
-                           NOTIFY_SOCKET, SIGTERM the old one (which keeps
-                           serving if the new one fails)
-      --upgrade-timeout MS Give up an upgrade whose new COMMAND sent no
-                           READY=1 within MS (default 30000)
-  -a, --accept             Run one COMMAND per connection, which gets it as
-                           fd 3 (LISTEN_FDNAMES=connection, REMOTE_ADDR,
-                           REMOTE_PORT), like systemd-socket-activate -a
-  -E, --setenv NAME[=VALUE]
-                           Set NAME for COMMAND (without a value: pass the
-                           launcher's own value)
-      --no-pid             Do not set LISTEN_PID and LISTEN_PIDFDID (for
-                           wrappers such as watchers between us and the server)
-  -b, --backlog N          listen() backlog of stream sockets (default 1024)
-      --no-reuse           Do not set SO_REUSEADDR on TCP and UDP sockets
-  -q, --quiet              Print nothing but errors
-  -h, --help               Show this help
-
-Socket spec: [NAME=][TYPE::]VALUE
-  TYPE    tcp, http, https (TCP listeners; http/https are shown as URLs),
-          unix (stream listener), udp (datagram socket)
-  VALUE   PORT            127.0.0.1:PORT (as systemfd; 0 picks a free port)
-          IPV4:PORT       e.g. 0.0.0.0:8080
-          [IPV6]:PORT     e.g. [::1]:3000, [::]:3000
-          PATH or @NAME   Unix socket path, or abstract name (unix:: only)
-  Without TYPE: a port or an address means tcp, a value with "/" means unix.
-  NAME=   the fd's name in LISTEN_FDNAMES (no "/", ":" or "=" in it).
-
-Examples:
-  launch -s http::3000 -w src -- deno run -A main.ts
-  launch -s web=http::3000 -s admin=unix::/tmp/admin.sock -- ./server
-  launch --accept -s tcp::0.0.0.0:7000 -- cat
-  launch --upgrade-on SIGHUP -s web=http::3000 -- deno run -A main.ts
-`;
-var OPTIONS = {
-  string: [
-    "socket",
-    "fdname",
-    "watch",
-    "debounce",
-    "stop-timeout",
-    "upgrade-on",
-    "upgrade-timeout",
-    "setenv",
-    "backlog"
-  ],
-  boolean: ["accept", "pid", "reuse", "quiet", "help"],
-  collect: ["socket", "fdname", "watch", "setenv"],
-  negatable: ["pid", "reuse"],
-  alias: {
-    s: "socket",
-    w: "watch",
-    E: "setenv",
-    b: "backlog",
-    a: "accept",
-    q: "quiet",
-    h: "help"
-  },
-  default: {
-    pid: true,
-    reuse: true,
-    debounce: "100",
-    "stop-timeout": "5000",
-    backlog: "1024"
-  }
-};
-var FLAGS = [
-  "accept",
-  "no-pid",
-  "no-reuse",
-  "quiet",
-  "help"
-];
-var WITH_VALUE = OPTIONS.string;
-var ALIASES = OPTIONS.alias;
-function usageError(message, value) {
+var usageError = (function usageError(message, value) {
   return new ListenFdsError(message, {
     code: "INVALID_ARGUMENT",
     ...value === void 0 ? {} : { value }
   });
-}
-function parseLaunchArgs(args) {
+});
+var parseLaunchArgs = (function parseLaunchArgs(args) {
   const { options, command } = splitOptions(args);
   const parsed = parseArgs(options, OPTIONS);
   const sockets = parsed.socket.map(parseSocketSpec);
@@ -171,8 +73,8 @@ function parseLaunchArgs(args) {
     throw usageError("Cannot use --upgrade-timeout without --upgrade-on");
   }
   return config;
-}
-function splitOptions(args) {
+});
+var splitOptions = (function splitOptions(args) {
   const options = [];
   let i = 0;
   for (; i < args.length; i++) {
@@ -207,8 +109,8 @@ function splitOptions(args) {
     options.push(`--${name}=${value}`);
   }
   return { options, command: args.slice(i) };
-}
-function parseSetEnv(value) {
+});
+var parseSetEnv = (function parseSetEnv(value) {
   const at = value.indexOf("=");
   const name = at === -1 ? value : value.slice(0, at);
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
@@ -218,8 +120,8 @@ function parseSetEnv(value) {
     );
   }
   return { name, value: at === -1 ? void 0 : value.slice(at + 1) };
-}
-function nameSockets(sockets, fdnameValues) {
+});
+var nameSockets = (function nameSockets(sockets, fdnameValues) {
   const fdnames = fdnameValues.flatMap(
     (value) => value.split(":").map((name) => {
       const problem = fdNameProblem(name);
@@ -246,8 +148,8 @@ function nameSockets(sockets, fdnameValues) {
   return sockets.map(
     (s, index) => s.name ?? fdnames[index] ?? only ?? "unknown"
   );
-}
-function checkAccept(config) {
+});
+var checkAccept = (function checkAccept(config) {
   const datagram = config.sockets.find((s) => s.transport === "udp");
   if (datagram) {
     throw usageError(
@@ -261,8 +163,8 @@ function checkAccept(config) {
   if (config.upgradeOn) {
     throw usageError("Cannot combine --accept with --upgrade-on");
   }
-}
-function upgradeSignal(text) {
+});
+var upgradeSignal = (function upgradeSignal(text) {
   const upper = text.toUpperCase();
   const name = upper.startsWith("SIG") ? upper : `SIG${upper}`;
   if (UPGRADE_SIGNALS.includes(name)) return name;
@@ -270,8 +172,8 @@ function upgradeSignal(text) {
     `Cannot parse --upgrade-on "${text}": expected SIGHUP, SIGUSR1 or SIGUSR2`,
     text
   );
-}
-function integer(option, text, min) {
+});
+var integer = (function integer(option, text, min) {
   if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > 2 ** 31 - 1) {
     throw usageError(
       `Cannot parse ${option} "${text}": expected an integer from ${min} to ${2 ** 31 - 1}`,
@@ -279,17 +181,8 @@ function integer(option, text, min) {
     );
   }
   return Number(text);
-}
-
-// _launcher/run.ts
-import { libc as libc2 } from "./_core.js";
-import { LISTEN_VARIABLES } from "./_core.js";
-
-// _launcher/accept.ts
-import { libc } from "./_core.js";
-import { LINUX, SOCKADDR_STORAGE } from "./_core.js";
-import { decodeSockaddr } from "./_core.js";
-function acceptConnections(socket, onConnection) {
+});
+var acceptConnections = (function acceptConnections(socket, onConnection) {
   const c = libc();
   let stopped = false;
   const transport = socket.spec.transport === "unix" ? "unix" : "tcp";
@@ -324,8 +217,8 @@ function acceptConnections(socket, onConnection) {
       c.shutdown(socket.fd, LINUX.SHUT_RDWR);
     }
   };
-}
-function remoteEnv(peer) {
+});
+var remoteEnv = (function remoteEnv(peer) {
   if (peer === void 0) return {};
   if ("port" in peer && "hostname" in peer) {
     return { REMOTE_ADDR: peer.hostname, REMOTE_PORT: String(peer.port) };
@@ -334,12 +227,8 @@ function remoteEnv(peer) {
     return { REMOTE_ADDR: peer.path };
   }
   return {};
-}
-
-// _launcher/watch.ts
-import { ListenFdsError as ListenFdsError2 } from "./_core.js";
-var RETRY_DELAY = 1e3;
-function watchPaths(paths, debounce, onChange, options = {}) {
+});
+var watchPaths = (function watchPaths(paths, debounce, onChange, options = {}) {
   const open = options.watch ?? ((list) => Deno.watchFs(list, { recursive: true }));
   let source;
   try {
@@ -353,83 +242,14 @@ function watchPaths(paths, debounce, onChange, options = {}) {
   const watch = new Watch(() => open([...paths]), debounce, onChange, options);
   void watch.consume(source);
   return watch;
-}
-var Watch = class {
-  constructor(open, debounce, onChange, options) {
-    this.open = open;
-    this.debounce = debounce;
-    this.onChange = onChange;
-    this.options = options;
-  }
-  open;
-  debounce;
-  onChange;
-  options;
-  #closed = false;
-  #source;
-  #timer;
-  #retry;
-  #changed = /* @__PURE__ */ new Set();
-  async consume(source) {
-    this.#source = source;
-    try {
-      for await (const event of source) {
-        if (this.#closed) break;
-        if (event.kind === "access") continue;
-        for (const path of event.paths) this.#changed.add(path);
-        this.#schedule();
-      }
-    } catch (error) {
-      if (this.#closed) return;
-      this.#report(error);
-      closeQuietly(source);
-      this.#reopen();
-    }
-  }
-  close() {
-    if (this.#closed) return;
-    this.#closed = true;
-    clearTimeout(this.#timer);
-    clearTimeout(this.#retry);
-    if (this.#source) closeQuietly(this.#source);
-  }
-  #schedule() {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#timer = void 0;
-      if (this.#closed) return;
-      const list = rankChangedPaths([...this.#changed]);
-      this.#changed.clear();
-      this.onChange(list);
-    }, this.debounce);
-  }
-  #reopen() {
-    if (this.#closed) return;
-    let source;
-    try {
-      source = this.open();
-    } catch (error) {
-      this.#report(error);
-      this.#retry = setTimeout(() => this.#reopen(), RETRY_DELAY);
-      return;
-    }
-    void this.consume(source);
-  }
-  #report(error) {
-    try {
-      this.options.onError?.(error);
-    } catch {
-    }
-  }
-};
-function closeQuietly(source) {
+});
+var closeQuietly = (function closeQuietly(source) {
   try {
     source.close();
   } catch {
   }
-}
-var EDITOR_TEMPORARY = /(?:^4913$|^\.#|^#.*#$|~$|\.sw[a-p]$|\.kate-swp$|___jb_(?:tmp|old)___$|\.(?:tmp|temp|crswap)(?:\.[\w-]+)?$)/i;
-function rankChangedPaths(paths) {
+});
+var rankChangedPaths = (function rankChangedPaths(paths) {
   const rank = (path) => {
     const name = path.slice(path.lastIndexOf("/") + 1);
     let exists = true;
@@ -441,97 +261,15 @@ function rankChangedPaths(paths) {
     return (EDITOR_TEMPORARY.test(name) ? 2 : 0) + (exists ? 0 : 1);
   };
   return paths.map((path, index) => ({ path, index, rank: rank(path) })).sort((a, b) => a.rank - b.rank || a.index - b.index).map(({ path }) => path);
-}
-
-// _launcher/ready.ts
-import { readProcFile } from "./_core.js";
-var FAST_MS = 5;
-var SLOW_MS = 100;
-var ChildNotifications = class _ChildNotifications {
-  #channel;
-  #onMessage;
-  #timer;
-  #fast = false;
-  constructor(channel, onMessage) {
-    this.#channel = channel;
-    this.#onMessage = onMessage;
-    this.#schedule();
-  }
-  /**
-   * Opens the socket and starts reading it.
-   *
-   * @param onMessage Called with each notification, from any sender.
-   * @returns The open socket.
-   * @throws {ListenFdsError} `SYSCALL_FAILED` when it cannot be made.
-   */
-  static open(onMessage) {
-    const channel = ReadinessChannel.open(
-      "@listen-fds-launch",
-      "launcher's notify"
-    );
-    return new _ChildNotifications(channel, onMessage);
-  }
-  /** The `NOTIFY_SOCKET` value for children. */
-  get address() {
-    return this.#channel.address;
-  }
-  /**
-   * Reads every few milliseconds (an upgrade is waiting for `READY=1`)
-   * instead of every 100.
-   *
-   * @param fast Whether to.
-   */
-  set fast(fast) {
-    if (fast === this.#fast) return;
-    this.#fast = fast;
-    if (this.#timer !== void 0) {
-      clearTimeout(this.#timer);
-      this.#schedule();
-    }
-  }
-  #schedule() {
-    this.#timer = setTimeout(() => {
-      this.#timer = void 0;
-      this.#read();
-      this.#schedule();
-    }, this.#fast ? FAST_MS : SLOW_MS);
-  }
-  #read() {
-    let count = 0;
-    while (true) {
-      const message = this.#channel.receive(() => true);
-      if (!message) return count;
-      count++;
-      this.#onMessage({ ...message, group: processGroupOf(message.pid) });
-    }
-  }
-  /**
-   * Reads what is queued now, without waiting for the next poll: a child
-   * that sent `STATUS=` and exited is heard before its exit is handled.
-   *
-   * @returns How many notifications were passed on.
-   */
-  flush() {
-    return this.#read();
-  }
-  /** Stops reading and closes the socket. */
-  close() {
-    clearTimeout(this.#timer);
-    this.#timer = void 0;
-    this.#channel.close();
-  }
-};
-function processGroupOf(pid) {
+});
+var processGroupOf = (function processGroupOf(pid) {
   const stat = readProcFile(`/proc/${pid}/stat`);
   if (stat === void 0) return void 0;
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const group = Number(fields[2]);
   return Number.isInteger(group) && group > 0 ? group : void 0;
-}
-
-// _launcher/run.ts
-var FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"];
-function childEnv(config, base) {
+});
+var childEnv = (function childEnv(config, base) {
   const env = { ...base };
   for (const name of LISTEN_VARIABLES) delete env[name];
   for (const { name, value } of config.setEnv) {
@@ -545,11 +283,11 @@ function childEnv(config, base) {
     if (config.names) env.LISTEN_FDNAMES = joinFdNames(config.names);
   }
   return env;
-}
-function joinFdNames(names) {
+});
+var joinFdNames = (function joinFdNames(names) {
   return names.map((name) => name.replaceAll("\\", "\\\\")).join(":");
-}
-function onSignals(options, handler, extra = []) {
+});
+var onSignals = (function onSignals(options, handler, extra = []) {
   const removers = [];
   const signals = new Set(extra);
   if (options.forwardSignals ?? true) {
@@ -567,32 +305,17 @@ function onSignals(options, handler, extra = []) {
     removers.push(() => options.signal?.removeEventListener("abort", listener));
   }
   return () => removers.forEach((remove) => remove());
-}
-function forward(child, signal) {
+});
+var forward = (function forward(child, signal) {
   sendSignal(child.pid, SIGNALS[signal]);
-}
-function describeStatus(status) {
+});
+var describeStatus = (function describeStatus(status) {
   return status.signal === void 0 ? `exited with code ${status.code}` : `was killed by signal ${status.signal}`;
-}
-var Events = class {
-  #queue = [];
-  #wake;
-  push(event) {
-    this.#queue.push(event);
-    this.#wake?.();
-  }
-  async next() {
-    while (this.#queue.length === 0) {
-      await new Promise((resolve) => this.#wake = resolve);
-      this.#wake = void 0;
-    }
-    return this.#queue.shift();
-  }
-};
-function sentBy(message, child) {
+});
+var sentBy = (function sentBy(message, child) {
   return message.pid === child.pid || message.group === child.pid;
-}
-async function runServe(run) {
+});
+var runServe = (async function runServe(run) {
   const { config, log } = run;
   const events = new Events();
   const notifications = config.upgradeOn ? ChildNotifications.open(
@@ -762,16 +485,16 @@ async function runServe(run) {
     await Promise.all([...remaining, ...retired].map((c) => c.exited));
     notifications?.close();
   }
-}
-function startChild(run, onExit) {
+});
+var startChild = (function startChild(run, onExit) {
   const { command } = run.config;
   const fds = run.sockets.map((s) => s.fd);
   const child = spawnChild(command, { fds, env: run.env, ...run.spawn });
   run.log(`launch: started pid ${child.pid}: ${command.join(" ")}`);
   child.exited.then((status) => onExit(child, status));
   return child;
-}
-function watchChanges(run, onChange) {
+});
+var watchChanges = (function watchChanges(run, onChange) {
   const { watch, debounce } = run.config;
   if (watch.length === 0) return void 0;
   return watchPaths(watch, debounce, onChange, {
@@ -779,8 +502,8 @@ function watchChanges(run, onChange) {
       `launch: watching ${watch.join(", ")} failed: ${error instanceof Error ? error.message : String(error)}; watching again`
     )
   });
-}
-async function stopChild(child, timeout) {
+});
+var stopChild = (async function stopChild(child, timeout) {
   sendSignal(child.pid, SIGNALS.SIGTERM);
   let timer;
   const killed = new Promise((resolve) => {
@@ -792,8 +515,8 @@ async function stopChild(child, timeout) {
   await Promise.race([child.exited, killed]);
   clearTimeout(timer);
   await child.exited;
-}
-async function runAccept(run) {
+});
+var runAccept = (async function runAccept(run) {
   const children = /* @__PURE__ */ new Set();
   let wake = () => {
   };
@@ -829,8 +552,8 @@ async function runAccept(run) {
     await Promise.all([...children].map((child) => child.exited));
   }
   return 0;
-}
-function spawnForConnection(run, fd, peer) {
+});
+var spawnForConnection = (function spawnForConnection(run, fd, peer) {
   const connection = moveFdAbove(fd, 4);
   try {
     return spawnChild(run.config.command, {
@@ -846,10 +569,8 @@ function spawnForConnection(run, fd, peer) {
   } finally {
     libc2().close(connection);
   }
-}
-
-// launch.ts
-async function launch(args, options = {}) {
+});
+var launch = (async function launch(args, options = {}) {
   const config = parseLaunchArgs(args);
   const log = config.quiet ? () => {
   } : options.log ?? ((line) => console.error(line));
@@ -899,7 +620,286 @@ async function launch(args, options = {}) {
   } finally {
     closeSockets(sockets);
   }
-}
+});
+var UPGRADE_SIGNALS = [
+  "SIGHUP",
+  "SIGUSR1",
+  "SIGUSR2"
+];
+var USAGE = `Usage: launch [OPTIONS] [--] COMMAND [ARGS...]
+
+Binds sockets, then runs COMMAND with them as fds 3, 4, ... and the systemd
+socket-activation variables LISTEN_FDS, LISTEN_PID, LISTEN_PIDFDID and
+LISTEN_FDNAMES. With --watch, COMMAND restarts on changes while the sockets
+stay open: connections made during a restart wait in the kernel's backlog.
+
+Options:
+  -s, --socket SPEC        Bind a socket (repeatable; fd 3 is the first)
+      --fdname NAME[:NAME...]
+                           Name the sockets in order (LISTEN_FDNAMES); one
+                           name names them all
+  -w, --watch PATH         Restart COMMAND when PATH changes (repeatable)
+      --debounce MS        Wait MS after the last change (default 100)
+      --stop-timeout MS    SIGKILL a child still running MS after SIGTERM
+                           (default 5000)
+      --upgrade-on SIGNAL  Hot-upgrade on SIGNAL (SIGHUP, SIGUSR1, SIGUSR2)
+                           instead of forwarding it: start a new COMMAND with
+                           the same sockets, and once it sends READY=1 to its
+                           NOTIFY_SOCKET, SIGTERM the old one (which keeps
+                           serving if the new one fails)
+      --upgrade-timeout MS Give up an upgrade whose new COMMAND sent no
+                           READY=1 within MS (default 30000)
+  -a, --accept             Run one COMMAND per connection, which gets it as
+                           fd 3 (LISTEN_FDNAMES=connection, REMOTE_ADDR,
+                           REMOTE_PORT), like systemd-socket-activate -a
+  -E, --setenv NAME[=VALUE]
+                           Set NAME for COMMAND (without a value: pass the
+                           launcher's own value)
+      --no-pid             Do not set LISTEN_PID and LISTEN_PIDFDID (for
+                           wrappers such as watchers between us and the server)
+  -b, --backlog N          listen() backlog of stream sockets (default 1024)
+      --no-reuse           Do not set SO_REUSEADDR on TCP and UDP sockets
+  -q, --quiet              Print nothing but errors
+  -h, --help               Show this help
+
+Socket spec: [NAME=][TYPE::]VALUE
+  TYPE    tcp, http, https (TCP listeners; http/https are shown as URLs),
+          unix (stream listener), udp (datagram socket)
+  VALUE   PORT            127.0.0.1:PORT (as systemfd; 0 picks a free port)
+          IPV4:PORT       e.g. 0.0.0.0:8080
+          [IPV6]:PORT     e.g. [::1]:3000, [::]:3000
+          PATH or @NAME   Unix socket path, or abstract name (unix:: only)
+  Without TYPE: a port or an address means tcp, a value with "/" means unix.
+  NAME=   the fd's name in LISTEN_FDNAMES (no "/", ":" or "=" in it).
+
+Examples:
+  launch -s http::3000 -w src -- deno run -A main.ts
+  launch -s web=http::3000 -s admin=unix::/tmp/admin.sock -- ./server
+  launch --accept -s tcp::0.0.0.0:7000 -- cat
+  launch --upgrade-on SIGHUP -s web=http::3000 -- deno run -A main.ts
+`;
+var OPTIONS = {
+  string: [
+    "socket",
+    "fdname",
+    "watch",
+    "debounce",
+    "stop-timeout",
+    "upgrade-on",
+    "upgrade-timeout",
+    "setenv",
+    "backlog"
+  ],
+  boolean: ["accept", "pid", "reuse", "quiet", "help"],
+  collect: ["socket", "fdname", "watch", "setenv"],
+  negatable: ["pid", "reuse"],
+  alias: {
+    s: "socket",
+    w: "watch",
+    E: "setenv",
+    b: "backlog",
+    a: "accept",
+    q: "quiet",
+    h: "help"
+  },
+  default: {
+    pid: true,
+    reuse: true,
+    debounce: "100",
+    "stop-timeout": "5000",
+    backlog: "1024"
+  }
+};
+var FLAGS = [
+  "accept",
+  "no-pid",
+  "no-reuse",
+  "quiet",
+  "help"
+];
+var WITH_VALUE = OPTIONS.string;
+var ALIASES = OPTIONS.alias;
+
+// _launcher/run.ts
+import { libc as libc2 } from "./_core.js";
+import { LISTEN_VARIABLES } from "./_core.js";
+
+// _launcher/accept.ts
+import { libc } from "./_core.js";
+import { LINUX, SOCKADDR_STORAGE } from "./_core.js";
+import { decodeSockaddr } from "./_core.js";
+
+// _launcher/watch.ts
+import { ListenFdsError as ListenFdsError2 } from "./_core.js";
+var RETRY_DELAY = 1e3;
+var Watch = class {
+  constructor(open, debounce, onChange, options) {
+    this.open = open;
+    this.debounce = debounce;
+    this.onChange = onChange;
+    this.options = options;
+  }
+  open;
+  debounce;
+  onChange;
+  options;
+  #closed = false;
+  #source;
+  #timer;
+  #retry;
+  #changed = /* @__PURE__ */ new Set();
+  async consume(source) {
+    this.#source = source;
+    try {
+      for await (const event of source) {
+        if (this.#closed) break;
+        if (event.kind === "access") continue;
+        for (const path of event.paths) this.#changed.add(path);
+        this.#schedule();
+      }
+    } catch (error) {
+      if (this.#closed) return;
+      this.#report(error);
+      closeQuietly(source);
+      this.#reopen();
+    }
+  }
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    clearTimeout(this.#retry);
+    if (this.#source) closeQuietly(this.#source);
+  }
+  #schedule() {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = void 0;
+      if (this.#closed) return;
+      const list = rankChangedPaths([...this.#changed]);
+      this.#changed.clear();
+      this.onChange(list);
+    }, this.debounce);
+  }
+  #reopen() {
+    if (this.#closed) return;
+    let source;
+    try {
+      source = this.open();
+    } catch (error) {
+      this.#report(error);
+      this.#retry = setTimeout(() => this.#reopen(), RETRY_DELAY);
+      return;
+    }
+    void this.consume(source);
+  }
+  #report(error) {
+    try {
+      this.options.onError?.(error);
+    } catch {
+    }
+  }
+};
+var EDITOR_TEMPORARY = /(?:^4913$|^\.#|^#.*#$|~$|\.sw[a-p]$|\.kate-swp$|___jb_(?:tmp|old)___$|\.(?:tmp|temp|crswap)(?:\.[\w-]+)?$)/i;
+
+// _launcher/ready.ts
+import { readProcFile } from "./_core.js";
+var FAST_MS = 5;
+var SLOW_MS = 100;
+var ChildNotifications = class _ChildNotifications {
+  #channel;
+  #onMessage;
+  #timer;
+  #fast = false;
+  constructor(channel, onMessage) {
+    this.#channel = channel;
+    this.#onMessage = onMessage;
+    this.#schedule();
+  }
+  /**
+   * Opens the socket and starts reading it.
+   *
+   * @param onMessage Called with each notification, from any sender.
+   * @returns The open socket.
+   * @throws {ListenFdsError} `SYSCALL_FAILED` when it cannot be made.
+   */
+  static open(onMessage) {
+    const channel = ReadinessChannel.open(
+      "@listen-fds-launch",
+      "launcher's notify"
+    );
+    return new _ChildNotifications(channel, onMessage);
+  }
+  /** The `NOTIFY_SOCKET` value for children. */
+  get address() {
+    return this.#channel.address;
+  }
+  /**
+   * Reads every few milliseconds (an upgrade is waiting for `READY=1`)
+   * instead of every 100.
+   *
+   * @param fast Whether to.
+   */
+  set fast(fast) {
+    if (fast === this.#fast) return;
+    this.#fast = fast;
+    if (this.#timer !== void 0) {
+      clearTimeout(this.#timer);
+      this.#schedule();
+    }
+  }
+  #schedule() {
+    this.#timer = setTimeout(() => {
+      this.#timer = void 0;
+      this.#read();
+      this.#schedule();
+    }, this.#fast ? FAST_MS : SLOW_MS);
+  }
+  #read() {
+    let count = 0;
+    while (true) {
+      const message = this.#channel.receive(() => true);
+      if (!message) return count;
+      count++;
+      this.#onMessage({ ...message, group: processGroupOf(message.pid) });
+    }
+  }
+  /**
+   * Reads what is queued now, without waiting for the next poll: a child
+   * that sent `STATUS=` and exited is heard before its exit is handled.
+   *
+   * @returns How many notifications were passed on.
+   */
+  flush() {
+    return this.#read();
+  }
+  /** Stops reading and closes the socket. */
+  close() {
+    clearTimeout(this.#timer);
+    this.#timer = void 0;
+    this.#channel.close();
+  }
+};
+
+// _launcher/run.ts
+var FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"];
+var Events = class {
+  #queue = [];
+  #wake;
+  push(event) {
+    this.#queue.push(event);
+    this.#wake?.();
+  }
+  async next() {
+    while (this.#queue.length === 0) {
+      await new Promise((resolve) => this.#wake = resolve);
+      this.#wake = void 0;
+    }
+    return this.#queue.shift();
+  }
+};
+
+// launch.ts
 if (import.meta.main) {
   try {
     Deno.exit(await launch(Deno.args));

@@ -4,19 +4,19 @@ import {
   startWatchdog
 } from "./chunk-3ICIJJSP.js";
 import {
-  closeFd,
-  createMemfd,
-  readMemfd,
-  removeStoredFds,
-  storeFds
-} from "./chunk-TY2RU3GK.js";
-import {
   Upgrader,
   handleReload,
   handleShutdown,
   handleUpgrades
 } from "./chunk-Q3MBBKSR.js";
 import "./chunk-GRYDIXI6.js";
+import {
+  closeFd,
+  createMemfd,
+  readMemfd,
+  removeStoredFds,
+  storeFds
+} from "./chunk-TY2RU3GK.js";
 import {
   notify,
   notifyErrno,

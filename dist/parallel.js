@@ -4,8 +4,8 @@ import {
   serveParallel
 } from "./chunk-EUFOMDH3.js";
 import "./chunk-TY2RU3GK.js";
-import "./chunk-UHFLBLON.js";
 import "./chunk-IW6ZKCGU.js";
+import "./chunk-UHFLBLON.js";
 import "./chunk-QSSB6R3H.js";
 export {
   serveParallel

@@ -2,26 +2,26 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import "./chunk-3ICIJJSP.js";
 import {
+  handleShutdown
+} from "./chunk-Q3MBBKSR.js";
+import "./chunk-GRYDIXI6.js";
+import {
   bindFallback,
   selectActivated,
   serveParallel,
   socketsPerAddress
 } from "./chunk-EUFOMDH3.js";
 import "./chunk-TY2RU3GK.js";
-import "./chunk-UHFLBLON.js";
-import {
-  loadServeModule,
-  serveSockets
-} from "./chunk-7KI7QCP6.js";
-import {
-  handleShutdown
-} from "./chunk-Q3MBBKSR.js";
-import "./chunk-GRYDIXI6.js";
 import {
   notifyReady,
   notifyStatus
 } from "./chunk-IW6ZKCGU.js";
+import "./chunk-UHFLBLON.js";
 import "./chunk-QSSB6R3H.js";
+import {
+  loadServeModule,
+  serveSockets
+} from "./chunk-7KI7QCP6.js";
 
 // serve.ts
 import { parseArgs } from "@std/cli/parse-args";
@@ -30,37 +30,7 @@ import { ListenFdsError } from "./_core.js";
 import { defaultOnListen } from "./_core.js";
 import { libc } from "./_core.js";
 import { SIGNALS } from "./_core.js";
-var USAGE = `Usage: deno run --allow-env --allow-ffi --allow-net --allow-read \\
-         jsr:@listen-fds/listen-fds/serve [OPTIONS] MODULE [ARGS...]
-
-Serves MODULE's default export { fetch, onListen? } (as deno serve does) on the
-socket-activated listening socket(s), or on --host/--port without activation.
-
-Options:
-  --parallel             one worker per CPU (or $DENO_JOBS workers)
-  --workers N            N workers
-                         [default: one per socket of a ReusePort=yes set,
-                         else the main thread serves]
-  --host HOST            address to bind when not activated [default: 0.0.0.0]
-  --port PORT            port to bind when not activated [default: 8000]
-  --name NAME            serve the activated fds named NAME
-                         [default: the first fd and every fd with its name]
-  --drain-timeout MS     each server's drain on shutdown [default: 1000]
-  --shutdown-timeout MS  exit with 1 when shutting down takes longer [default: 10000]
-  --restart-limit N      dead workers restarted within 10 s before failing [default: 5]
-  --fd-store NAME        keep the socket bound without activation in systemd's fd
-                         store (FileDescriptorStoreMax=1) and serve it from there
-                         after a restart (implies --name NAME; served by
-                         workers: --workers N, else one per CPU)
-  --upgrade              hot upgrade on SIGHUP (systemctl reload of a
-                         Type=notify-reload unit, or kill -HUP): start this
-                         command again with the sockets, hand over once it is
-                         ready, drain every worker, exit; if it fails, serve on
-  --upgrade-timeout MS   how long the successor may take to be ready
-                         [default: 30000]
-  -h, --help             this text
-`;
-function integer(flag, value, min) {
+var integer = (function integer(flag, value, min) {
   const number = Number(value);
   if (value === void 0 || !/^[0-9]+$/.test(value) || number < min) {
     throw new ListenFdsError(
@@ -69,8 +39,8 @@ function integer(flag, value, min) {
     );
   }
   return number;
-}
-function parseServeArgs(argv, env, cwd) {
+});
+var parseServeArgs = (function parseServeArgs(argv, env, cwd) {
   const flags = parseArgs([...argv], {
     boolean: ["parallel", "help", "upgrade"],
     string: [
@@ -128,8 +98,8 @@ function parseServeArgs(argv, env, cwd) {
     upgrade: flags.upgrade,
     upgradeTimeout: flags["upgrade-timeout"] === void 0 ? 3e4 : integer("upgrade-timeout", flags["upgrade-timeout"], 1)
   };
-}
-async function serveInMainThread(command, upgrader) {
+});
+var serveInMainThread = (async function serveInMainThread(command, upgrader) {
   const exported = await loadServeModule(command.module, command.args);
   const fds = ListenFds.fromEnv();
   const chosen = selectActivated(
@@ -171,8 +141,8 @@ async function serveInMainThread(command, upgrader) {
     defaultOnListen(servers[0].addr, false);
   }
   return servers;
-}
-function reusePortSet(command) {
+});
+var reusePortSet = (function reusePortSet(command) {
   const fds = ListenFds.fromEnv();
   const addresses = selectActivated(
     fds,
@@ -182,8 +152,8 @@ function reusePortSet(command) {
     return address && ("port" in address || "path" in address) ? [address] : [];
   });
   return socketsPerAddress(addresses) > 1;
-}
-async function handleUpgradesOf(servers, upgrader, command) {
+});
+var handleUpgradesOf = (async function handleUpgradesOf(servers, upgrader, command) {
   const { handleUpgrades } = await import("./upgrade-CPYQPIJX.js");
   handleUpgrades(servers, {
     upgrader,
@@ -195,8 +165,8 @@ async function handleUpgradesOf(servers, upgrader, command) {
       );
     }
   });
-}
-function holdSighup() {
+});
+var holdSighup = (function holdSighup() {
   let held = false;
   const hold = () => {
     held = true;
@@ -208,8 +178,8 @@ function holdSighup() {
       if (held) libc().kill(Deno.pid, SIGNALS.SIGHUP);
     }
   };
-}
-async function main(argv) {
+});
+var main = (async function main(argv) {
   let command;
   try {
     command = parseServeArgs(
@@ -278,7 +248,37 @@ async function main(argv) {
     console.error(error instanceof Error ? error.message : String(error));
     Deno.exit(1);
   }
-}
+});
+var USAGE = `Usage: deno run --allow-env --allow-ffi --allow-net --allow-read \\
+         jsr:@listen-fds/listen-fds/serve [OPTIONS] MODULE [ARGS...]
+
+Serves MODULE's default export { fetch, onListen? } (as deno serve does) on the
+socket-activated listening socket(s), or on --host/--port without activation.
+
+Options:
+  --parallel             one worker per CPU (or $DENO_JOBS workers)
+  --workers N            N workers
+                         [default: one per socket of a ReusePort=yes set,
+                         else the main thread serves]
+  --host HOST            address to bind when not activated [default: 0.0.0.0]
+  --port PORT            port to bind when not activated [default: 8000]
+  --name NAME            serve the activated fds named NAME
+                         [default: the first fd and every fd with its name]
+  --drain-timeout MS     each server's drain on shutdown [default: 1000]
+  --shutdown-timeout MS  exit with 1 when shutting down takes longer [default: 10000]
+  --restart-limit N      dead workers restarted within 10 s before failing [default: 5]
+  --fd-store NAME        keep the socket bound without activation in systemd's fd
+                         store (FileDescriptorStoreMax=1) and serve it from there
+                         after a restart (implies --name NAME; served by
+                         workers: --workers N, else one per CPU)
+  --upgrade              hot upgrade on SIGHUP (systemctl reload of a
+                         Type=notify-reload unit, or kill -HUP): start this
+                         command again with the sockets, hand over once it is
+                         ready, drain every worker, exit; if it fails, serve on
+  --upgrade-timeout MS   how long the successor may take to be ready
+                         [default: 30000]
+  -h, --help             this text
+`;
 if (import.meta.main) await main(Deno.args);
 export {
   USAGE,

@@ -17,7 +17,7 @@ import {
   assertThrows,
 } from "@std/assert";
 import { join, toFileUrl } from "@std/path";
-import { build, publicEntries } from "../tools/build.ts";
+import { build, eagerFunctions, publicEntries } from "../tools/build.ts";
 import { ListenFds, ListenFdsError } from "@listen-fds/listen-fds";
 import { parseListenEnv } from "@listen-fds/listen-fds/env";
 import { serveParallel } from "@listen-fds/listen-fds/parallel";
@@ -169,12 +169,11 @@ async function staticFiles(entry: string): Promise<string[]> {
   return [...seen].sort();
 }
 
-Deno.test("dist/mod.js statically loads only the native hand-off, in ASCII files, in at most three files", async () => {
+Deno.test("dist/mod.js statically loads only the native hand-off, in ASCII files, in two files", async () => {
   const sources = [];
   const files = await staticFiles("mod");
-  // mod.js, _core.js and the core's chunk it shares with its lazy parts: each
-  // file costs a start ~0.2 ms besides its size.
-  assert(files.length <= 3, `dist/mod.js loads ${files.join(", ")}`);
+  // mod.js and _core.js: each file costs a start ~0.2 ms besides its size.
+  assertEquals(files, ["_core.js", "mod.js"]);
   for (const file of files) {
     const bytes = await Deno.readFile(join(DIST, file));
     const at = bytes.findIndex((byte) => byte > 0x7f);
@@ -194,4 +193,39 @@ Deno.test("dist/mod.js statically loads only the native hand-off, in ASCII files
       .test(source)
   );
   assertEquals(unwanted, [], `dist/mod.js loads ${unwanted.join(", ")}`);
+});
+
+Deno.test("eagerFunctions() wraps top-level functions and keeps them hoisted", async () => {
+  const source = [
+    'import { join } from "node:path";',
+    "const early = later(2);",
+    "export { early, gen, joined, later, Lazy };",
+    "function later(x) { return inner(x) * 10; function inner(y) { return y + 1; } }",
+    "async function* gen() { yield early; }",
+    'import { sep } from "node:path";',
+    "var Lazy = class { method() { return later(0); } };",
+    'const joined = join("a", "b") + sep;',
+    "",
+  ].join("\n");
+  const out = eagerFunctions(source, "test.js");
+  assertEquals(
+    out.split("\n").slice(0, 3),
+    [
+      'import { join } from "node:path";',
+      "var later = (function later(x) { return inner(x) * 10; function inner(y) { return y + 1; } });",
+      "var gen = (async function* gen() { yield early; });",
+    ],
+  );
+  const module = await import(
+    `data:text/javascript;base64,${btoa(out)}`
+  );
+  assertEquals(module.early, 30);
+  assertEquals(module.later.name, "later");
+  assertEquals(new module.Lazy().method(), 10);
+  assertEquals(module.joined, "a/b/");
+  assertEquals(await module.gen().next(), { value: 30, done: false });
+  assertEquals(
+    eagerFunctions("export const a = 1;\n", "none.js"),
+    "export const a = 1;\n",
+  );
 });

@@ -1,14 +1,14 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 import {
   nodeBuiltin
-} from "./core-chunk-6AIDEHLG.js";
+} from "./chunk-4XNIASX6.js";
 
 // _adopt/node_http.ts
-function defaultOnError(error) {
+var defaultOnError = (function defaultOnError(error) {
   console.error(error);
   return new Response("Internal Server Error", { status: 500 });
-}
-function nodeServe(fd, addr, options) {
+});
+var nodeServe = (function nodeServe(fd, addr, options) {
   const tls = options.cert !== void 0 && options.key !== void 0;
   const bridge = requestBridge(addr, tls ? "https" : "http", options);
   const server = tls ? nodeBuiltin("node:https").createServer(
@@ -38,8 +38,8 @@ function nodeServe(fd, addr, options) {
     unref: () => void server.unref(),
     [Symbol.asyncDispose]: shutdown
   };
-}
-function requestBridge(addr, scheme, options) {
+});
+var requestBridge = (function requestBridge(addr, scheme, options) {
   const onError = options.onError ?? defaultOnError;
   const host = "hostname" in addr ? (addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname) + `:${addr.port}` : "localhost";
   return async (req, res) => {
@@ -56,8 +56,8 @@ function requestBridge(addr, scheme, options) {
     }
     await writeResponse(res, response, request.method);
   };
-}
-function toRequest(req, res, origin) {
+});
+var toRequest = (function toRequest(req, res, origin) {
   const headers = new Headers();
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
@@ -87,8 +87,8 @@ function toRequest(req, res, origin) {
     if (!res.writableFinished) aborter?.abort();
   });
   return request;
-}
-function handlerInfo(req, res, addr) {
+});
+var handlerInfo = (function handlerInfo(req, res, addr) {
   const remoteAddr = "path" in addr ? { transport: "unix", path: "" } : {
     transport: "tcp",
     hostname: req.socket.remoteAddress ?? "",
@@ -102,8 +102,8 @@ function handlerInfo(req, res, addr) {
       return completed;
     }
   };
-}
-async function writeResponse(res, response, method) {
+});
+var writeResponse = (async function writeResponse(res, response, method) {
   const outHeaders = {};
   response.headers.forEach((value, name) => {
     if (name !== "set-cookie") outHeaders[name] = value;
@@ -120,8 +120,8 @@ async function writeResponse(res, response, method) {
   } catch (error) {
     res.destroy(error);
   }
-}
-async function writeBody(res, reader) {
+});
+var writeBody = (async function writeBody(res, reader) {
   const first = await reader.read();
   if (first.done) return void res.end();
   let next = await reader.read();
@@ -133,13 +133,13 @@ async function writeBody(res, reader) {
     next = await reader.read();
   }
   res.end();
-}
-function drained(res) {
+});
+var drained = (function drained(res) {
   return new Promise((resolve) => {
     res.once("drain", resolve);
     res.once("close", resolve);
   });
-}
+});
 export {
   nodeServe
 };

@@ -4,7 +4,7 @@ import {
   NodeListener,
   nodeBuiltin,
   nodeListener
-} from "./core-chunk-6AIDEHLG.js";
+} from "./chunk-4XNIASX6.js";
 export {
   NodeConn,
   NodeListener,

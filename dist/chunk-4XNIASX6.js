@@ -1,12 +1,15 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
 // _adopt/node_net.ts
-function nodeBuiltin(name) {
+var nodeBuiltin = (function nodeBuiltin(name) {
   const process = globalThis.process;
   return process.getBuiltinModule(name);
-}
-function badResource(message) {
+});
+var badResource = (function badResource(message) {
   return new Deno.errors.BadResource(message);
-}
+});
+var nodeListener = (function nodeListener(fd, addr) {
+  return new NodeListener(fd, addr);
+});
 var NodeConn = class {
   #socket;
   #chunks = [];
@@ -264,9 +267,6 @@ var NodeListener = class {
     if (!this.#closed) this.close();
   }
 };
-function nodeListener(fd, addr) {
-  return new NodeListener(fd, addr);
-}
 
 export {
   nodeBuiltin,

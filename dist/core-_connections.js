@@ -1,19 +1,12 @@
 // Built from the TypeScript sources by tools/build.ts (tools/deno task build): do not edit.
-import {
-  LINUX,
-  SOCKADDR_IN,
-  SOCKADDR_IN6,
-  TCP_INFO,
-  libc,
-  listOpenFds,
-  readFdLink
-} from "./core-chunk-M56IEY4G.js";
-
 // _adopt/_connections.ts
-function listenerAddress(fd) {
+import { libc } from "./_core.js";
+import { LINUX, SOCKADDR_IN, SOCKADDR_IN6, TCP_INFO } from "./_core.js";
+import { listOpenFds, readFdLink } from "./_core.js";
+var listenerAddress = (function listenerAddress(fd) {
   return localAddress(fd);
-}
-function localAddress(fd) {
+});
+var localAddress = (function localAddress(fd) {
   const bytes = new Uint8Array(SOCKADDR_IN6.size);
   const length = new Uint32Array([bytes.length]);
   if (libc().getsockname(fd, bytes, new Uint8Array(length.buffer)) === -1) {
@@ -36,15 +29,15 @@ function localAddress(fd) {
     };
   }
   return void 0;
-}
-function matches(listener, local) {
+});
+var matches = (function matches(listener, local) {
   if (local.family !== listener.family || local.port !== listener.port) {
     return false;
   }
   if (listener.address.every((byte) => byte === 0)) return true;
   return listener.address.every((byte, i) => local.address[i] === byte);
-}
-function countConnections(listener, options = {}) {
+});
+var countConnections = (function countConnections(listener, options = {}) {
   const c = libc();
   const counts = { silent: 0, busy: 0, idle: 0 };
   const info = new Uint8Array(TCP_INFO.size);
@@ -74,7 +67,7 @@ function countConnections(listener, options = {}) {
     else counts.idle++;
   }
   return counts;
-}
+});
 export {
   countConnections,
   listenerAddress
