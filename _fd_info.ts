@@ -11,9 +11,9 @@ import {
   errno,
   errnoError,
   libc,
-  readLong,
   sharedBuffer,
   syscallError,
+  systemCall,
 } from "./_ffi.ts";
 import {
   fileHandle,
@@ -332,9 +332,9 @@ export type PidfdIdResult =
  */
 export function ownPidfdId(pid: number): PidfdIdResult {
   const c = libc();
-  const pidfd = c.pidfd_open ? c.pidfd_open(pid, 0) : readLong(
-    c.syscall(BigInt(LINUX.SYS_pidfd_open), BigInt(pid), 0n, 0n, 0n, 0n, 0n),
-  );
+  const pidfd = c.pidfd_open
+    ? c.pidfd_open(pid, 0)
+    : systemCall(LINUX.SYS_pidfd_open, pid);
   if (pidfd < 0) return { reason: "pidfd_open() is not available" };
   try {
     if (fileSystemType(pidfd) !== LINUX.PIDFS_MAGIC) {

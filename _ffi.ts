@@ -144,14 +144,16 @@ const SYMBOLS = {
   /** int pidfd_open(pid_t pid, unsigned int flags) (glibc 2.36) */
   pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
   /**
-   * long syscall(long number, ...) with six arguments, all passed as
-   * integers (pointers as addresses): the functions an activation calls go
-   * through this one binding (see `activationFunctions`). The `long` result
-   * is declared as a struct of one `i64`, which x86_64 and aarch64 return in
-   * the same register as a `long` (read it with {@linkcode readLong}): Deno
-   * 2.9 compiles a fast-call trampoline for a function with scalar types
-   * only, ~1 ms of the first `Deno.dlopen`, and calls a struct-returning one
-   * without it.
+   * long syscall(long number, ...) with six arguments: the functions an
+   * activation calls go through this one binding (see `activationFunctions`
+   * and {@linkcode systemCall}), their pointers passed as addresses. The sixth
+   * argument, which none of those calls uses, is declared as a struct of one
+   * `long`, which x86_64 and aarch64 pass where they pass a `long`: Deno 2.9
+   * compiles a fast-call trampoline for a function with scalar types only,
+   * ~1 ms of the first `Deno.dlopen`, and calls one with a struct without it.
+   * (A struct result would do the same, but Deno wraps such a function in one
+   * made by `new Function`, ~0.7 ms more at the first `Deno.dlopen`, and
+   * allocates the result at every call.)
    */
   syscall: {
     parameters: [
@@ -161,9 +163,9 @@ const SYMBOLS = {
       "i64", // long arg3
       "i64", // long arg4
       "i64", // long arg5
-      "i64", // long arg6
+      { struct: ["i64"] }, // long arg6 (unused: UNUSED_ARGUMENT)
     ],
-    result: { struct: ["i64"] }, // long
+    result: "i64", // long
   },
   /** int clock_gettime(clockid_t clockid, struct timespec *tp) */
   clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
@@ -427,6 +429,41 @@ export function libc(): Libc {
 
 type SymbolName = keyof typeof SYMBOLS;
 
+/** What `syscall()`'s sixth argument, which no call uses, is passed as. */
+const UNUSED_ARGUMENT = new Uint8Array(8);
+
+/**
+ * `syscall()` as it is called: Deno converts a number for an `i64`
+ * parameter as it does a bigint (2.0 to 2.9, and the tests run both), so no
+ * argument needs a `BigInt` at each call.
+ */
+type Syscall = (
+  number: number,
+  a: number | bigint,
+  b: number | bigint,
+  c: number | bigint,
+  d: number | bigint,
+  e: number | bigint,
+  unused: Uint8Array,
+) => number | bigint;
+
+/**
+ * Makes a system call through libc's `syscall()`, with up to five arguments
+ * (pointers as addresses).
+ *
+ * @param number The system call's number (`SYSCALLS`).
+ * @param args Its arguments; missing ones are 0.
+ * @returns Its result; -1 with `errno` set on failure.
+ */
+export function systemCall(
+  number: number,
+  ...args: (number | bigint)[]
+): number {
+  const [a = 0, b = 0, c = 0, d = 0, e = 0] = args;
+  const syscall = libc().syscall as unknown as Syscall;
+  return Number(syscall(number, a, b, c, d, e, UNUSED_ARGUMENT));
+}
+
 /** A buffer argument, as this Deno's FFI types declare it. */
 type BufferArgument = Parameters<Libc["read"]>[1];
 
@@ -485,11 +522,7 @@ function activationFunctions(syscall: Libc["syscall"]): Pick<
   | "epoll_ctl"
 > {
   const n = SYSCALLS;
-  // Deno converts a number for an i64 parameter as it does a bigint (2.0 to
-  // 2.9, and the tests run both): no BigInt per argument per call.
-  const raw = syscall as unknown as (
-    ...args: (number | bigint)[]
-  ) => Uint8Array;
+  const raw = syscall as unknown as Syscall;
   /** A syscall's result (`int` or `ssize_t`) as a number. */
   const call = (
     number: number,
@@ -498,7 +531,7 @@ function activationFunctions(syscall: Libc["syscall"]): Pick<
     c: number | bigint = 0,
     d: number | bigint = 0,
     e: number | bigint = 0,
-  ): number => readLong(raw(number, a, b, c, d, e, 0));
+  ): number => Number(raw(number, a, b, c, d, e, UNUSED_ARGUMENT));
   const int = call;
   /** A result as the `ssize_t` of the FFI declaration: a bigint. */
   const ssize = (...args: Parameters<typeof call>): bigint =>
@@ -523,19 +556,6 @@ function activationFunctions(syscall: Libc["syscall"]): Pick<
     epoll_ctl: (epfd, op, fd, event) =>
       int(n.epoll_ctl, epfd, op, fd, address(event)),
   };
-}
-
-/**
- * Reads the `long` that `syscall()` returns (see {@linkcode SYMBOLS}): eight
- * little-endian bytes of two's complement.
- *
- * @param bytes The returned struct.
- * @returns The value; exact for the results of system calls (|value| < 2^53).
- */
-export function readLong(bytes: Uint8Array): number {
-  const low = bytes[0]! | bytes[1]! << 8 | bytes[2]! << 16 | bytes[3]! << 24;
-  const high = bytes[4]! | bytes[5]! << 8 | bytes[6]! << 16 | bytes[7]! << 24;
-  return high * 4294967296 + (low >>> 0);
 }
 
 /**

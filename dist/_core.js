@@ -232,6 +232,11 @@ var libc = (function libc() {
   bound = symbols;
   return bound;
 });
+var systemCall = (function systemCall(number, ...args) {
+  const [a = 0, b = 0, c = 0, d = 0, e = 0] = args;
+  const syscall = libc().syscall;
+  return Number(syscall(number, a, b, c, d, e, UNUSED_ARGUMENT));
+});
 var address = (function address(buffer) {
   if (buffer === null) return 0;
   return pinnedAddresses.get(buffer) ?? Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer));
@@ -247,7 +252,7 @@ var sharedBuffer = (function sharedBuffer(size) {
 var activationFunctions = (function activationFunctions(syscall) {
   const n = SYSCALLS;
   const raw = syscall;
-  const call = (number, a = 0, b = 0, c = 0, d = 0, e = 0) => readLong(raw(number, a, b, c, d, e, 0));
+  const call = (number, a = 0, b = 0, c = 0, d = 0, e = 0) => Number(raw(number, a, b, c, d, e, UNUSED_ARGUMENT));
   const int = call;
   const ssize = (...args) => BigInt(call(...args));
   return {
@@ -263,11 +268,6 @@ var activationFunctions = (function activationFunctions(syscall) {
     dup3: (from, to, flags) => int(n.dup3, from, to, flags),
     epoll_ctl: (epfd, op, fd, event) => int(n.epoll_ctl, epfd, op, fd, address(event))
   };
-});
-var readLong = (function readLong(bytes) {
-  const low = bytes[0] | bytes[1] << 8 | bytes[2] << 16 | bytes[3] << 24;
-  const high = bytes[4] | bytes[5] << 8 | bytes[6] << 16 | bytes[7] << 24;
-  return high * 4294967296 + (low >>> 0);
 });
 var bindLibc = (function bindLibc() {
   const symbols = libc();
@@ -662,9 +662,7 @@ var bufferWithLength = (function bufferWithLength(size) {
 });
 var ownPidfdId = (function ownPidfdId(pid) {
   const c = libc();
-  const pidfd = c.pidfd_open ? c.pidfd_open(pid, 0) : readLong(
-    c.syscall(BigInt(LINUX.SYS_pidfd_open), BigInt(pid), 0n, 0n, 0n, 0n, 0n)
-  );
+  const pidfd = c.pidfd_open ? c.pidfd_open(pid, 0) : systemCall(LINUX.SYS_pidfd_open, pid);
   if (pidfd < 0) return { reason: "pidfd_open() is not available" };
   try {
     if (fileSystemType(pidfd) !== LINUX.PIDFS_MAGIC) {
@@ -2362,14 +2360,16 @@ var SYMBOLS = {
   /** int pidfd_open(pid_t pid, unsigned int flags) (glibc 2.36) */
   pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
   /**
-   * long syscall(long number, ...) with six arguments, all passed as
-   * integers (pointers as addresses): the functions an activation calls go
-   * through this one binding (see `activationFunctions`). The `long` result
-   * is declared as a struct of one `i64`, which x86_64 and aarch64 return in
-   * the same register as a `long` (read it with {@linkcode readLong}): Deno
-   * 2.9 compiles a fast-call trampoline for a function with scalar types
-   * only, ~1 ms of the first `Deno.dlopen`, and calls a struct-returning one
-   * without it.
+   * long syscall(long number, ...) with six arguments: the functions an
+   * activation calls go through this one binding (see `activationFunctions`
+   * and {@linkcode systemCall}), their pointers passed as addresses. The sixth
+   * argument, which none of those calls uses, is declared as a struct of one
+   * `long`, which x86_64 and aarch64 pass where they pass a `long`: Deno 2.9
+   * compiles a fast-call trampoline for a function with scalar types only,
+   * ~1 ms of the first `Deno.dlopen`, and calls one with a struct without it.
+   * (A struct result would do the same, but Deno wraps such a function in one
+   * made by `new Function`, ~0.7 ms more at the first `Deno.dlopen`, and
+   * allocates the result at every call.)
    */
   syscall: {
     parameters: [
@@ -2385,10 +2385,10 @@ var SYMBOLS = {
       // long arg4
       "i64",
       // long arg5
-      "i64"
-      // long arg6
+      { struct: ["i64"] }
+      // long arg6 (unused: UNUSED_ARGUMENT)
     ],
-    result: { struct: ["i64"] }
+    result: "i64"
     // long
   },
   /** int clock_gettime(clockid_t clockid, struct timespec *tp) */
@@ -2595,6 +2595,7 @@ var SYMBOLS = {
 var LIBC_PATH_VARIABLE = "DENO_LISTEN_FDS_LIBC";
 var bound;
 var handles = [];
+var UNUSED_ARGUMENT = new Uint8Array(8);
 var pinnedAddresses = /* @__PURE__ */ new WeakMap();
 var GROUPS = [
   ["pidfd_open", "fstatfs", "name_to_handle_at"]
@@ -3383,7 +3384,6 @@ export {
   readEpollEvent,
   readEpollTargets,
   readFdLink,
-  readLong,
   readMsghdr,
   readOptionalEnv,
   readPidfsHandle,
@@ -3404,6 +3404,7 @@ export {
   socketAddress,
   statFd,
   syscallError,
+  systemCall,
   takeOver,
   unsetEnv,
   withPermission,

@@ -1,5 +1,6 @@
 import {
   assertEquals,
+  assertGreater,
   assertGreaterOrEqual,
   assertInstanceOf,
   assertMatch,
@@ -17,8 +18,8 @@ import {
   libc,
   LIBC_PATH_VARIABLE,
   libcCandidates,
-  readLong,
   syscallError,
+  systemCall,
 } from "../_ffi.ts";
 import { LINUX, SYSCALLS } from "../_linux.ts";
 import { closedFd, DENO, requirePeer, ROOT } from "./support/helpers.ts";
@@ -243,44 +244,51 @@ Deno.test("libc()'s activation functions, made from syscall(), answer as libc's 
   }
 });
 
-Deno.test("readLong() reads syscall()'s long as a signed 64-bit number", () => {
-  const bytes = (value: bigint): Uint8Array => {
-    const buffer = new Uint8Array(8);
-    new DataView(buffer.buffer).setBigInt64(0, value, true);
-    return buffer;
-  };
-  for (
-    const value of [0n, 1n, -1n, -4095n, 65536n, 2n ** 31n, -(2n ** 31n) - 1n]
-  ) {
-    assertEquals(readLong(bytes(value)), Number(value));
-  }
-  assertEquals(readLong(bytes(2n ** 53n - 1n)), Number.MAX_SAFE_INTEGER);
-  assertEquals(readLong(bytes(-(2n ** 53n) + 1n)), Number.MIN_SAFE_INTEGER);
-});
-
-Deno.test("libc().syscall() returns its long as the bytes readLong() reads, -1 included", () => {
+Deno.test("systemCall() returns a system call's result, -1 with errno included", () => {
   const c = libc();
-  const fcntl = (fd: number, command: number, argument: number): number =>
-    readLong(
-      c.syscall(
-        BigInt(SYSCALLS.fcntl),
-        BigInt(fd),
-        BigInt(command),
-        BigInt(argument),
-        0n,
-        0n,
-        0n,
-      ),
-    );
-  const copy = fcntl(0, LINUX.F_DUPFD_CLOEXEC, 900);
+  const copy = systemCall(SYSCALLS.fcntl, 0, LINUX.F_DUPFD_CLOEXEC, 900);
   try {
     assertGreaterOrEqual(copy, 900);
     assertEquals(c.fcntl(copy, LINUX.F_GETFD, 0), LINUX.FD_CLOEXEC);
   } finally {
     c.close(copy);
   }
-  assertEquals(fcntl(copy, LINUX.F_GETFD, 0), -1);
+  assertEquals(systemCall(SYSCALLS.fcntl, copy, LINUX.F_GETFD), -1);
   assertEquals(errno(), LINUX.EBADF);
+});
+
+Deno.test("libc().syscall() passes its struct sixth argument as the sixth long and returns a whole long", () => {
+  // mmap(addr, length, prot, flags, fd, offset): an offset that is not a
+  // multiple of the page size is EINVAL; the address it returns is above 2^32.
+  const x86 = Deno.build.arch === "x86_64";
+  const [mmap, munmap] = x86 ? [9, 11] : [222, 215];
+  const PROT_READ = 1, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20;
+  const offset = (value: number): Uint8Array => {
+    const bytes = new Uint8Array(8);
+    new DataView(bytes.buffer).setBigInt64(0, BigInt(value), true);
+    return bytes;
+  };
+  const c = libc();
+  const map = (sixth: number): number =>
+    Number(c.syscall(
+      BigInt(mmap),
+      0n,
+      4096n,
+      BigInt(PROT_READ),
+      BigInt(MAP_PRIVATE | MAP_ANONYMOUS),
+      -1n,
+      offset(sixth),
+    ));
+  assertEquals(map(1), -1);
+  assertEquals(errno(), LINUX.EINVAL);
+  const address = map(0);
+  assertGreater(address, 2 ** 32);
+  assertEquals(
+    Number(
+      c.syscall(BigInt(munmap), BigInt(address), 4096n, 0n, 0n, 0n, offset(0)),
+    ),
+    0,
+  );
 });
 
 Deno.test("cString() copies ASCII and encodes any other text as UTF-8, NUL-terminated", () => {
