@@ -11,7 +11,6 @@ import {
   errno,
   errnoError,
   libc,
-  sharedBuffer,
   syscallError,
   systemCall,
 } from "./_ffi.ts";
@@ -175,7 +174,7 @@ function fileKind(fd: number, mode: number): FdKind {
 export function statFd(fd: number): { mode: number; inode: bigint } {
   const c = libc();
   if (c.statx) {
-    const buffer = statxBuffer ??= sharedBuffer(STATX.size);
+    const buffer = statxBuffer ??= new Uint8Array(STATX.size);
     const result = c.statx(
       fd,
       EMPTY_PATH,
@@ -309,9 +308,9 @@ interface BufferWithLength {
 }
 
 function bufferWithLength(size: number): BufferWithLength {
-  const lengthBytes = sharedBuffer(4);
+  const lengthBytes = new Uint8Array(4);
   return {
-    bytes: sharedBuffer(size),
+    bytes: new Uint8Array(size),
     lengthBytes,
     length: new Uint32Array(lengthBytes.buffer),
   };

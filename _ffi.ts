@@ -27,6 +27,12 @@ import type { ListenFdsErrorCode } from "./_errors.ts";
 import { readOptionalEnv } from "./_environment.ts";
 import { ERRNO_NAMES, isLinuxArch, LINUX, SYSCALLS } from "./_linux.ts";
 
+/**
+ * A `long` argument declared as a struct of one `long` (see `syscall`): x86_64
+ * and aarch64 pass the two alike.
+ */
+const UNUSED_LONG = { struct: ["i64"] } as const;
+
 /** The C prototype is beside each parameter. */
 const SYMBOLS = {
   // ---- file descriptors
@@ -145,15 +151,16 @@ const SYMBOLS = {
   pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
   /**
    * long syscall(long number, ...) with six arguments: the functions an
-   * activation calls go through this one binding (see `activationFunctions`
-   * and {@linkcode systemCall}), their pointers passed as addresses. The sixth
-   * argument, which none of those calls uses, is declared as a struct of one
-   * `long`, which x86_64 and aarch64 pass where they pass a `long`: Deno 2.9
-   * compiles a fast-call trampoline for a function with scalar types only,
-   * ~1 ms of the first `Deno.dlopen`, and calls one with a struct without it.
-   * (A struct result would do the same, but Deno wraps such a function in one
-   * made by `new Function`, ~0.7 ms more at the first `Deno.dlopen`, and
-   * allocates the result at every call.)
+   * activation calls go through this binding and the next five (see
+   * `activationFunctions`), so that one `Deno.dlopen` binds them all; this one
+   * for calls without pointers ({@linkcode systemCall}). The sixth argument,
+   * which none of those calls uses, is declared as a struct of one `long`,
+   * which x86_64 and aarch64 pass where they pass a `long`: Deno 2.9 compiles
+   * a fast-call trampoline for a function with scalar types only, ~1 ms of
+   * the first `Deno.dlopen` and ~0.3 ms for each other such function, and
+   * calls one with a struct without it (each ~0.02 ms). A struct result
+   * would do the same, but Deno wraps such a function in one made by
+   * `new Function`, ~0.7 ms more, and allocates the result at every call.
    */
   syscall: {
     parameters: [
@@ -163,9 +170,44 @@ const SYMBOLS = {
       "i64", // long arg3
       "i64", // long arg4
       "i64", // long arg5
-      { struct: ["i64"] }, // long arg6 (unused: UNUSED_ARGUMENT)
+      UNUSED_LONG, // long arg6
     ],
     result: "i64", // long
+  },
+  /**
+   * The same `syscall()` for calls with pointers: each of these five declares
+   * the arguments that are pointers (named by their positions) as buffers,
+   * so that Deno passes a buffer's address itself (the first
+   * `Deno.UnsafePointer.of()` costs a start ~0.3 ms).
+   */
+  syscall_p2: {
+    name: "syscall",
+    parameters: ["i64", "i64", "buffer", "i64", "i64", "i64", UNUSED_LONG],
+    result: "i64",
+  },
+  /** `syscall()`, its arguments 2 and 3 pointers. */
+  syscall_p23: {
+    name: "syscall",
+    parameters: ["i64", "i64", "buffer", "buffer", "i64", "i64", UNUSED_LONG],
+    result: "i64",
+  },
+  /** `syscall()`, its arguments 2 and 5 pointers. */
+  syscall_p25: {
+    name: "syscall",
+    parameters: ["i64", "i64", "buffer", "i64", "i64", "buffer", UNUSED_LONG],
+    result: "i64",
+  },
+  /** `syscall()`, its argument 4 a pointer. */
+  syscall_p4: {
+    name: "syscall",
+    parameters: ["i64", "i64", "i64", "i64", "buffer", "i64", UNUSED_LONG],
+    result: "i64",
+  },
+  /** `syscall()`, its arguments 4 and 5 pointers. */
+  syscall_p45: {
+    name: "syscall",
+    parameters: ["i64", "i64", "i64", "i64", "buffer", "buffer", UNUSED_LONG],
+    result: "i64",
   },
   /** int clock_gettime(clockid_t clockid, struct timespec *tp) */
   clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
@@ -399,7 +441,7 @@ export function libc(): Libc {
   const { path, handle } = findLibc(libcCandidates());
   const symbols: Record<string, unknown> = {
     ...handle.symbols,
-    ...activationFunctions(handle.symbols.syscall),
+    ...activationFunctions(handle.symbols),
   };
   // A proxy rather than one getter per function: 50 getters cost ~33 KB of
   // heap, which an activated start would pay for functions it never calls.
@@ -432,82 +474,71 @@ type SymbolName = keyof typeof SYMBOLS;
 /** What `syscall()`'s sixth argument, which no call uses, is passed as. */
 const UNUSED_ARGUMENT = new Uint8Array(8);
 
-/**
- * `syscall()` as it is called: Deno converts a number for an `i64`
- * parameter as it does a bigint (2.0 to 2.9, and the tests run both), so no
- * argument needs a `BigInt` at each call.
- */
-type Syscall = (
-  number: number,
-  a: number | bigint,
-  b: number | bigint,
-  c: number | bigint,
-  d: number | bigint,
-  e: number | bigint,
-  unused: Uint8Array,
-) => number | bigint;
+/** A buffer argument, as this Deno's FFI types declare it. */
+type BufferArgument = Parameters<Libc["read"]>[1];
 
 /**
- * Makes a system call through libc's `syscall()`, with up to five arguments
- * (pointers as addresses).
+ * `syscall()` as it is called, its arguments after the number of the types
+ * `A`, then the unused sixth: Deno converts a number for an `i64` parameter as
+ * it does a bigint (2.0 to 2.9, and the tests run both), so no argument needs
+ * a `BigInt` at each call.
+ */
+type SyscallOf<A extends unknown[]> = (
+  number: number,
+  ...args: [...A, Uint8Array]
+) => number | bigint;
+type Long = number | bigint;
+type Pointer = BufferArgument;
+
+/** The `syscall()` bindings: bound together, first. */
+const SYSCALL_SYMBOLS = [
+  "syscall",
+  "syscall_p2",
+  "syscall_p23",
+  "syscall_p25",
+  "syscall_p4",
+  "syscall_p45",
+] as const;
+
+/** The `syscall()` bindings, typed as they are called. */
+interface Syscalls {
+  syscall: SyscallOf<[Long, Long, Long, Long, Long]>;
+  "syscall_p2": SyscallOf<[Long, Pointer, Long, Long, Long]>;
+  "syscall_p23": SyscallOf<[Long, Pointer, Pointer, Long, Long]>;
+  "syscall_p25": SyscallOf<[Long, Pointer, Long, Long, Pointer]>;
+  "syscall_p4": SyscallOf<[Long, Long, Long, Pointer, Long]>;
+  "syscall_p45": SyscallOf<[Long, Long, Long, Pointer, Pointer]>;
+}
+
+/**
+ * Makes a system call through libc's `syscall()`, with up to five integer
+ * arguments.
  *
  * @param number The system call's number (`SYSCALLS`).
  * @param args Its arguments; missing ones are 0.
  * @returns Its result; -1 with `errno` set on failure.
  */
-export function systemCall(
-  number: number,
-  ...args: (number | bigint)[]
-): number {
+export function systemCall(number: number, ...args: Long[]): number {
   const [a = 0, b = 0, c = 0, d = 0, e = 0] = args;
-  const syscall = libc().syscall as unknown as Syscall;
+  const syscall = libc().syscall as unknown as Syscalls["syscall"];
   return Number(syscall(number, a, b, c, d, e, UNUSED_ARGUMENT));
-}
-
-/** A buffer argument, as this Deno's FFI types declare it. */
-type BufferArgument = Parameters<Libc["read"]>[1];
-
-/** A buffer's address, for `syscall`: 0 for `null`. */
-function address(buffer: BufferArgument): number | bigint {
-  if (buffer === null) return 0;
-  return pinnedAddresses.get(buffer) ??
-    Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer));
-}
-
-/** The addresses of the buffers {@linkcode sharedBuffer} made. */
-const pinnedAddresses = new WeakMap<object, number | bigint>();
-
-/**
- * Makes a buffer that the calls through `syscall()` pass by an address
- * looked up once, not converted at every call: for the buffers a module
- * keeps and reuses. The memory of a buffer this size does not move (V8 keeps
- * only typed arrays of at most 64 bytes on its heap, and those move out for
- * good when their address is first taken).
- *
- * @param size The size in bytes.
- * @returns The zeroed buffer.
- */
-export function sharedBuffer(size: number): Uint8Array {
-  const buffer = new Uint8Array(size);
-  pinnedAddresses.set(
-    buffer,
-    Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer)),
-  );
-  return buffer;
 }
 
 /**
  * The functions an activation calls (`fromEnv()`'s `fcntl`, and every socket
  * hand-off's fd checks, placeholder search, takeover and verification), with
  * the prototypes of {@linkcode SYMBOLS}, made from libc's `syscall()`: one
- * binding instead of eleven. `syscall()` returns -1 and sets `errno` on
- * failure, as the functions do. `open` and `readlink` are `openat` and
- * `readlinkat` relative to the working directory (aarch64 has only those).
+ * `Deno.dlopen` instead of eleven functions bound. `syscall()` returns -1 and
+ * sets `errno` on failure, as the functions do. `open` and `readlink` are
+ * `openat` and `readlinkat` relative to the working directory (aarch64 has
+ * only those).
  *
- * @param syscall The bound `syscall`.
+ * @param bindings The bound `syscall()`s.
  * @returns The functions.
  */
-function activationFunctions(syscall: Libc["syscall"]): Pick<
+function activationFunctions(
+  bindings: Pick<Libc, typeof SYSCALL_SYMBOLS[number]>,
+): Pick<
   Libc,
   | "fcntl"
   | "open"
@@ -522,39 +553,32 @@ function activationFunctions(syscall: Libc["syscall"]): Pick<
   | "epoll_ctl"
 > {
   const n = SYSCALLS;
-  const raw = syscall as unknown as Syscall;
-  /** A syscall's result (`int` or `ssize_t`) as a number. */
-  const call = (
-    number: number,
-    a: number | bigint = 0,
-    b: number | bigint = 0,
-    c: number | bigint = 0,
-    d: number | bigint = 0,
-    e: number | bigint = 0,
-  ): number => Number(raw(number, a, b, c, d, e, UNUSED_ARGUMENT));
-  const int = call;
-  /** A result as the `ssize_t` of the FFI declaration: a bigint. */
-  const ssize = (...args: Parameters<typeof call>): bigint =>
-    BigInt(call(...args));
+  const s = bindings as unknown as Syscalls;
+  const u = UNUSED_ARGUMENT;
+  // `int` results as numbers, `ssize_t` ones as the bigints of SYMBOLS.
   return {
-    fcntl: (fd, cmd, arg) => int(n.fcntl, fd, cmd, arg),
+    fcntl: (fd, cmd, arg) => Number(s.syscall(n.fcntl, fd, cmd, arg, 0, 0, u)),
     open: (path, flags, mode) =>
-      int(n.openat, LINUX.AT_FDCWD, address(path), flags, mode),
-    read: (fd, buffer, count) => ssize(n.read, fd, address(buffer), count),
-    close: (fd) => int(n.close, fd),
+      Number(s.syscall_p2(n.openat, LINUX.AT_FDCWD, path, flags, mode, 0, u)),
+    read: (fd, buffer, count) =>
+      BigInt(s.syscall_p2(n.read, fd, buffer, count, 0, 0, u)),
+    close: (fd) => Number(s.syscall(n.close, fd, 0, 0, 0, 0, u)),
     statx: (dirfd, path, flags, mask, buffer) =>
-      int(n.statx, dirfd, address(path), flags, mask, address(buffer)),
+      Number(s.syscall_p25(n.statx, dirfd, path, flags, mask, buffer, u)),
     getsockopt: (fd, level, name, value, length) =>
-      int(n.getsockopt, fd, level, name, address(value), address(length)),
+      Number(s.syscall_p45(n.getsockopt, fd, level, name, value, length, u)),
     getsockname: (fd, addr, length) =>
-      int(n.getsockname, fd, address(addr), address(length)),
+      Number(s.syscall_p23(n.getsockname, fd, addr, length, 0, 0, u)),
     getdents64: (fd, buffer, count) =>
-      ssize(n.getdents64, fd, address(buffer), count),
+      BigInt(s.syscall_p2(n.getdents64, fd, buffer, count, 0, 0, u)),
     readlink: (path, buffer, size) =>
-      ssize(n.readlinkat, LINUX.AT_FDCWD, address(path), address(buffer), size),
-    dup3: (from, to, flags) => int(n.dup3, from, to, flags),
+      BigInt(
+        s.syscall_p23(n.readlinkat, LINUX.AT_FDCWD, path, buffer, size, 0, u),
+      ),
+    dup3: (from, to, flags) =>
+      Number(s.syscall(n.dup3, from, to, flags, 0, 0, u)),
     epoll_ctl: (epfd, op, fd, event) =>
-      int(n.epoll_ctl, epfd, op, fd, address(event)),
+      Number(s.syscall_p4(n.epoll_ctl, epfd, op, fd, event, 0, u)),
   };
 }
 
@@ -582,10 +606,14 @@ export function bindLibc(): Libc {
  */
 export function findLibc(candidates: string[]): {
   path: string;
-  handle: Deno.DynamicLibrary<{ syscall: typeof SYMBOLS.syscall }>;
+  handle: Deno.DynamicLibrary<
+    Pick<typeof SYMBOLS, typeof SYSCALL_SYMBOLS[number]>
+  >;
 } {
   const failures: unknown[] = [];
-  const table = { syscall: SYMBOLS.syscall };
+  const table = Object.fromEntries(
+    SYSCALL_SYMBOLS.map((name) => [name, SYMBOLS[name]]),
+  ) as Pick<typeof SYMBOLS, typeof SYSCALL_SYMBOLS[number]>;
   for (const path of candidates) {
     try {
       // The handle keeps the library loaded.

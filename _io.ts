@@ -6,7 +6,7 @@
  * @module
  */
 
-import { libc, sharedBuffer, syscallError } from "./_ffi.ts";
+import { libc, syscallError } from "./_ffi.ts";
 
 /**
  * The read buffer, shared: a hand-off reads several small `/proc` files, and
@@ -23,7 +23,7 @@ let chunk: Uint8Array | undefined;
  */
 export function readToEnd(fd: number): Uint8Array {
   const c = libc();
-  const buffer = chunk ??= sharedBuffer(65536);
+  const buffer = chunk ??= new Uint8Array(65536);
   const parts: Uint8Array[] = [];
   let total = 0;
   while (true) {

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { cString, libc, sharedBuffer } from "../_ffi.ts";
+import { cString, libc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
 import { readToEnd } from "../_io.ts";
 
@@ -92,9 +92,9 @@ function writeDecimal(buffer: Uint8Array, at: number, value: number): void {
   }
 }
 
-/** `/proc/self/fd/` in a shared buffer with room for a number and a NUL. */
+/** `/proc/self/fd/` in a buffer with room for a number and a NUL. */
 function linkPathBuffer(): Uint8Array {
-  const path = sharedBuffer(FD_DIR.length + 12);
+  const path = new Uint8Array(FD_DIR.length + 12);
   path.set(cString(FD_DIR).subarray(0, FD_DIR.length));
   return path;
 }
@@ -103,7 +103,7 @@ function linkPathBuffer(): Uint8Array {
 function readLinkInto(fd: number): number {
   const path = linkPath ??= linkPathBuffer();
   writeDecimal(path, FD_DIR.length, fd);
-  const buffer = linkBuffer ??= sharedBuffer(512);
+  const buffer = linkBuffer ??= new Uint8Array(512);
   return Number(libc().readlink(path, buffer, BigInt(buffer.length)));
 }
 
@@ -133,7 +133,7 @@ export function listOpenFds(): number[] {
   if (dir === -1) return scanFdTable();
   const fds: number[] = [];
   try {
-    const buffer = direntBuffer ??= sharedBuffer(32768);
+    const buffer = direntBuffer ??= new Uint8Array(32768);
     const view = new DataView(buffer.buffer);
     while (true) {
       const n = Number(getdents64(dir, buffer, BigInt(buffer.length)));

@@ -209,7 +209,7 @@ var libc = (function libc() {
   const { path, handle } = findLibc(libcCandidates());
   const symbols = {
     ...handle.symbols,
-    ...activationFunctions(handle.symbols.syscall)
+    ...activationFunctions(handle.symbols)
   };
   Object.setPrototypeOf(
     symbols,
@@ -237,36 +237,24 @@ var systemCall = (function systemCall(number, ...args) {
   const syscall = libc().syscall;
   return Number(syscall(number, a, b, c, d, e, UNUSED_ARGUMENT));
 });
-var address = (function address(buffer) {
-  if (buffer === null) return 0;
-  return pinnedAddresses.get(buffer) ?? Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer));
-});
-var sharedBuffer = (function sharedBuffer(size) {
-  const buffer = new Uint8Array(size);
-  pinnedAddresses.set(
-    buffer,
-    Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer))
-  );
-  return buffer;
-});
-var activationFunctions = (function activationFunctions(syscall) {
+var activationFunctions = (function activationFunctions(bindings) {
   const n = SYSCALLS;
-  const raw = syscall;
-  const call = (number, a = 0, b = 0, c = 0, d = 0, e = 0) => Number(raw(number, a, b, c, d, e, UNUSED_ARGUMENT));
-  const int = call;
-  const ssize = (...args) => BigInt(call(...args));
+  const s = bindings;
+  const u = UNUSED_ARGUMENT;
   return {
-    fcntl: (fd, cmd, arg) => int(n.fcntl, fd, cmd, arg),
-    open: (path, flags, mode) => int(n.openat, LINUX.AT_FDCWD, address(path), flags, mode),
-    read: (fd, buffer, count) => ssize(n.read, fd, address(buffer), count),
-    close: (fd) => int(n.close, fd),
-    statx: (dirfd, path, flags, mask, buffer) => int(n.statx, dirfd, address(path), flags, mask, address(buffer)),
-    getsockopt: (fd, level, name, value, length) => int(n.getsockopt, fd, level, name, address(value), address(length)),
-    getsockname: (fd, addr, length) => int(n.getsockname, fd, address(addr), address(length)),
-    getdents64: (fd, buffer, count) => ssize(n.getdents64, fd, address(buffer), count),
-    readlink: (path, buffer, size) => ssize(n.readlinkat, LINUX.AT_FDCWD, address(path), address(buffer), size),
-    dup3: (from, to, flags) => int(n.dup3, from, to, flags),
-    epoll_ctl: (epfd, op, fd, event) => int(n.epoll_ctl, epfd, op, fd, address(event))
+    fcntl: (fd, cmd, arg) => Number(s.syscall(n.fcntl, fd, cmd, arg, 0, 0, u)),
+    open: (path, flags, mode) => Number(s.syscall_p2(n.openat, LINUX.AT_FDCWD, path, flags, mode, 0, u)),
+    read: (fd, buffer, count) => BigInt(s.syscall_p2(n.read, fd, buffer, count, 0, 0, u)),
+    close: (fd) => Number(s.syscall(n.close, fd, 0, 0, 0, 0, u)),
+    statx: (dirfd, path, flags, mask, buffer) => Number(s.syscall_p25(n.statx, dirfd, path, flags, mask, buffer, u)),
+    getsockopt: (fd, level, name, value, length) => Number(s.syscall_p45(n.getsockopt, fd, level, name, value, length, u)),
+    getsockname: (fd, addr, length) => Number(s.syscall_p23(n.getsockname, fd, addr, length, 0, 0, u)),
+    getdents64: (fd, buffer, count) => BigInt(s.syscall_p2(n.getdents64, fd, buffer, count, 0, 0, u)),
+    readlink: (path, buffer, size) => BigInt(
+      s.syscall_p23(n.readlinkat, LINUX.AT_FDCWD, path, buffer, size, 0, u)
+    ),
+    dup3: (from, to, flags) => Number(s.syscall(n.dup3, from, to, flags, 0, 0, u)),
+    epoll_ctl: (epfd, op, fd, event) => Number(s.syscall_p4(n.epoll_ctl, epfd, op, fd, event, 0, u))
   };
 });
 var bindLibc = (function bindLibc() {
@@ -278,7 +266,9 @@ var bindLibc = (function bindLibc() {
 });
 var findLibc = (function findLibc(candidates) {
   const failures = [];
-  const table = { syscall: SYMBOLS.syscall };
+  const table = Object.fromEntries(
+    SYSCALL_SYMBOLS.map((name) => [name, SYMBOLS[name]])
+  );
   for (const path of candidates) {
     try {
       const handle = Deno.dlopen(path, table);
@@ -577,7 +567,7 @@ var fileKind = (function fileKind(fd, mode) {
 var statFd = (function statFd(fd) {
   const c = libc();
   if (c.statx) {
-    const buffer = statxBuffer ??= sharedBuffer(STATX.size);
+    const buffer = statxBuffer ??= new Uint8Array(STATX.size);
     const result = c.statx(
       fd,
       EMPTY_PATH,
@@ -653,9 +643,9 @@ var socketAddress = (function socketAddress(fd, which, transport) {
   return decodeSockaddr(bytes, length[0], transport);
 });
 var bufferWithLength = (function bufferWithLength(size) {
-  const lengthBytes = sharedBuffer(4);
+  const lengthBytes = new Uint8Array(4);
   return {
-    bytes: sharedBuffer(size),
+    bytes: new Uint8Array(size),
     lengthBytes,
     length: new Uint32Array(lengthBytes.buffer)
   };
@@ -691,7 +681,7 @@ var ownPidfdId = (function ownPidfdId(pid) {
 });
 var readToEnd = (function readToEnd(fd) {
   const c = libc();
-  const buffer = chunk ??= sharedBuffer(65536);
+  const buffer = chunk ??= new Uint8Array(65536);
   const parts = [];
   let total = 0;
   while (true) {
@@ -747,14 +737,14 @@ var writeDecimal = (function writeDecimal(buffer, at, value) {
   }
 });
 var linkPathBuffer = (function linkPathBuffer() {
-  const path = sharedBuffer(FD_DIR.length + 12);
+  const path = new Uint8Array(FD_DIR.length + 12);
   path.set(cString(FD_DIR).subarray(0, FD_DIR.length));
   return path;
 });
 var readLinkInto = (function readLinkInto(fd) {
   const path = linkPath ??= linkPathBuffer();
   writeDecimal(path, FD_DIR.length, fd);
-  const buffer = linkBuffer ??= sharedBuffer(512);
+  const buffer = linkBuffer ??= new Uint8Array(512);
   return Number(libc().readlink(path, buffer, BigInt(buffer.length)));
 });
 var listOpenFds = (function listOpenFds() {
@@ -768,7 +758,7 @@ var listOpenFds = (function listOpenFds() {
   if (dir === -1) return scanFdTable();
   const fds = [];
   try {
-    const buffer = direntBuffer ??= sharedBuffer(32768);
+    const buffer = direntBuffer ??= new Uint8Array(32768);
     const view = new DataView(buffer.buffer);
     while (true) {
       const n = Number(getdents64(dir, buffer, BigInt(buffer.length)));
@@ -1158,7 +1148,7 @@ var setAddress = (function setAddress(object, property, value) {
   });
 });
 var adoptIntoPlaceholder = (function adoptIntoPlaceholder(placeholder, adoption) {
-  const { fd, address: address2, action, release } = adoption;
+  const { fd, address, action, release } = adoption;
   let slot;
   try {
     const found = findPlaceholder(
@@ -1174,7 +1164,7 @@ var adoptIntoPlaceholder = (function adoptIntoPlaceholder(placeholder, adoption)
     release();
     throw error;
   }
-  setAddress(placeholder, "addr", address2);
+  setAddress(placeholder, "addr", address);
   return slot;
 });
 var adoptConn = (async function adoptConn(fd) {
@@ -1187,9 +1177,9 @@ var adoptInetdConn = (async function adoptInetdConn() {
   const checked = requireSocket(0, action, "stream", false);
   return await adoptConnected(0, checked, action, false);
 });
-var adoptConnected = (function adoptConnected(fd, { socket, address: address2 }, action, closeSource) {
+var adoptConnected = (function adoptConnected(fd, { socket, address }, action, closeSource) {
   return withPlaceholder(
-    { fd, unix: "path" in address2, action },
+    { fd, unix: "path" in address, action },
     listenAt,
     async (listener, place) => {
       const conn = await connectPlaceholder(listener);
@@ -1210,7 +1200,7 @@ var adoptConnected = (function adoptConnected(fd, { socket, address: address2 },
         throw error;
       }
       if (!closeSource) replaceInetdFds(fd);
-      setAddress(conn, "localAddr", address2);
+      setAddress(conn, "localAddr", address);
       setAddress(
         conn,
         "remoteAddr",
@@ -1287,7 +1277,7 @@ var replaceInetdFds = (function replaceInetdFds(fd) {
 });
 var adoptDatagram = (function adoptDatagram(fd) {
   const action = `take fd ${fd} as a datagram socket`;
-  const { address: address2 } = requireSocket(fd, action, "dgram");
+  const { address } = requireSocket(fd, action, "dgram");
   const listenDatagram = Deno.listenDatagram;
   if (typeof listenDatagram !== "function") {
     throw new ListenFdsError(
@@ -1296,13 +1286,13 @@ var adoptDatagram = (function adoptDatagram(fd) {
     );
   }
   return withPlaceholder(
-    { fd, unix: "path" in address2, action },
+    { fd, unix: "path" in address, action },
     (place) => listenDatagram(
       "path" in place ? { transport: "unixpacket", ...place } : { transport: "udp", ...place }
     ),
     (conn, _place, slot) => {
       const release = () => conn.close();
-      adoptIntoPlaceholder(conn, { fd, address: address2, action, release, slot });
+      adoptIntoPlaceholder(conn, { fd, address, action, release, slot });
       return conn;
     }
   );
@@ -1409,19 +1399,19 @@ var bindOptions = (function bindOptions(options) {
 });
 var adoptListener = (function adoptListener(fd, options = {}) {
   const action = `take fd ${fd} as a listener`;
-  const { address: address2 } = requireSocket(fd, action, "stream", true);
+  const { address } = requireSocket(fd, action, "stream", true);
   return chooseVia(
     fd,
     action,
     options,
     () => withPlaceholder(
-      { fd, unix: "path" in address2, action },
+      { fd, unix: "path" in address, action },
       listenAt,
       (listener, _place, slot) => {
         const release = () => listener.close();
         adoptIntoPlaceholder(listener, {
           fd,
-          address: address2,
+          address,
           action,
           release,
           slot
@@ -1429,7 +1419,7 @@ var adoptListener = (function adoptListener(fd, options = {}) {
         return listener;
       }
     ),
-    () => deferredNodeListener(fd, address2)
+    () => deferredNodeListener(fd, address)
   );
 });
 var defaultOnListen = (function defaultOnListen(addr, tls) {
@@ -1444,16 +1434,16 @@ var defaultOnListen = (function defaultOnListen(addr, tls) {
 });
 var adoptServe = (function adoptServe(fd, options) {
   const action = `serve HTTP on fd ${fd}`;
-  const { address: address2 } = requireSocket(fd, action, "stream", true);
+  const { address } = requireSocket(fd, action, "stream", true);
   const tls = options.cert !== void 0 && options.key !== void 0;
   const server = chooseVia(
     fd,
     action,
     options,
-    () => serveNatively(fd, address2, options, action),
-    () => deferredNodeServe(fd, address2, options)
+    () => serveNatively(fd, address, options, action),
+    () => deferredNodeServe(fd, address, options)
   );
-  (options.onListen ?? ((addr) => defaultOnListen(addr, tls)))(address2);
+  (options.onListen ?? ((addr) => defaultOnListen(addr, tls)))(address);
   return server;
 });
 var countingHandler = (function countingHandler(handler, state) {
@@ -1487,13 +1477,13 @@ var delay = (function delay(ms) {
 var drain = (async function drain(listener, state, timeout) {
   state.draining = true;
   const connections = listener.tcp ? await import("./core-_connections.js") : null;
-  const address2 = connections?.listenerAddress(listener.fd);
+  const address = connections?.listenerAddress(listener.fd);
   if (!detachListener(listener.fd, listener.inode)) return;
   const start = performance.now();
-  if (connections && address2) {
+  if (connections && address) {
     while (true) {
       const expired = performance.now() - start >= timeout;
-      const { silent, busy } = connections.countConnections(address2, {
+      const { silent, busy } = connections.countConnections(address, {
         shutDownSilent: expired
       });
       if (silent + busy === 0 || expired) return;
@@ -1532,15 +1522,15 @@ var drainOnShutdown = (function drainOnShutdown(server, listener, options) {
   if (signal?.aborted) void shutdown();
   else signal?.addEventListener("abort", () => void shutdown(), { once: true });
 });
-var serveNatively = (function serveNatively(fd, address2, options, action) {
+var serveNatively = (function serveNatively(fd, address, options, action) {
   const { serveOptions, handler, drain: drain2 } = placeholderOptions(
     fd,
-    address2,
+    address,
     options,
     action
   );
   return withPlaceholder(
-    { fd, unix: "path" in address2, action },
+    { fd, unix: "path" in address, action },
     (place) => Deno.serve(
       { ...serveOptions, ...place, onListen() {
       }, handler }
@@ -1548,7 +1538,7 @@ var serveNatively = (function serveNatively(fd, address2, options, action) {
     (server, _place, slot) => {
       const listener = adoptIntoPlaceholder(server, {
         fd,
-        address: address2,
+        address,
         action,
         release: () => void server.shutdown(),
         slot
@@ -1557,7 +1547,7 @@ var serveNatively = (function serveNatively(fd, address2, options, action) {
         const { signal, ...rest } = drain2;
         drainOnShutdown(
           server,
-          { ...listener, tcp: !("path" in address2) },
+          { ...listener, tcp: !("path" in address) },
           signal === void 0 ? rest : { ...rest, signal }
         );
       }
@@ -1565,15 +1555,15 @@ var serveNatively = (function serveNatively(fd, address2, options, action) {
     }
   );
 });
-var withPeer = (function withPeer(handler, address2) {
+var withPeer = (function withPeer(handler, address) {
   return (request, info) => handler(request, {
-    remoteAddr: address2,
+    remoteAddr: address,
     get completed() {
       return info.completed;
     }
   });
 });
-var placeholderOptions = (function placeholderOptions(fd, address2, options, action) {
+var placeholderOptions = (function placeholderOptions(fd, address, options, action) {
   const {
     via: _via,
     onListen: _onListen,
@@ -1589,14 +1579,14 @@ var placeholderOptions = (function placeholderOptions(fd, address2, options, act
   const state = drainTimeout > 0 ? { requests: 0, draining: false } : void 0;
   if (!state && signal !== void 0) rest.signal = signal;
   let handler = state ? countingHandler(userHandler, state) : userHandler;
-  if ("path" in address2) {
+  if ("path" in address) {
     if (cert !== void 0 || key !== void 0) {
       throw new ListenFdsError(
         `Cannot ${action}: TLS (cert and key) is not supported on a Unix socket`,
         { code: "INVALID_ARGUMENT", fd }
       );
     }
-    handler = withPeer(handler, address2);
+    handler = withPeer(handler, address);
   } else if (cert !== void 0 && key !== void 0) {
     Object.assign(rest, { cert, key });
   }
@@ -2221,6 +2211,7 @@ var SPAWN = {
 var LE = true;
 
 // _ffi.ts
+var UNUSED_LONG = { struct: ["i64"] };
 var SYMBOLS = {
   // ---- file descriptors
   /** int fcntl(int fd, int cmd, ... /* int arg *\/) */
@@ -2361,15 +2352,16 @@ var SYMBOLS = {
   pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
   /**
    * long syscall(long number, ...) with six arguments: the functions an
-   * activation calls go through this one binding (see `activationFunctions`
-   * and {@linkcode systemCall}), their pointers passed as addresses. The sixth
-   * argument, which none of those calls uses, is declared as a struct of one
-   * `long`, which x86_64 and aarch64 pass where they pass a `long`: Deno 2.9
-   * compiles a fast-call trampoline for a function with scalar types only,
-   * ~1 ms of the first `Deno.dlopen`, and calls one with a struct without it.
-   * (A struct result would do the same, but Deno wraps such a function in one
-   * made by `new Function`, ~0.7 ms more at the first `Deno.dlopen`, and
-   * allocates the result at every call.)
+   * activation calls go through this binding and the next five (see
+   * `activationFunctions`), so that one `Deno.dlopen` binds them all; this one
+   * for calls without pointers ({@linkcode systemCall}). The sixth argument,
+   * which none of those calls uses, is declared as a struct of one `long`,
+   * which x86_64 and aarch64 pass where they pass a `long`: Deno 2.9 compiles
+   * a fast-call trampoline for a function with scalar types only, ~1 ms of
+   * the first `Deno.dlopen` and ~0.3 ms for each other such function, and
+   * calls one with a struct without it (each ~0.02 ms). A struct result
+   * would do the same, but Deno wraps such a function in one made by
+   * `new Function`, ~0.7 ms more, and allocates the result at every call.
    */
   syscall: {
     parameters: [
@@ -2385,11 +2377,46 @@ var SYMBOLS = {
       // long arg4
       "i64",
       // long arg5
-      { struct: ["i64"] }
-      // long arg6 (unused: UNUSED_ARGUMENT)
+      UNUSED_LONG
+      // long arg6
     ],
     result: "i64"
     // long
+  },
+  /**
+   * The same `syscall()` for calls with pointers: each of these five declares
+   * the arguments that are pointers (named by their positions) as buffers,
+   * so that Deno passes a buffer's address itself (the first
+   * `Deno.UnsafePointer.of()` costs a start ~0.3 ms).
+   */
+  syscall_p2: {
+    name: "syscall",
+    parameters: ["i64", "i64", "buffer", "i64", "i64", "i64", UNUSED_LONG],
+    result: "i64"
+  },
+  /** `syscall()`, its arguments 2 and 3 pointers. */
+  syscall_p23: {
+    name: "syscall",
+    parameters: ["i64", "i64", "buffer", "buffer", "i64", "i64", UNUSED_LONG],
+    result: "i64"
+  },
+  /** `syscall()`, its arguments 2 and 5 pointers. */
+  syscall_p25: {
+    name: "syscall",
+    parameters: ["i64", "i64", "buffer", "i64", "i64", "buffer", UNUSED_LONG],
+    result: "i64"
+  },
+  /** `syscall()`, its argument 4 a pointer. */
+  syscall_p4: {
+    name: "syscall",
+    parameters: ["i64", "i64", "i64", "i64", "buffer", "i64", UNUSED_LONG],
+    result: "i64"
+  },
+  /** `syscall()`, its arguments 4 and 5 pointers. */
+  syscall_p45: {
+    name: "syscall",
+    parameters: ["i64", "i64", "i64", "i64", "buffer", "buffer", UNUSED_LONG],
+    result: "i64"
   },
   /** int clock_gettime(clockid_t clockid, struct timespec *tp) */
   clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
@@ -2596,7 +2623,14 @@ var LIBC_PATH_VARIABLE = "DENO_LISTEN_FDS_LIBC";
 var bound;
 var handles = [];
 var UNUSED_ARGUMENT = new Uint8Array(8);
-var pinnedAddresses = /* @__PURE__ */ new WeakMap();
+var SYSCALL_SYMBOLS = [
+  "syscall",
+  "syscall_p2",
+  "syscall_p23",
+  "syscall_p25",
+  "syscall_p4",
+  "syscall_p45"
+];
 var GROUPS = [
   ["pidfd_open", "fstatfs", "name_to_handle_at"]
 ];
@@ -3399,7 +3433,6 @@ export {
   scanFdTable,
   scmRights,
   setAddress,
-  sharedBuffer,
   showBytes,
   socketAddress,
   statFd,

@@ -299,22 +299,3 @@ Deno.test("cString() copies ASCII and encodes any other text as UTF-8, NUL-termi
     assertEquals(cString(text), encoder.encode(`${text}\0`));
   }
 });
-
-Deno.test("sharedBuffer(): small and large buffers keep their address through garbage collections, and calls reach them", async () => {
-  const output = await run(
-    `const { libc, sharedBuffer } = await ${FFI};
-     const c = libc();
-     const small = sharedBuffer(4);
-     const large = sharedBuffer(512);
-     const address = (b) => Deno.UnsafePointer.value(Deno.UnsafePointer.of(b));
-     const before = [address(small), address(large)];
-     for (let i = 0; i < 5; i++) { new Array(1e5).fill({}); gc(); }
-     const same = address(small) === before[0] && address(large) === before[1];
-     const path = new TextEncoder().encode("/proc/self/exe\\0");
-     const n = Number(c.readlink(path, large, BigInt(large.length)));
-     const exe = new TextDecoder().decode(large.subarray(0, n));
-     console.log(same, exe === Deno.execPath());`,
-    ["--allow-ffi", "--allow-env", "--allow-read", "--v8-flags=--expose-gc"],
-  );
-  assertEquals(output.trim(), "true true");
-});
