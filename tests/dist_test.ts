@@ -17,7 +17,12 @@ import {
   assertThrows,
 } from "@std/assert";
 import { join, toFileUrl } from "@std/path";
-import { build, eagerFunctions, publicEntries } from "../tools/build.ts";
+import {
+  build,
+  eagerFunctions,
+  publicEntries,
+  requireNoImportCycle,
+} from "../tools/build.ts";
 import { ListenFds, ListenFdsError } from "@listen-fds/listen-fds";
 import { parseListenEnv } from "@listen-fds/listen-fds/env";
 import { serveParallel } from "@listen-fds/listen-fds/parallel";
@@ -228,4 +233,24 @@ Deno.test("eagerFunctions() wraps top-level functions and keeps them hoisted", a
     eagerFunctions("export const a = 1;\n", "none.js"),
     "export const a = 1;\n",
   );
+});
+
+Deno.test("requireNoImportCycle() names a cycle among the built files and passes dist/", async () => {
+  const files = new Map([
+    ["a.js", 'import { b } from "./b.js";\n'],
+    ["b.js", 'import {\n  c\n} from "./c.js";\n'],
+    ["c.js", 'import "./a.js";\n'],
+  ]);
+  assertThrows(
+    () => requireNoImportCycle(files),
+    Error,
+    "a.js -> b.js -> c.js -> a.js",
+  );
+  files.set("c.js", "export const c = 1;\n");
+  requireNoImportCycle(files);
+  const dist = new Map<string, string>();
+  for (const file of await filesOf(DIST)) {
+    dist.set(file, await Deno.readTextFile(join(DIST, file)));
+  }
+  requireNoImportCycle(dist);
 });

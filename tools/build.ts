@@ -336,7 +336,35 @@ async function postProcess(dir: string, entries: string[]): Promise<string[]> {
       `${types}${GENERATED_NOTE}\n${eagerFunctions(text, name)}`,
     );
   }
+  requireNoImportCycle(texts);
   return [...texts.keys()].sort();
+}
+
+/**
+ * Fails when the built files import one another in a cycle: in a cycle a
+ * module's code could run before the functions of a module it imports are
+ * defined, which {@linkcode eagerFunctions} relies on never happening.
+ *
+ * @param texts The built files by name.
+ */
+export function requireNoImportCycle(texts: Map<string, string>): void {
+  const imports = (text: string): string[] =>
+    [...text.matchAll(/^(?:import|export|} from) .*"\.\/([^"]+)";$/gm)]
+      .map((match) => match[1]!);
+  const done = new Set<string>();
+  const visit = (name: string, path: string[]): void => {
+    if (path.includes(name)) {
+      throw new Error(
+        `the built files import in a cycle: ${[...path, name].join(" -> ")}`,
+      );
+    }
+    if (done.has(name)) return;
+    for (const next of imports(texts.get(name) ?? "")) {
+      visit(next, [...path, name]);
+    }
+    done.add(name);
+  };
+  for (const name of texts.keys()) visit(name, []);
 }
 
 /**
