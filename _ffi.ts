@@ -11,8 +11,9 @@
  * another file to try first.
  *
  * Nothing is loaded at import time: {@linkcode libc} opens the C library on
- * first use, binding only `syscall()`, from which it makes the eleven
- * functions an activation calls (their entries here give their prototypes),
+ * first use, binding only `syscall()` (seven prototypes of it), from which it
+ * makes the sixteen functions an activation calls (their entries here give
+ * their prototypes),
  * and binds any other function on its first call, so importing `mod.ts` or
  * `env.ts` needs no permission and an activation pays only for the calls it
  * makes.
@@ -151,7 +152,7 @@ const SYMBOLS = {
   pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
   /**
    * long syscall(long number, ...) with six arguments: the functions an
-   * activation calls go through this binding and the next five (see
+   * activation calls go through this binding and the next six (see
    * `activationFunctions`), so that one `Deno.dlopen` binds them all; this one
    * for calls without pointers ({@linkcode systemCall}). The sixth argument,
    * which none of those calls uses, is declared as a struct of one `long`,
@@ -175,7 +176,7 @@ const SYMBOLS = {
     result: "i64", // long
   },
   /**
-   * The same `syscall()` for calls with pointers: each of these five declares
+   * The same `syscall()` for calls with pointers: each of these six declares
    * the arguments that are pointers (named by their positions) as buffers,
    * so that Deno passes a buffer's address itself (the first
    * `Deno.UnsafePointer.of()` costs a start ~0.3 ms).
@@ -183,6 +184,12 @@ const SYMBOLS = {
   syscall_p2: {
     name: "syscall",
     parameters: ["i64", "i64", "buffer", "i64", "i64", "i64", UNUSED_LONG],
+    result: "i64",
+  },
+  /** `syscall()`, its argument 3 a pointer. */
+  syscall_p3: {
+    name: "syscall",
+    parameters: ["i64", "i64", "i64", "buffer", "i64", "i64", UNUSED_LONG],
     result: "i64",
   },
   /** `syscall()`, its arguments 2 and 3 pointers. */
@@ -423,12 +430,14 @@ export function libcCandidates(
 /**
  * Returns the libc functions, opening the C library on first use.
  *
- * The library is probed with one `Deno.dlopen` binding `syscall`, and the
- * functions an activation calls (`activationFunctions`) are made from it; any
- * other function is bound on its first call, with its group (`GROUPS`). On
- * Deno 2.9.6 each bound function costs ~0.28 ms of a service's start (the
- * first `Deno.dlopen` ~2 ms more): binding the eleven an activation calls
- * one by one cost ~3 ms, the whole table ~7.5 ms.
+ * The library is probed with one `Deno.dlopen` binding `syscall` (seven
+ * prototypes, `SYSCALL_SYMBOLS`), and the functions an activation calls
+ * (`activationFunctions`) are made from it; any other function is bound on
+ * its first call, with its group (`GROUPS`). On Deno 2.9.6 each function
+ * bound for itself costs ~0.3 ms of a service's start (a fast-call
+ * trampoline to compile; the first `Deno.dlopen` ~1 ms more): binding the
+ * sixteen an activation calls one by one would cost ~5 ms, the whole table
+ * ~7.5 ms.
  *
  * @returns The functions of {@linkcode SYMBOLS}; optional ones are `null`
  * where libc lacks them.
@@ -496,6 +505,7 @@ const SYSCALL_SYMBOLS = [
   "syscall_p2",
   "syscall_p23",
   "syscall_p25",
+  "syscall_p3",
   "syscall_p4",
   "syscall_p45",
 ] as const;
@@ -506,6 +516,7 @@ interface Syscalls {
   "syscall_p2": SyscallOf<[Long, Pointer, Long, Long, Long]>;
   "syscall_p23": SyscallOf<[Long, Pointer, Pointer, Long, Long]>;
   "syscall_p25": SyscallOf<[Long, Pointer, Long, Long, Pointer]>;
+  "syscall_p3": SyscallOf<[Long, Long, Pointer, Long, Long]>;
   "syscall_p4": SyscallOf<[Long, Long, Long, Pointer, Long]>;
   "syscall_p45": SyscallOf<[Long, Long, Long, Pointer, Pointer]>;
 }
@@ -525,10 +536,12 @@ export function systemCall(number: number, ...args: Long[]): number {
 }
 
 /**
- * The functions an activation calls (`fromEnv()`'s `fcntl`, and every socket
- * hand-off's fd checks, placeholder search, takeover and verification), with
+ * The functions an activation calls (`fromEnv()`'s `fcntl`, every socket
+ * hand-off's fd checks, placeholder search, takeover and verification, and
+ * the detaching of an adopted listener and the drain's count of unread
+ * bytes at shutdown), with
  * the prototypes of {@linkcode SYMBOLS}, made from libc's `syscall()`: one
- * `Deno.dlopen` instead of eleven functions bound. `syscall()` returns -1 and
+ * `Deno.dlopen` instead of sixteen functions bound. `syscall()` returns -1 and
  * sets `errno` on failure, as the functions do. `open` and `readlink` are
  * `openat` and `readlinkat` relative to the working directory (aarch64 has
  * only those).
@@ -547,6 +560,11 @@ function activationFunctions(
   | "statx"
   | "getsockopt"
   | "getsockname"
+  | "getpeername"
+  | "socket"
+  | "bind"
+  | "listen"
+  | "ioctl"
   | "getdents64"
   | "readlink"
   | "dup3"
@@ -569,6 +587,16 @@ function activationFunctions(
       Number(s.syscall_p45(n.getsockopt, fd, level, name, value, length, u)),
     getsockname: (fd, addr, length) =>
       Number(s.syscall_p23(n.getsockname, fd, addr, length, 0, 0, u)),
+    getpeername: (fd, addr, length) =>
+      Number(s.syscall_p23(n.getpeername, fd, addr, length, 0, 0, u)),
+    socket: (domain, type, protocol) =>
+      Number(s.syscall(n.socket, domain, type, protocol, 0, 0, u)),
+    bind: (fd, addr, length) =>
+      Number(s.syscall_p2(n.bind, fd, addr, length, 0, 0, u)),
+    listen: (fd, backlog) =>
+      Number(s.syscall(n.listen, fd, backlog, 0, 0, 0, u)),
+    ioctl: (fd, request, argument) =>
+      Number(s.syscall_p3(n.ioctl, fd, request, argument, 0, 0, u)),
     getdents64: (fd, buffer, count) =>
       BigInt(s.syscall_p2(n.getdents64, fd, buffer, count, 0, 0, u)),
     readlink: (path, buffer, size) =>

@@ -249,6 +249,11 @@ var activationFunctions = (function activationFunctions(bindings) {
     statx: (dirfd, path, flags, mask, buffer) => Number(s.syscall_p25(n.statx, dirfd, path, flags, mask, buffer, u)),
     getsockopt: (fd, level, name, value, length) => Number(s.syscall_p45(n.getsockopt, fd, level, name, value, length, u)),
     getsockname: (fd, addr, length) => Number(s.syscall_p23(n.getsockname, fd, addr, length, 0, 0, u)),
+    getpeername: (fd, addr, length) => Number(s.syscall_p23(n.getpeername, fd, addr, length, 0, 0, u)),
+    socket: (domain, type, protocol) => Number(s.syscall(n.socket, domain, type, protocol, 0, 0, u)),
+    bind: (fd, addr, length) => Number(s.syscall_p2(n.bind, fd, addr, length, 0, 0, u)),
+    listen: (fd, backlog) => Number(s.syscall(n.listen, fd, backlog, 0, 0, 0, u)),
+    ioctl: (fd, request, argument) => Number(s.syscall_p3(n.ioctl, fd, request, argument, 0, 0, u)),
     getdents64: (fd, buffer, count) => BigInt(s.syscall_p2(n.getdents64, fd, buffer, count, 0, 0, u)),
     readlink: (path, buffer, size) => BigInt(
       s.syscall_p23(n.readlinkat, LINUX.AT_FDCWD, path, buffer, size, 0, u)
@@ -2098,6 +2103,11 @@ var ARCH_LAYOUTS = {
       read: 0,
       close: 3,
       getsockname: 51,
+      getpeername: 52,
+      socket: 41,
+      bind: 49,
+      listen: 50,
+      ioctl: 16,
       getsockopt: 55,
       fcntl: 72,
       getdents64: 217,
@@ -2118,6 +2128,11 @@ var ARCH_LAYOUTS = {
       read: 63,
       close: 57,
       getsockname: 204,
+      getpeername: 205,
+      socket: 198,
+      bind: 200,
+      listen: 201,
+      ioctl: 29,
       getsockopt: 209,
       fcntl: 25,
       getdents64: 61,
@@ -2352,7 +2367,7 @@ var SYMBOLS = {
   pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
   /**
    * long syscall(long number, ...) with six arguments: the functions an
-   * activation calls go through this binding and the next five (see
+   * activation calls go through this binding and the next six (see
    * `activationFunctions`), so that one `Deno.dlopen` binds them all; this one
    * for calls without pointers ({@linkcode systemCall}). The sixth argument,
    * which none of those calls uses, is declared as a struct of one `long`,
@@ -2384,7 +2399,7 @@ var SYMBOLS = {
     // long
   },
   /**
-   * The same `syscall()` for calls with pointers: each of these five declares
+   * The same `syscall()` for calls with pointers: each of these six declares
    * the arguments that are pointers (named by their positions) as buffers,
    * so that Deno passes a buffer's address itself (the first
    * `Deno.UnsafePointer.of()` costs a start ~0.3 ms).
@@ -2392,6 +2407,12 @@ var SYMBOLS = {
   syscall_p2: {
     name: "syscall",
     parameters: ["i64", "i64", "buffer", "i64", "i64", "i64", UNUSED_LONG],
+    result: "i64"
+  },
+  /** `syscall()`, its argument 3 a pointer. */
+  syscall_p3: {
+    name: "syscall",
+    parameters: ["i64", "i64", "i64", "buffer", "i64", "i64", UNUSED_LONG],
     result: "i64"
   },
   /** `syscall()`, its arguments 2 and 3 pointers. */
@@ -2628,6 +2649,7 @@ var SYSCALL_SYMBOLS = [
   "syscall_p2",
   "syscall_p23",
   "syscall_p25",
+  "syscall_p3",
   "syscall_p4",
   "syscall_p45"
 ];

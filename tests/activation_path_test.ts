@@ -10,13 +10,20 @@
  */
 
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
-import { fromFileUrl, relative } from "@std/path";
+import { fromFileUrl, join, relative } from "@std/path";
 import { bindLibc, libc } from "../_ffi.ts";
 import { LINUX } from "../_linux.ts";
 import { encodeInetSockaddr } from "../_sockaddr.ts";
 import { deferredNodeListener } from "../_adopt/node.ts";
 import { nodeFdSupported } from "../_adopt/policy.ts";
-import { ROOT } from "./support/helpers.ts";
+import {
+  DENO,
+  freePort,
+  requirePeer,
+  ROOT,
+  SOCKET_ACTIVATE_252,
+  waitFor,
+} from "./support/helpers.ts";
 
 bindLibc();
 
@@ -147,3 +154,104 @@ Deno.test({
     await assertRejects(() => listener.accept(), Deno.errors.BadResource);
   },
 });
+
+/**
+ * Runs `tests/fixtures/libc_loads.ts <mode>` under `systemd-socket-activate`
+ * with `args`, sends it one request, and returns the symbols of each
+ * `Deno.dlopen` its activation made.
+ */
+async function libcLoads(
+  mode: string,
+  args: (port: number) => string[],
+): Promise<string[][]> {
+  requirePeer(SOCKET_ACTIVATE_252);
+  const port = freePort();
+  const child = new Deno.Command(SOCKET_ACTIVATE_252, {
+    args: [
+      ...args(port),
+      "-E",
+      "DENO_DIR",
+      "--",
+      DENO,
+      "run",
+      "-A",
+      "--quiet",
+      join(ROOT, "tests", "fixtures", "libc_loads.ts"),
+      mode,
+    ],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let text = "";
+  const reading = (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stderr) {
+      text += decoder.decode(chunk, { stream: true });
+    }
+  })();
+  const report = (): string | undefined =>
+    text.split("\n").find((line) => line.startsWith('{"loads"'));
+  try {
+    const conn = await waitFor(async () => {
+      try {
+        return await Deno.connect({ hostname: "127.0.0.1", port });
+      } catch {
+        return undefined;
+      }
+    });
+    await conn.write(
+      new TextEncoder().encode("GET / HTTP/1.1\r\nHost: test\r\n\r\n"),
+    );
+    const buffer = new Uint8Array(1024);
+    const n = await conn.read(buffer);
+    conn.close();
+    const reply = new TextDecoder().decode(buffer.subarray(0, n ?? 0));
+    assert(reply.startsWith("HTTP/1.1 200"), reply);
+    const line = await waitFor(report, {
+      what: `the service's report (stderr: ${text})`,
+    });
+    return (JSON.parse(line) as { loads: string[][] }).loads;
+  } finally {
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      // exited already
+    }
+    await child.status;
+    await reading;
+  }
+}
+
+const SYSCALL_BINDINGS = [
+  "syscall",
+  "syscall_p2",
+  "syscall_p23",
+  "syscall_p25",
+  "syscall_p3",
+  "syscall_p4",
+  "syscall_p45",
+];
+
+for (
+  const [what, mode, args] of [
+    ["serve() (through its shutdown)", "serve", (port: number) => [
+      "-l",
+      `127.0.0.1:${port}`,
+    ]],
+    ["takeListener()", "listener", (port: number) => [
+      "-l",
+      `127.0.0.1:${port}`,
+    ]],
+    ["takeConn() (Accept=yes)", "conn", (port: number) => [
+      "-a",
+      "-l",
+      `127.0.0.1:${port}`,
+    ]],
+  ] as const
+) {
+  Deno.test(`an activated ${what} loads libc once, binding only syscall()`, async () => {
+    assertEquals(await libcLoads(mode, args), [SYSCALL_BINDINGS]);
+  });
+}

@@ -192,9 +192,9 @@ Deno.test("libc() binds an activation's functions with its probe, any other on f
      const c = libc();
      const lazy = (name) => Object.getOwnPropertyDescriptor(c, name) === undefined;
      const probe = c.fcntl(0, 1, 0) !== -1;
-     const before = ["fcntl", "statx", "epoll_ctl", "getdents64", "socket", "kill"].map(lazy);
-     void c.socket;
-     const after = ["socket", "kill"].map(lazy);
+     const before = ["fcntl", "statx", "epoll_ctl", "getdents64", "sendmsg", "kill"].map(lazy);
+     void c.sendmsg;
+     const after = ["sendmsg", "kill"].map(lazy);
      console.log(probe, c === libc(), before.join(), after.join());`,
     ["--allow-ffi", "--allow-env", "--allow-read"],
   );

@@ -130,7 +130,9 @@ int main(void) {
   CONSTANT(POSIX_SPAWN_SETSIGDEF); CONSTANT(POSIX_SPAWN_SETSIGMASK);
   CONSTANT(SYS_pidfd_open); /* MQUEUE_MAGIC is in ipc/mqueue.c only */
   CONSTANT(AT_FDCWD);
-  SYSCALL(read); SYSCALL(close); SYSCALL(getsockname); SYSCALL(getsockopt);
+  SYSCALL(read); SYSCALL(close); SYSCALL(getsockname); SYSCALL(getpeername);
+  SYSCALL(socket); SYSCALL(bind); SYSCALL(listen); SYSCALL(ioctl);
+  SYSCALL(getsockopt);
   SYSCALL(fcntl); SYSCALL(getdents64); SYSCALL(epoll_ctl); SYSCALL(openat);
   SYSCALL(readlinkat); SYSCALL(dup3); SYSCALL(statx);
 #ifdef PIDFS_MAGIC /* linux/magic.h from 6.9 */
