@@ -13,10 +13,9 @@
  * Nothing is loaded at import time: {@linkcode libc} opens the C library on
  * first use, binding only `syscall()` (seven prototypes of it), from which it
  * makes the sixteen functions an activation calls (their entries here give
- * their prototypes),
- * and binds any other function on its first call, so importing `mod.ts` or
- * `env.ts` needs no permission and an activation pays only for the calls it
- * makes.
+ * their prototypes), and binds any other function on its first call, so
+ * importing `mod.ts` or `env.ts` needs no permission and an activation pays
+ * only for the calls it makes.
  *
  * This file is internal: it is not one of the package's exports.
  *
