@@ -537,13 +537,12 @@ export function systemCall(number: number, ...args: Long[]): number {
 /**
  * The functions an activation calls (`fromEnv()`'s `fcntl`, every socket
  * hand-off's fd checks, placeholder search, takeover and verification, and
- * the detaching of an adopted listener and the drain's count of unread
- * bytes at shutdown), with
- * the prototypes of {@linkcode SYMBOLS}, made from libc's `syscall()`: one
- * `Deno.dlopen` instead of sixteen functions bound. `syscall()` returns -1 and
- * sets `errno` on failure, as the functions do. `open` and `readlink` are
- * `openat` and `readlinkat` relative to the working directory (aarch64 has
- * only those).
+ * at shutdown the detaching of an adopted listener and the drain's count of
+ * unread bytes), with the prototypes of {@linkcode SYMBOLS}, made from libc's
+ * `syscall()`: one `Deno.dlopen` instead of sixteen functions bound.
+ * `syscall()` returns -1 and sets `errno` on failure, as the functions do.
+ * `open` and `readlink` are `openat` and `readlinkat` relative to the working
+ * directory (aarch64 has only those).
  *
  * @param bindings The bound `syscall()`s.
  * @returns The functions.

@@ -71,19 +71,18 @@ export function decodeSockaddr(
     const unixTransport = transport === "unixpacket" ? "unixpacket" : "unix";
     const raw = bytes.subarray(SOCKADDR_UN.sun_path, length);
     if (raw.length === 0) return { transport: unixTransport, path: "" };
+    const text = decoder ??= new TextDecoder();
     if (raw[0] === 0) {
       // Abstract namespace: every byte counts, shown with a leading "@".
       return {
         transport: unixTransport,
-        path: `@${(decoder ??= new TextDecoder()).decode(raw.subarray(1))}`,
+        path: `@${text.decode(raw.subarray(1))}`,
       };
     }
     const end = raw.indexOf(0);
     return {
       transport: unixTransport,
-      path: (decoder ??= new TextDecoder()).decode(
-        end === -1 ? raw : raw.subarray(0, end),
-      ),
+      path: text.decode(end === -1 ? raw : raw.subarray(0, end)),
     };
   }
   if (family === LINUX.AF_VSOCK) {

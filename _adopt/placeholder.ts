@@ -229,10 +229,11 @@ export function withPlaceholder<T, R>(
   use: (placeholder: T, place: PlaceholderPlace, slot?: number) => R,
 ): R {
   const { fd, unix, action } = socket;
+  // Making the private directory opens no fd that stays open.
+  const slot = lowestFreeFd(fd);
   if (!unix) {
     const place = { hostname: PLACEHOLDER_HOSTNAME, port: 0 } as const;
     const hint = `--allow-net=${PLACEHOLDER_HOSTNAME}`;
-    const slot = lowestFreeFd(fd);
     return use(withPermission(action, hint, () => bind(place)), place, slot);
   }
   const socketPath = privateSocketPath(action);
@@ -240,7 +241,6 @@ export function withPlaceholder<T, R>(
   let result: R;
   try {
     const hint = UNIX_PLACEHOLDER_PERMISSIONS;
-    const slot = lowestFreeFd(fd);
     result = use(withPermission(action, hint, () => bind(place)), place, slot);
   } catch (error) {
     socketPath.remove();

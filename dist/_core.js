@@ -373,18 +373,17 @@ var decodeSockaddr = (function decodeSockaddr(bytes, length, transport) {
     const unixTransport = transport === "unixpacket" ? "unixpacket" : "unix";
     const raw = bytes.subarray(SOCKADDR_UN.sun_path, length);
     if (raw.length === 0) return { transport: unixTransport, path: "" };
+    const text = decoder ??= new TextDecoder();
     if (raw[0] === 0) {
       return {
         transport: unixTransport,
-        path: `@${(decoder ??= new TextDecoder()).decode(raw.subarray(1))}`
+        path: `@${text.decode(raw.subarray(1))}`
       };
     }
     const end = raw.indexOf(0);
     return {
       transport: unixTransport,
-      path: (decoder ??= new TextDecoder()).decode(
-        end === -1 ? raw : raw.subarray(0, end)
-      )
+      path: text.decode(end === -1 ? raw : raw.subarray(0, end))
     };
   }
   if (family === LINUX.AF_VSOCK) {
@@ -1102,10 +1101,10 @@ var lowestFreeFd = (function lowestFreeFd(fd) {
 });
 var withPlaceholder = (function withPlaceholder(socket, bind, use) {
   const { fd, unix, action } = socket;
+  const slot = lowestFreeFd(fd);
   if (!unix) {
     const place2 = { hostname: PLACEHOLDER_HOSTNAME, port: 0 };
     const hint = `--allow-net=${PLACEHOLDER_HOSTNAME}`;
-    const slot = lowestFreeFd(fd);
     return use(withPermission(action, hint, () => bind(place2)), place2, slot);
   }
   const socketPath = privateSocketPath(action);
@@ -1113,7 +1112,6 @@ var withPlaceholder = (function withPlaceholder(socket, bind, use) {
   let result;
   try {
     const hint = UNIX_PLACEHOLDER_PERMISSIONS;
-    const slot = lowestFreeFd(fd);
     result = use(withPermission(action, hint, () => bind(place)), place, slot);
   } catch (error) {
     socketPath.remove();

@@ -20,6 +20,7 @@ import { join, toFileUrl } from "@std/path";
 import {
   build,
   eagerFunctions,
+  localImports,
   publicEntries,
   requireNoImportCycle,
 } from "../tools/build.ts";
@@ -164,12 +165,9 @@ async function staticFiles(entry: string): Promise<string[]> {
     const file = pending.pop()!;
     if (seen.has(file)) continue;
     seen.add(file);
-    const text = await Deno.readTextFile(join(DIST, file));
-    for (
-      const match of text.matchAll(/^(?:import|} from) .*"\.\/([^"]+)";$/gm)
-    ) {
-      pending.push(match[1]!);
-    }
+    pending.push(
+      ...localImports(await Deno.readTextFile(join(DIST, file))),
+    );
   }
   return [...seen].sort();
 }

@@ -348,9 +348,6 @@ async function postProcess(dir: string, entries: string[]): Promise<string[]> {
  * @param texts The built files by name.
  */
 export function requireNoImportCycle(texts: Map<string, string>): void {
-  const imports = (text: string): string[] =>
-    [...text.matchAll(/^(?:import|export|} from) .*"\.\/([^"]+)";$/gm)]
-      .map((match) => match[1]!);
   const done = new Set<string>();
   const visit = (name: string, path: string[]): void => {
     if (path.includes(name)) {
@@ -359,12 +356,38 @@ export function requireNoImportCycle(texts: Map<string, string>): void {
       );
     }
     if (done.has(name)) return;
-    for (const next of imports(texts.get(name) ?? "")) {
+    for (const next of localImports(texts.get(name) ?? "")) {
       visit(next, [...path, name]);
     }
     done.add(name);
   };
   for (const name of texts.keys()) visit(name, []);
+}
+
+/**
+ * The files a built module statically imports from its own directory
+ * (`import … from "./x.js"`, `import "./x.js"`, `export … from "./x.js"`).
+ *
+ * @param text The module.
+ * @returns The imported file names, in the order of the statements.
+ */
+export function localImports(text: string): string[] {
+  const program = acorn.parse(text, {
+    ecmaVersion: "latest",
+    sourceType: "module",
+  });
+  const files: string[] = [];
+  for (const node of program.body) {
+    if (
+      node.type === "ImportDeclaration" ||
+      node.type === "ExportAllDeclaration" ||
+      (node.type === "ExportNamedDeclaration" && node.source)
+    ) {
+      const source = String(node.source!.value);
+      if (source.startsWith("./")) files.push(source.slice(2));
+    }
+  }
+  return files;
 }
 
 /**
