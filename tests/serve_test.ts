@@ -508,7 +508,10 @@ Deno.test("the serve entry --upgrade --workers 2: a successor whose worker fails
   });
   let successor: number | undefined;
   try {
-    service.receiver.drain();
+    // READY=1 follows STATUS= once both workers serve: wait for it, or a
+    // SIGHUP sent before it arrives reads it in place of RELOADING=1.
+    assertEquals(service.started, "STATUS=serving on 2 workers");
+    assertEquals((await service.receiver.receive()).text, "READY=1");
     await Deno.writeTextFile(failFile, "1");
     sendSignal(service.pid, SIGNALS.SIGHUP);
     assertMatch(
